@@ -1,0 +1,94 @@
+package io.stocklog.events;
+
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * The validation every event, command and API path shares. Each failure names the field, so the message
+ * can go straight into a 400 problem or a dead letter.
+ */
+public final class Checks {
+
+  /** IDs and SKUs: 1 to 64 characters of {@code [A-Za-z0-9._:-]}. */
+  public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  /** The longest hold or extension: one day. Longer holds are a modelling mistake, not a reservation. */
+  public static final int MAX_HOLD_SECONDS = 86_400;
+  /** The largest quantity or delta one event may carry; larger values are a bug upstream. */
+  public static final long MAX_QUANTITY = 1_000_000_000L;
+  /** In Unicode code points, as JSON Schema's {@code maxLength} counts. */
+  public static final int MAX_REASON_LENGTH = 200;
+  /** The span RFC 3339 (four-digit years) can write; outside it an event could be built but never read. */
+  public static final Instant MIN_TIME = Instant.parse("0000-01-01T00:00:00Z");
+  public static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+  /** Not blank the way the schemas' {@code "pattern": "\\S"} means it, so both accept the same reasons. */
+  private static final Pattern NOT_BLANK = Pattern.compile("\\S");
+
+  private Checks() {}
+
+  public static String id(String field, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    if (!ID.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          field + " must be 1 to 64 characters of [A-Za-z0-9._:-]");
+    }
+    return value;
+  }
+
+  public static long quantity(String field, long value) {
+    if (value < 1 || value > MAX_QUANTITY) {
+      throw new IllegalArgumentException(
+          field + " must be between 1 and " + MAX_QUANTITY + " (was " + value + ")");
+    }
+    return value;
+  }
+
+  public static long delta(String field, long value) {
+    // Not Math.abs(value) > MAX_QUANTITY: Math.abs(Long.MIN_VALUE) is negative, so it would pass.
+    if (value == 0 || value < -MAX_QUANTITY || value > MAX_QUANTITY) {
+      throw new IllegalArgumentException(
+          field + " must be non-zero and at most " + MAX_QUANTITY + " in size (was " + value + ")");
+    }
+    return value;
+  }
+
+  public static int holdSeconds(String field, int value) {
+    if (value < 1 || value > MAX_HOLD_SECONDS) {
+      throw new IllegalArgumentException(
+          field + " must be between 1 and " + MAX_HOLD_SECONDS + " (was " + value + ")");
+    }
+    return value;
+  }
+
+  public static String reason(String field, String value) {
+    if (value == null || !NOT_BLANK.matcher(value).find()) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    if (value.codePointCount(0, value.length()) > MAX_REASON_LENGTH) {
+      throw new IllegalArgumentException(
+          field + " must be at most " + MAX_REASON_LENGTH + " characters");
+    }
+    return value;
+  }
+
+  public static Instant time(String field, Instant value) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    if (value.isBefore(MIN_TIME) || value.isAfter(MAX_TIME)) {
+      throw new IllegalArgumentException(
+          field + " must be between years 0000 and 9999 (was " + value + ")");
+    }
+    return value;
+  }
+
+  public static int schemaVersion(int value) {
+    if (value != Event.SCHEMA_VERSION) {
+      throw new IllegalArgumentException(
+          "schemaVersion " + value + " is not supported (this build reads " + Event.SCHEMA_VERSION + ")");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,42 @@
+package io.stocklog.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Builds events with a fresh event ID and the current schema version: what a producer writes. */
+public final class Events {
+
+  private Events() {}
+
+  public static String newEventId() {
+    return UUID.randomUUID().toString();
+  }
+
+  public static StockReceived received(String sku, String receiptId, long quantity, Instant at) {
+    return new StockReceived(Event.SCHEMA_VERSION, newEventId(), sku, at, receiptId, quantity);
+  }
+
+  public static StockAdjusted adjusted(String sku, String adjustmentId, long delta, String reason, Instant at) {
+    return new StockAdjusted(Event.SCHEMA_VERSION, newEventId(), sku, at, adjustmentId, delta, reason);
+  }
+
+  public static ReservationRequested requested(String sku, String orderId, long quantity, int holdSeconds, Instant at) {
+    return new ReservationRequested(Event.SCHEMA_VERSION, newEventId(), sku, at, orderId, quantity, holdSeconds);
+  }
+
+  public static ReservationConfirmed confirmed(String sku, String orderId, Instant at) {
+    return new ReservationConfirmed(Event.SCHEMA_VERSION, newEventId(), sku, at, orderId);
+  }
+
+  public static ReservationCancelled cancelled(String sku, String orderId, Instant at) {
+    return new ReservationCancelled(Event.SCHEMA_VERSION, newEventId(), sku, at, orderId);
+  }
+
+  public static ReservationExtended extended(String sku, String orderId, int holdSeconds, Instant at) {
+    return new ReservationExtended(Event.SCHEMA_VERSION, newEventId(), sku, at, orderId, holdSeconds);
+  }
+
+  public static ClockTick tick(Instant at) {
+    return new ClockTick(Event.SCHEMA_VERSION, newEventId(), at);
+  }
+}

@@ -1,0 +1,69 @@
+package io.stocklog.json;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.stocklog.events.Event;
+import io.stocklog.events.EventCodec;
+import io.stocklog.events.InvalidEventException;
+import java.io.IOException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The one Kafka {@link Serde} of the system: JSON through {@link Json#MAPPER}. For {@link Event} it reads
+ * through {@link EventCodec}, which checks a record against its JSON Schema first, so a bad record fails
+ * with a message naming the problem rather than a binding error.
+ */
+public final class JsonSerde<T> implements Serde<T> {
+
+  private final Class<T> type;
+
+  private JsonSerde(Class<T> type) {
+    this.type = type;
+  }
+
+  public static <T> JsonSerde<T> of(Class<T> type) {
+    return new JsonSerde<>(type);
+  }
+
+  public static JsonSerde<Event> events() {
+    return new JsonSerde<>(Event.class);
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return (topic, value) -> {
+      if (value == null) {
+        return null;
+      }
+      try {
+        return Json.MAPPER.writeValueAsBytes(value);
+      } catch (IOException e) {
+        throw new SerializationException("cannot write " + type.getSimpleName() + " as JSON", e);
+      }
+    };
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return (topic, data) -> {
+      if (data == null) {
+        return null;
+      }
+      try {
+        if (type == Event.class) {
+          return type.cast(EventCodec.decode(data));
+        }
+        return Json.MAPPER.readValue(data, type);
+      } catch (InvalidEventException e) {
+        throw new SerializationException(e.getMessage(), e);
+      } catch (JacksonException e) {
+        throw new SerializationException(
+            "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+      } catch (IOException e) {
+        throw new SerializationException("cannot read " + type.getSimpleName(), e);
+      }
+    };
+  }
+}

@@ -1,0 +1,134 @@
+package io.stocklog.topics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics if they are missing and refuses to go on if the events topic is set up in a way that
+ * would lose or reorder the system of record. Every service runs it at start.
+ *
+ * <p>Why each check: finite retention or compaction would delete events, and then a replay would not
+ * reproduce the read model; a different partition count would move SKUs to other partitions, and with them
+ * their one serial writer and their log-time clock.
+ */
+public final class TopicBootstrap {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicBootstrap.class);
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private TopicBootstrap() {}
+
+  /** Thrown when an existing topic is set up wrongly; the message says what and how to fix it. */
+  public static final class MisconfiguredTopicException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MisconfiguredTopicException(String message) {
+      super(message);
+    }
+  }
+
+  public static void ensure(Admin admin, TopicSettings s) {
+    try {
+      create(admin, List.of(
+          new NewTopic(s.events(), s.partitions(), s.replication()).configs(Map.of(
+              TopicConfig.RETENTION_MS_CONFIG, "-1",
+              TopicConfig.RETENTION_BYTES_CONFIG, "-1",
+              TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+              TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(s.minInsync()))),
+          new NewTopic(s.outcomes(), s.partitions(), s.replication()).configs(Map.of(
+              // Outcomes are derived: a rebuild can produce them again, so a week is plenty.
+              TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(7)),
+              TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(s.minInsync()))),
+          new NewTopic(s.deadLetters(), s.partitions(), s.replication()).configs(Map.of(
+              TopicConfig.RETENTION_MS_CONFIG, "-1",
+              TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(s.minInsync())))));
+      verify(admin, s);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot reach Kafka to check the topics: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking the topics", e);
+    }
+  }
+
+  private static void create(Admin admin, Collection<NewTopic> topics)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    try {
+      admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      missing.forEach(t -> log.info("created topic {} ({} partitions, replication {})",
+          t.name(), t.numPartitions(), t.replicationFactor()));
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+      // Another service created it at the same moment; verify() checks what it made.
+    }
+  }
+
+  private static void verify(Admin admin, TopicSettings s)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<String, TopicDescription> described = admin.describeTopics(List.of(s.events(), s.outcomes()))
+        .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    ConfigResource events = new ConfigResource(ConfigResource.Type.TOPIC, s.events());
+    Config config = admin.describeConfigs(List.of(events)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(events);
+    List<String> problems = new ArrayList<>();
+
+    int eventPartitions = described.get(s.events()).partitions().size();
+    if (eventPartitions != s.partitions()) {
+      problems.add("it has " + eventPartitions + " partitions but STOCKLOG_PARTITIONS is " + s.partitions()
+          + " (SKUs would move to other partitions); set STOCKLOG_PARTITIONS=" + eventPartitions);
+    }
+    int outcomePartitions = described.get(s.outcomes()).partitions().size();
+    if (outcomePartitions != eventPartitions) {
+      problems.add("the outcomes topic " + s.outcomes() + " has " + outcomePartitions
+          + " partitions, the events topic " + eventPartitions + "; they must match (recreate the outcomes topic)");
+    }
+    String retention = value(config, TopicConfig.RETENTION_MS_CONFIG);
+    if (!"-1".equals(retention)) {
+      problems.add("retention.ms is " + retention + ", so events would be deleted; fix with: kafka-configs.sh "
+          + "--alter --entity-type topics --entity-name " + s.events() + " --add-config retention.ms=-1");
+    }
+    String retentionBytes = value(config, TopicConfig.RETENTION_BYTES_CONFIG);
+    if (retentionBytes != null && !"-1".equals(retentionBytes)) {
+      problems.add("retention.bytes is " + retentionBytes + ", so events would be deleted; fix with: "
+          + "kafka-configs.sh --alter --entity-type topics --entity-name " + s.events()
+          + " --add-config retention.bytes=-1");
+    }
+    String cleanup = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+    if (cleanup == null || cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+      problems.add("cleanup.policy is " + cleanup + ", and compaction would drop all but the last event of a SKU; "
+          + "fix with: kafka-configs.sh --alter --entity-type topics --entity-name " + s.events()
+          + " --add-config cleanup.policy=delete");
+    }
+    if (!problems.isEmpty()) {
+      throw new MisconfiguredTopicException("the events topic " + s.events() + " is misconfigured: "
+          + String.join("; ", problems));
+    }
+  }
+
+  private static String value(Config config, String name) {
+    ConfigEntry entry = config.get(name);
+    return entry == null ? null : entry.value();
+  }
+}

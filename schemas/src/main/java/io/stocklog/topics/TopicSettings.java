@@ -1,0 +1,85 @@
+package io.stocklog.topics;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The topics every service agrees on: their names, the partition count and the replication. Built from the
+ * environment in one place ({@link #fromEnv}); each check fails with the variable's name.
+ *
+ * @param events the system of record, keyed by SKU, kept forever, never compacted
+ * @param outcomes the projector's decisions, keyed by SKU, one partition per events partition
+ * @param deadLetters records that could not be parsed or validated, with the reason and the original bytes
+ */
+public record TopicSettings(
+    String events, String outcomes, String deadLetters, int partitions, short replication, int minInsync) {
+
+  public static final String DEFAULT_EVENTS = "inventory.events";
+  public static final String DEFAULT_OUTCOMES = "inventory.outcomes";
+  public static final String DEFAULT_DEAD_LETTERS = "inventory.dead-letters";
+  /** Twelve partitions: room for up to twelve projector instances, and few enough for a laptop. */
+  public static final int DEFAULT_PARTITIONS = 12;
+
+  public TopicSettings {
+    name("STOCKLOG_EVENTS_TOPIC", events);
+    name("STOCKLOG_OUTCOMES_TOPIC", outcomes);
+    name("STOCKLOG_DEAD_LETTER_TOPIC", deadLetters);
+    if (partitions < 1 || partitions > 10_000) {
+      throw new IllegalArgumentException("STOCKLOG_PARTITIONS must be between 1 and 10000 (was " + partitions + ")");
+    }
+    if (replication < 1) {
+      throw new IllegalArgumentException("STOCKLOG_REPLICATION must be at least 1 (was " + replication + ")");
+    }
+    if (minInsync < 1 || minInsync > replication) {
+      throw new IllegalArgumentException(
+          "STOCKLOG_MIN_INSYNC must be between 1 and STOCKLOG_REPLICATION=" + replication + " (was " + minInsync + ")");
+    }
+  }
+
+  /** Defaults for a single development broker. */
+  public static TopicSettings defaults() {
+    return new TopicSettings(DEFAULT_EVENTS, DEFAULT_OUTCOMES, DEFAULT_DEAD_LETTERS, DEFAULT_PARTITIONS, (short) 1, 1);
+  }
+
+  public static TopicSettings fromEnv(Map<String, String> env) {
+    Function<String, String> get = env::get;
+    return new TopicSettings(
+        orDefault(get, "STOCKLOG_EVENTS_TOPIC", DEFAULT_EVENTS),
+        orDefault(get, "STOCKLOG_OUTCOMES_TOPIC", DEFAULT_OUTCOMES),
+        orDefault(get, "STOCKLOG_DEAD_LETTER_TOPIC", DEFAULT_DEAD_LETTERS),
+        integer(get, "STOCKLOG_PARTITIONS", DEFAULT_PARTITIONS),
+        (short) integer(get, "STOCKLOG_REPLICATION", 1),
+        integer(get, "STOCKLOG_MIN_INSYNC", 1));
+  }
+
+  public TopicSettings withNames(String newEvents, String newOutcomes, String newDeadLetters) {
+    return new TopicSettings(newEvents, newOutcomes, newDeadLetters, partitions, replication, minInsync);
+  }
+
+  public TopicSettings withPartitions(int newPartitions) {
+    return new TopicSettings(events, outcomes, deadLetters, newPartitions, replication, minInsync);
+  }
+
+  private static String orDefault(Function<String, String> env, String variable, String fallback) {
+    String value = env.apply(variable);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  private static int integer(Function<String, String> env, String variable, int fallback) {
+    String value = env.apply(variable);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be an integer (was '" + value + "')", e);
+    }
+  }
+
+  private static void name(String variable, String value) {
+    if (value == null || !value.matches("[A-Za-z0-9._-]{1,249}")) {
+      throw new IllegalArgumentException(variable + " must be a Kafka topic name: 1 to 249 of [A-Za-z0-9._-] (was '" + value + "')");
+    }
+  }
+}
