@@ -1,0 +1,210 @@
+package io.stocklog.events;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stocklog.json.Json;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EventCodecTest {
+
+  static List<String> validNames() {
+    return Examples.validNames();
+  }
+
+  static Stream<Arguments> invalidExamples() {
+    return Examples.invalidIndex().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+  }
+
+  static List<Event> samples() {
+    return Examples.sampleEvents();
+  }
+
+  /** The wire names, spelled out: renaming a TYPE constant would break every producer and the log. */
+  private static String wireName(Event event) {
+    return switch (event) {
+      case StockReceived e -> "StockReceived";
+      case StockAdjusted e -> "StockAdjusted";
+      case ReservationRequested e -> "ReservationRequested";
+      case ReservationConfirmed e -> "ReservationConfirmed";
+      case ReservationCancelled e -> "ReservationCancelled";
+      case ReservationExtended e -> "ReservationExtended";
+      case ClockTick e -> "ClockTick";
+    };
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("validNames")
+  void validExampleDecodesAndReencodesToTheSameJson(String name) throws Exception {
+    byte[] file = Examples.valid(name);
+    JsonNode expected = Json.MAPPER.readTree(file);
+
+    Event event = EventCodec.decode(file);
+    byte[] encoded = EventCodec.encode(event);
+
+    assertThat(name).startsWith(event.type() + ".");
+    assertThat(Json.MAPPER.readTree(encoded)).isEqualTo(expected);
+    // Same text, so the same property order: the example is canonical and encode keeps that order.
+    assertThat(new String(encoded, UTF_8)).isEqualTo(Json.MAPPER.writeValueAsString(expected));
+    assertThat(Json.MAPPER.writeValueAsString(EventCodec.toTree(event))).isEqualTo(Json.MAPPER.writeValueAsString(expected));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidExamples")
+  void invalidExampleIsRejectedWithAMessageNamingTheProblem(String name, String expectedProblem) {
+    assertThatExceptionOfType(InvalidEventException.class)
+        .isThrownBy(() -> EventCodec.decode(Examples.invalid(name)))
+        .withMessageContaining(expectedProblem);
+  }
+
+  @Test
+  void invalidIndexListsEveryInvalidExampleAndNothingElse() {
+    assertThat(Examples.invalidIndex().keySet()).containsExactlyInAnyOrderElementsOf(Examples.invalidNames());
+  }
+
+  @Test
+  void everyEventTypeHasASchemaFileAndAValidExample() {
+    for (Class<?> leaf : Examples.leafEventTypes()) {
+      String type = Examples.typeNameOf(leaf);
+      assertThat(Event.class.getClassLoader().getResource(EventCodec.SCHEMA_FOLDER + type + ".schema.json"))
+          .as("schema file for %s", type).isNotNull();
+      assertThat(EventCodec.schemaOf(type)).as("loaded schema for %s", type).isNotNull();
+      assertThat(Examples.validNames()).as("valid example for %s", type).contains(type + ".json");
+    }
+  }
+
+  @Test
+  void everySchemaFileAndValidExampleBelongsToAnEventType() throws Exception {
+    List<String> types = Examples.leafEventTypes().stream().map(Examples::typeNameOf).toList();
+    try (Stream<java.nio.file.Path> files = Files.list(Examples.folder(EventCodec.SCHEMA_FOLDER))) {
+      assertThat(files.map(p -> p.getFileName().toString().replace(".schema.json", "")))
+          .containsExactlyInAnyOrderElementsOf(types);
+    }
+    assertThat(Examples.validNames()).allSatisfy(name -> assertThat(types).contains(name.substring(0, name.indexOf('.'))));
+  }
+
+  @Test
+  void typeNamesAreExactlyTheLeavesOfTheSealedHierarchy() {
+    List<Class<?>> leaves = Examples.leafEventTypes();
+    assertThat(EventCodec.typeNames()).containsExactlyInAnyOrderElementsOf(leaves.stream().map(Examples::typeNameOf).toList());
+    for (Class<?> leaf : leaves) {
+      assertThat(EventCodec.classOf(Examples.typeNameOf(leaf))).isEqualTo(leaf);
+    }
+    JsonSubTypes.Type[] subTypes = Event.class.getAnnotation(JsonSubTypes.class).value();
+    assertThat(Arrays.stream(subTypes).map(t -> t.name() + "=" + t.value().getSimpleName()))
+        .containsExactlyInAnyOrderElementsOf(leaves.stream().map(l -> Examples.typeNameOf(l) + "=" + l.getSimpleName()).toList());
+  }
+
+  @Test
+  void thereIsASampleOfEveryEventType() {
+    assertThat(samples().stream().map(Object::getClass).toList())
+        .containsExactlyInAnyOrderElementsOf(Examples.leafEventTypes());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("samples")
+  void sampleEncodesUnderItsWireNameToJsonItsSchemaAccepts(Event event) throws Exception {
+    JsonNode json = Json.MAPPER.readTree(EventCodec.encode(event));
+
+    assertThat(event.type()).isEqualTo(wireName(event));
+    assertThat(json.get("type").asText()).isEqualTo(wireName(event));
+    assertThat(EventCodec.schemaOf(event.type()).validate(json)).isEmpty();
+    assertThat(EventCodec.decode(json)).isEqualTo(event);
+  }
+
+  @Test
+  void emptyRecordIsRejected() {
+    assertThatExceptionOfType(InvalidEventException.class)
+        .isThrownBy(() -> EventCodec.decode((byte[]) null))
+        .withMessageContaining("empty record");
+    assertThatExceptionOfType(InvalidEventException.class)
+        .isThrownBy(() -> EventCodec.decode(new byte[0]))
+        .withMessageContaining("empty record");
+  }
+
+  @Test
+  void missingTreeIsRejected() {
+    assertThatExceptionOfType(InvalidEventException.class)
+        .isThrownBy(() -> EventCodec.decode((JsonNode) null))
+        .withMessage("expected a JSON object with a \"type\" field, got nothing");
+  }
+
+  @Test
+  void everyProblemOfARecordIsReportedSortedInOneMessage() throws Exception {
+    ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(Examples.valid("StockReceived.json"));
+    tree.put("quantity", 0).put("receiptId", "r 1");
+
+    assertThatExceptionOfType(InvalidEventException.class)
+        .isThrownBy(() -> EventCodec.decode(tree))
+        .withMessage("$.quantity: must have a minimum value of 1; "
+            + "$.receiptId: does not match the regex pattern ^[A-Za-z0-9._:-]{1,64}$");
+  }
+
+  @Test
+  void longUnknownTypeIsAbbreviatedInTheMessage() throws Exception {
+    ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(Examples.valid("ClockTick.json"));
+    tree.put("type", "X".repeat(10_000));
+
+    assertThatExceptionOfType(InvalidEventException.class)
+        .isThrownBy(() -> EventCodec.decode(tree))
+        .withMessageStartingWith("$.type: unknown event type '" + "X".repeat(64) + "...'");
+  }
+
+  /** JSON Schema calls 5.0 an integer; the strict mapper does not, so decode says so by field. */
+  @Test
+  void integralFloatPassesTheSchemaButIsRejectedByFieldWhenBinding() throws Exception {
+    JsonNode tree = Json.MAPPER.readTree(Examples.invalid("quantity-integral-float.json"));
+
+    assertThat(EventCodec.schemaOf(StockReceived.TYPE).validate(tree)).isEmpty();
+    assertThatExceptionOfType(InvalidEventException.class)
+        .isThrownBy(() -> EventCodec.decode(tree))
+        .withMessage("$.quantity: must be an integer written without a fraction or exponent");
+  }
+
+  @Test
+  void timeWithAnOffsetDecodesToTheSameInstantAndEncodesInUtc() throws Exception {
+    ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(Examples.valid("ClockTick.json"));
+    tree.put("occurredAt", "2026-11-22T11:15:30+01:00");
+
+    Event event = EventCodec.decode(tree);
+
+    assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-22T10:15:30Z"));
+    assertThat(EventCodec.toTree(event).get("occurredAt").asText()).isEqualTo("2026-11-22T10:15:30Z");
+  }
+
+  @Test
+  void schemaPatternDollarMeansEndOfInputAsInEcmaScript() {
+    assertThat(EventCodec.ecmaScriptAnchored("^a$").matches("a")).isTrue();
+    assertThat(EventCodec.ecmaScriptAnchored("^a$").matches("a\n")).isFalse();
+    assertThat(EventCodec.ecmaScriptAnchored("^a$").matches("a\r\n")).isFalse();
+    assertThat(EventCodec.ecmaScriptAnchored("^a$").matches("a\u2028")).isFalse();
+  }
+
+  @Test
+  void schemaPatternKeepsEscapedAndClassDollarsLiteral() {
+    assertThat(EventCodec.ecmaScriptAnchored("^\\$[$]$").matches("$$")).isTrue();
+    assertThat(EventCodec.ecmaScriptAnchored("\\S").matches(" x ")).isTrue();
+    assertThat(EventCodec.ecmaScriptAnchored("\\S").matches(" \t ")).isFalse();
+  }
+
+  @Test
+  void typeNamesAreInCatalogueOrder() {
+    assertThat(EventCodec.typeNames()).containsExactly(
+        "StockReceived", "StockAdjusted", "ReservationRequested", "ReservationConfirmed",
+        "ReservationCancelled", "ReservationExtended", "ClockTick");
+    assertThat(EventCodec.classOf("Nope")).isNull();
+    assertThat(EventCodec.schemaOf("Nope")).isNull();
+  }
+}
