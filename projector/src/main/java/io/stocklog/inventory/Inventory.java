@@ -35,6 +35,9 @@ public final class Inventory {
   /** How long finished reservations are remembered by default: repeats of an order a week old are new orders. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
+  /** The longest retention: ten years of log time, far from where {@code now + retention} could overflow. */
+  public static final Duration MAX_RETENTION = Duration.ofDays(3650);
+
   private static final int TIMER_BATCH = 512;
 
   private final InventoryStore store;
@@ -42,8 +45,10 @@ public final class Inventory {
 
   public Inventory(InventoryStore store, Duration retention) {
     this.store = Objects.requireNonNull(store, "store");
-    if (retention.isNegative() || retention.isZero()) {
-      throw new IllegalArgumentException("retention must be positive (was " + retention + ")");
+    Objects.requireNonNull(retention, "retention");
+    if (retention.compareTo(Duration.ofMillis(1)) < 0 || retention.compareTo(MAX_RETENTION) > 0) {
+      throw new IllegalArgumentException(
+          "retention must be between 1 ms and " + MAX_RETENTION.toDays() + " days (was " + retention + ")");
     }
     this.retentionMillis = retention.toMillis();
   }
