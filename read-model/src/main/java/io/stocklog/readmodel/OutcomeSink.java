@@ -1,0 +1,340 @@
+package io.stocklog.readmodel;
+
+import io.stocklog.json.JsonSerde;
+import io.stocklog.outcomes.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the outcomes topic to the Postgres read model, on a thread of its own.
+ *
+ * <p>Each polled batch goes to Postgres in one transaction ({@link ReadModelWriter}), which also advances
+ * {@code applied_position}; only then are the Kafka offsets committed. A crash between the two redelivers
+ * the batch, and the position-guarded upserts make the second application a no-op: at-least-once
+ * delivery, exactly-once effect. Consumers read committed only, so aborted projector transactions never
+ * reach the read model.
+ *
+ * <p>When Postgres is down the batch is kept, nothing is committed, and the same batch is retried with a
+ * backoff from 100 ms doubling to {@link SinkConfig#maxBackoff()}. Meanwhile the assigned partitions are
+ * paused and the consumer keeps polling, so it stays in its group without fetching more; the projector is
+ * unaffected, since it only writes the topic. One warning per outage, one line when it ends.
+ *
+ * <p>While caught up, it refreshes {@code checked_at} of every assigned partition with nothing pending
+ * every {@link SinkConfig#idleCheck()}, so readers can tell a quiet partition from a stalled sink.
+ *
+ * <p>Records that are not valid outcomes (no position, bad JSON) are logged and skipped: they cannot be
+ * placed, and stopping on them would stall every SKU in the partition.
+ */
+public final class OutcomeSink implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(OutcomeSink.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  private static final long FIRST_BACKOFF_MS = 100;
+
+  private final SinkConfig config;
+  private final ReadModelWriter writer;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Deserializer<Outcome> outcomes = JsonSerde.of(Outcome.class).deserializer();
+  private final Thread thread;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean running = true;
+
+  private final AtomicLong batchesApplied = new AtomicLong();
+  private final AtomicLong outcomesApplied = new AtomicLong();
+  private final AtomicLong recordsSkipped = new AtomicLong();
+  private final AtomicLong outages = new AtomicLong();
+  private volatile int lastBatchSize;
+  private volatile long lag = -1;
+  private volatile boolean databaseDown;
+
+  /** Owned by the sink thread: the batch not yet applied, kept across retries. */
+  private Batch pending;
+
+  private OutcomeSink(SinkConfig config, DataSource dataSource) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.writer = new ReadModelWriter(dataSource);
+    this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+    this.thread = new Thread(this::run, "outcome-sink-" + config.groupId());
+  }
+
+  /**
+   * Migrates the read model's schema on {@code dataSource} (public), then starts consuming.
+   *
+   * @throws org.flywaydb.core.api.FlywayException if the schema cannot be migrated (database down at start)
+   */
+  public static OutcomeSink start(SinkConfig config, DataSource dataSource) {
+    ReadModelSchema.migrate(dataSource);
+    OutcomeSink sink = new OutcomeSink(config, dataSource);
+    sink.thread.start();
+    log.info("Outcome sink started: {} -> read model, group {}", config.outcomesTopic(), config.groupId());
+    return sink;
+  }
+
+  static Properties consumerProperties(SinkConfig config) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-sink");
+    // Outcomes are written transactionally (exactly_once_v2): never apply an aborted one.
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // Offsets are committed only after the batch is in Postgres.
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // A new group builds the read model from the first outcome.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    return p;
+  }
+
+  private void run() {
+    try {
+      consumer.subscribe(List.of(config.outcomesTopic()), new Rebalance());
+      long backoffMs = FIRST_BACKOFF_MS;
+      long nextIdleCheck = 0;
+      while (running) {
+        if (pending == null) {
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+          if (!records.isEmpty()) {
+            pending = decode(records);
+          }
+        }
+        if (pending != null) {
+          if (!applyPending()) {
+            // Paused: this poll fetches nothing, it only keeps the consumer in its group while we wait.
+            consumer.poll(Duration.ofMillis(backoffMs));
+            backoffMs = Math.min(backoffMs * 2, config.maxBackoff().toMillis());
+            continue;
+          }
+          backoffMs = FIRST_BACKOFF_MS;
+        }
+        updateLag();
+        long now = System.nanoTime();
+        if (now - nextIdleCheck >= 0) {
+          touchCaughtUpPartitions();
+          nextIdleCheck = now + config.idleCheck().toNanos();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        log.error("Outcome sink woken up unexpectedly; stopping", e);
+      }
+    } catch (RuntimeException e) {
+      log.error("Outcome sink failed and stopped; the read model will fall behind", e);
+    } finally {
+      try {
+        consumer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        log.warn("Outcome sink: closing the consumer failed", e);
+      }
+    }
+  }
+
+  /** Applies and commits the pending batch; false if the database refused it and it must be retried. */
+  private boolean applyPending() {
+    try {
+      writer.apply(pending.outcomes);
+    } catch (Exception e) {
+      if (!databaseDown) {
+        databaseDown = true;
+        outages.incrementAndGet();
+        consumer.pause(consumer.assignment());
+        log.warn("Read model database unavailable; holding a batch of {} outcomes, paused consumption, "
+            + "retrying with backoff up to {}: {}", pending.outcomes.size(), config.maxBackoff(), e.toString());
+      }
+      return false;
+    }
+    if (databaseDown) {
+      databaseDown = false;
+      consumer.resume(consumer.paused());
+      log.info("Read model database back; applied the held batch of {} outcomes and resumed",
+          pending.outcomes.size());
+    }
+    lastBatchSize = pending.outcomes.size();
+    batchesApplied.incrementAndGet();
+    outcomesApplied.addAndGet(pending.outcomes.size());
+    try {
+      consumer.commitSync(pending.offsets);
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      // Applied but not committed: the next owner redelivers, and the upserts ignore it.
+      log.info("Outcome sink: offsets not committed after a rebalance ({}); the batch may be redelivered",
+          e.toString());
+    }
+    pending = null;
+    return true;
+  }
+
+  private Batch decode(ConsumerRecords<byte[], byte[]> records) {
+    List<Outcome> decoded = new ArrayList<>(records.count());
+    List<TopicPartition> sources = new ArrayList<>(records.count());
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      offsets.put(tp, new OffsetAndMetadata(record.offset() + 1));
+      try {
+        Outcome outcome = outcomes.deserialize(record.topic(), record.value());
+        if (outcome == null || outcome.position() == null) {
+          throw new IllegalArgumentException("outcome without a position");
+        }
+        io.stocklog.outcomes.Position.parse(outcome.position());
+        decoded.add(outcome);
+        sources.add(tp);
+      } catch (RuntimeException e) {
+        recordsSkipped.incrementAndGet();
+        log.error("Outcome sink: skipping record {}/{}/{} that is not a valid outcome: {}", record.topic(),
+            record.partition(), record.offset(), e.getMessage());
+      }
+    }
+    return new Batch(decoded, sources, offsets);
+  }
+
+  private void updateLag() {
+    long total = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      var partitionLag = consumer.currentLag(tp);
+      if (partitionLag.isEmpty()) {
+        lag = -1;
+        return;
+      }
+      total += partitionLag.getAsLong();
+    }
+    lag = total;
+  }
+
+  private void touchCaughtUpPartitions() {
+    Set<Integer> caughtUp = new TreeSet<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      var partitionLag = consumer.currentLag(tp);
+      if (partitionLag.isPresent() && partitionLag.getAsLong() == 0) {
+        // Outcomes partition n holds the outcomes of events partition n.
+        caughtUp.add(tp.partition());
+      }
+    }
+    try {
+      writer.touch(caughtUp);
+    } catch (Exception e) {
+      log.debug("Outcome sink: could not refresh checked_at: {}", e.toString());
+    }
+  }
+
+  /** Outcomes applied in batches since start. */
+  public long batchesApplied() {
+    return batchesApplied.get();
+  }
+
+  public long outcomesApplied() {
+    return outcomesApplied.get();
+  }
+
+  /** Outcomes in the last batch applied. */
+  public int lastBatchSize() {
+    return lastBatchSize;
+  }
+
+  /** Records skipped because they were not valid outcomes. */
+  public long recordsSkipped() {
+    return recordsSkipped.get();
+  }
+
+  /** Outcomes in the topic not yet applied, by the consumer's last fetch; -1 while unknown. */
+  public long lag() {
+    return lag;
+  }
+
+  /** Whether the sink is holding a batch because the database refused it. */
+  public boolean databaseDown() {
+    return databaseDown;
+  }
+
+  /** Database outages seen since start. */
+  public long outages() {
+    return outages.get();
+  }
+
+  public boolean isRunning() {
+    return thread.isAlive();
+  }
+
+  /** Stops consuming, leaving any unapplied batch uncommitted (it is redelivered), and closes the consumer. */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    log.info("Outcome sink stopping");
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("Outcome sink stopped");
+  }
+
+  /** Partitions taken away mid-outage: their held outcomes now belong to the next owner. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (pending != null) {
+        pending = pending.without(partitions);
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (databaseDown) {
+        consumer.pause(partitions);
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      onPartitionsRevoked(partitions);
+    }
+  }
+
+  /** Decoded outcomes of one poll, where each came from, and the offsets to commit once applied. */
+  private record Batch(List<Outcome> outcomes, List<TopicPartition> sources,
+                       Map<TopicPartition, OffsetAndMetadata> offsets) {
+
+    /** This batch without the outcomes from {@code revoked}; null if nothing is left. */
+    Batch without(Collection<TopicPartition> revoked) {
+      List<Outcome> keptOutcomes = new ArrayList<>();
+      List<TopicPartition> keptSources = new ArrayList<>();
+      for (int i = 0; i < outcomes.size(); i++) {
+        if (!revoked.contains(sources.get(i))) {
+          keptOutcomes.add(outcomes.get(i));
+          keptSources.add(sources.get(i));
+        }
+      }
+      Map<TopicPartition, OffsetAndMetadata> keptOffsets = new HashMap<>(offsets);
+      keptOffsets.keySet().removeAll(revoked);
+      return keptOffsets.isEmpty() ? null : new Batch(keptOutcomes, keptSources, keptOffsets);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.stocklog.readmodel;
+
+import io.stocklog.topics.TopicSettings;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the {@link OutcomeSink} reads the outcomes topic. Built from the environment by {@link #fromEnv}:
+ *
+ * <ul>
+ *   <li>{@code KAFKA_BOOTSTRAP_SERVERS}, default {@code localhost:9092};
+ *   <li>{@code STOCKLOG_OUTCOMES_TOPIC}, default {@code inventory.outcomes} (see {@link TopicSettings});
+ *   <li>{@code STOCKLOG_READ_MODEL_GROUP}, default {@code stocklog-read-model}: the consumer group, whose
+ *       committed offsets are how far the read model got;
+ *   <li>{@code STOCKLOG_READ_MODEL_MAX_POLL_RECORDS}, default 2000: outcomes per batch, i.e. per transaction.
+ * </ul>
+ *
+ * @param idleCheck how often the sink refreshes {@code applied_position.checked_at} of caught-up partitions
+ * @param maxBackoff the longest wait between attempts while the database is down
+ */
+public record SinkConfig(
+    String bootstrapServers, String outcomesTopic, String groupId, int maxPollRecords, Duration idleCheck,
+    Duration maxBackoff) {
+
+  public static final String DEFAULT_GROUP = "stocklog-read-model";
+  public static final int DEFAULT_MAX_POLL_RECORDS = 2000;
+  /** Twice a second, so "age" never reads more than a second for a caught-up partition. */
+  public static final Duration DEFAULT_IDLE_CHECK = Duration.ofMillis(500);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
+
+  public SinkConfig {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS must not be empty");
+    }
+    if (outcomesTopic == null || outcomesTopic.isBlank()) {
+      throw new IllegalArgumentException("STOCKLOG_OUTCOMES_TOPIC must not be empty");
+    }
+    if (groupId == null || !groupId.matches("[A-Za-z0-9._-]{1,249}")) {
+      throw new IllegalArgumentException(
+          "STOCKLOG_READ_MODEL_GROUP must be 1 to 249 of [A-Za-z0-9._-] (was '" + groupId + "')");
+    }
+    if (maxPollRecords < 1 || maxPollRecords > 100_000) {
+      throw new IllegalArgumentException(
+          "STOCKLOG_READ_MODEL_MAX_POLL_RECORDS must be between 1 and 100000 (was " + maxPollRecords + ")");
+    }
+    if (idleCheck == null || idleCheck.isNegative() || idleCheck.isZero() || idleCheck.toMillis() > 1000) {
+      throw new IllegalArgumentException("idleCheck must be between 1 ms and 1 s (was " + idleCheck + ")");
+    }
+    if (maxBackoff == null || maxBackoff.toMillis() < 100) {
+      throw new IllegalArgumentException("maxBackoff must be at least 100 ms (was " + maxBackoff + ")");
+    }
+  }
+
+  public static SinkConfig fromEnv(Map<String, String> env) {
+    TopicSettings topics = TopicSettings.fromEnv(env);
+    return new SinkConfig(
+        orDefault(env, "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+        topics.outcomes(),
+        orDefault(env, "STOCKLOG_READ_MODEL_GROUP", DEFAULT_GROUP),
+        integer(env, "STOCKLOG_READ_MODEL_MAX_POLL_RECORDS", DEFAULT_MAX_POLL_RECORDS),
+        DEFAULT_IDLE_CHECK,
+        DEFAULT_MAX_BACKOFF);
+  }
+
+  /** The defaults, reading {@code outcomesTopic} on {@code bootstrapServers} as group {@code groupId}. */
+  public static SinkConfig of(String bootstrapServers, String outcomesTopic, String groupId) {
+    return new SinkConfig(bootstrapServers, outcomesTopic, groupId, DEFAULT_MAX_POLL_RECORDS, DEFAULT_IDLE_CHECK,
+        DEFAULT_MAX_BACKOFF);
+  }
+
+  private static String orDefault(Map<String, String> env, String variable, String fallback) {
+    String value = env.get(variable);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  private static int integer(Map<String, String> env, String variable, int fallback) {
+    String value = env.get(variable);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be an integer (was '" + value + "')", e);
+    }
+  }
+}
