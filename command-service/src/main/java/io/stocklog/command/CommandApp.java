@@ -1,0 +1,246 @@
+package io.stocklog.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stocklog.command.CommandSubmitter.Accepted;
+import io.stocklog.command.CommandSubmitter.Decided;
+import io.stocklog.command.CommandSubmitter.Reply;
+import io.stocklog.events.SkuEvent;
+import io.stocklog.json.Json;
+import io.stocklog.outcomes.Outcome;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of the command service: six command routes, health, readiness and metrics. Handlers only
+ * read the request ({@link Commands}, {@link PreferWait}), hand the event to the {@link CommandSubmitter}
+ * and write its {@link Reply}; every error becomes {@code application/problem+json} here, in one place.
+ *
+ * <p>Replies are written on a virtual thread of {@code responders}, never on the Kafka producer's or the
+ * outcome follower's thread, which must stay free to move records.
+ */
+final class CommandApp {
+
+  private static final Logger log = LoggerFactory.getLogger(CommandApp.class);
+  static final String PROBLEM_JSON = "application/problem+json";
+  static final String JSON = "application/json";
+  /** How long a stop waits for requests in flight (an append, or a wait of up to 30 s). */
+  static final long STOP_TIMEOUT_MS = 35_000;
+
+  private final CommandSubmitter submitter;
+  private final KafkaReadiness readiness;
+  private final PrometheusMeterRegistry metrics;
+  private final ExecutorService responders;
+  private final Clock clock;
+  private final int maxBodyBytes;
+  private final Javalin javalin;
+
+  CommandApp(CommandConfig config, CommandSubmitter submitter, KafkaReadiness readiness,
+      PrometheusMeterRegistry metrics, ExecutorService responders, Clock clock) {
+    this.submitter = submitter;
+    this.readiness = readiness;
+    this.metrics = metrics;
+    this.responders = responders;
+    this.clock = clock;
+    this.maxBodyBytes = config.maxBodyBytes();
+    this.javalin = Javalin.create(c -> configure(c, config));
+  }
+
+  Javalin javalin() {
+    return javalin;
+  }
+
+  private void configure(JavalinConfig c, CommandConfig config) {
+    c.startup.showJavalinBanner = false;
+    c.startup.showOldJavalinVersionWarning = false;
+    c.concurrency.useVirtualThreads = true;
+    c.http.maxRequestSize = config.maxBodyBytes();
+    c.http.prefer405over404 = true;
+    c.jetty.port = config.httpPort();
+    c.jetty.modifyServer(server -> {
+      // On stop, refuse new requests and let those in flight finish (Javalin nests its handler inside).
+      server.setHandler(new GracefulHandler());
+      server.setStopTimeout(STOP_TIMEOUT_MS);
+    });
+    c.requestLogger.http(this::time);
+
+    c.routes.post("/skus/{sku}/receipts", ctx ->
+        submit(ctx, Commands.receipt(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
+    c.routes.post("/skus/{sku}/adjustments", ctx ->
+        submit(ctx, Commands.adjustment(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
+    c.routes.post("/skus/{sku}/reservations", ctx ->
+        submit(ctx, Commands.reservation(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
+    c.routes.post("/skus/{sku}/reservations/{orderId}/confirm", ctx -> submit(ctx,
+        Commands.confirm(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
+    c.routes.post("/skus/{sku}/reservations/{orderId}/cancel", ctx -> submit(ctx,
+        Commands.cancel(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
+    c.routes.post("/skus/{sku}/reservations/{orderId}/extend", ctx -> submit(ctx,
+        Commands.extend(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
+
+    c.routes.get("/health", ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP")));
+    c.routes.get("/ready", this::ready);
+    c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(metrics.scrape()));
+
+    c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), null));
+    c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx), null));
+    c.routes.exception(Exception.class, (e, ctx) -> {
+      log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+      problem(ctx, new Problem(500, "unexpected error on the server; it has been logged", Map.of()), null);
+    });
+  }
+
+  private void submit(Context ctx, SkuEvent event) {
+    // Parsed before the event is appended: a bad header must not leave an event behind.
+    Optional<PreferWait> wait = PreferWait.parse(Collections.list(ctx.req().getHeaders("Prefer")));
+    ctx.future(() -> submitter.submit(event, wait).handleAsync((reply, error) -> {
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ProblemException p) {
+          problem(ctx, p.problem(), null);
+        } else {
+          log.error("unexpected error appending {}", event.eventId(), cause);
+          problem(ctx, new Problem(500, "unexpected error on the server; it has been logged", Map.of()), null);
+        }
+      } else {
+        reply(ctx, reply);
+      }
+      return null;
+    }, responders));
+  }
+
+  private static void reply(Context ctx, Reply reply) {
+    switch (reply) {
+      case Accepted a -> {
+        a.waited().ifPresent(w -> ctx.header("Preference-Applied", w.applied()));
+        json(ctx, 202, Json.MAPPER.createObjectNode()
+            .put("eventId", a.eventId())
+            .put("position", a.position().token())
+            .put("status", "ACCEPTED"));
+      }
+      case Decided d -> {
+        ctx.header("Preference-Applied", d.waited().applied());
+        ObjectNode body = outcomeFields(d);
+        Outcome o = d.outcome();
+        switch (o.decision()) {
+          case HELD -> json(ctx, 201, body);
+          case RECEIVED, ADJUSTED, CONFIRMED, CANCELLED, EXTENDED, EXPIRED -> json(ctx, 200, body);
+          case REJECTED -> problem(ctx, new Problem(409, Rejections.describe(o), Map.of()), body);
+        }
+      }
+    }
+  }
+
+  private static ObjectNode outcomeFields(Decided d) {
+    Outcome o = d.outcome();
+    ObjectNode body = Json.MAPPER.createObjectNode()
+        .put("eventId", d.eventId())
+        .put("position", d.position().token())
+        .put("eventType", o.eventType())
+        .put("sku", o.sku())
+        .put("subjectId", o.subjectId())
+        .put("decision", o.decision().name());
+    if (o.reason() != null) {
+      body.put("reason", o.reason().name());
+    }
+    body.put("duplicate", o.duplicate())
+        .put("quantity", o.quantity())
+        .put("onHand", o.onHand())
+        .put("reserved", o.reserved())
+        .put("available", o.available());
+    if (o.expiresAt() != null) {
+      body.put("expiresAt", o.expiresAt().toString());
+    }
+    body.put("decidedAt", o.decidedAt().toString());
+    return body;
+  }
+
+  private void ready(Context ctx) {
+    KafkaReadiness.Check kafka = readiness.check();
+    ObjectNode checks = Json.MAPPER.createObjectNode().put("kafka", kafka.ready() ? "UP" : "DOWN");
+    if (kafka.ready()) {
+      json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP").set("checks", checks));
+    } else {
+      ObjectNode extra = Json.MAPPER.createObjectNode();
+      extra.set("checks", checks);
+      problem(ctx, new Problem(503, "kafka: " + kafka.problem(), Map.of("Retry-After", "1")), extra);
+    }
+  }
+
+  /** Javalin's own refusals (no route, wrong method, body too large) as problems naming what was wrong. */
+  private Problem fromJavalin(HttpResponseException e, Context ctx) {
+    int status = e.getStatus() >= 400 && e.getStatus() <= 599 ? e.getStatus() : 500;
+    if (status == 405 && !e.getDetails().isEmpty()) {
+      ctx.header("Allow", String.join(", ", e.getDetails().values()));
+    }
+    String detail = switch (status) {
+      case 404 -> "no route for " + ctx.method() + " " + ctx.path();
+      case 405 -> ctx.method() + " is not allowed on " + ctx.path()
+          + (e.getDetails().isEmpty() ? "" : " (allowed: " + String.join(", ", e.getDetails().values()) + ")");
+      case 413 -> "body is larger than the limit of " + maxBodyBytes + " bytes";
+      default -> e.getMessage();
+    };
+    return new Problem(status, detail, Map.of());
+  }
+
+  static void problem(Context ctx, Problem p, ObjectNode extra) {
+    ObjectNode body = Json.MAPPER.createObjectNode()
+        .put("type", "about:blank")
+        .put("title", HttpStatus.forStatus(p.status()).getMessage())
+        .put("status", p.status())
+        .put("detail", p.detail());
+    if (extra != null) {
+      body.setAll(extra);
+    }
+    p.headers().forEach(ctx::header);
+    write(ctx, p.status(), PROBLEM_JSON, body);
+  }
+
+  private static void json(Context ctx, int status, ObjectNode body) {
+    write(ctx, status, JSON, body);
+  }
+
+  private static void write(Context ctx, int status, String contentType, ObjectNode body) {
+    try {
+      ctx.status(status).contentType(contentType).result(Json.MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a JSON reply", e);
+    }
+  }
+
+  private void time(Context ctx, Float millis) {
+    Timer.builder("http.server.requests")
+        .description("HTTP requests by route and status")
+        .tag("method", ctx.method().name())
+        .tag("route", route(ctx))
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .register(metrics)
+        .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  /** The route's template, not the path, so metrics stay few; everything unmatched shares one name. */
+  private static String route(Context ctx) {
+    try {
+      Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+      return endpoint == null ? "unmatched" : endpoint.path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+}

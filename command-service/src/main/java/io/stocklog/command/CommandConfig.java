@@ -1,0 +1,102 @@
+package io.stocklog.command;
+
+import io.stocklog.topics.TopicSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the command service needs to start, built from the environment in one place
+ * ({@link #fromEnv}); every check fails with the name of the variable to fix.
+ *
+ * @param httpPort {@code HTTP_PORT}, default 8081; 0 binds any free port
+ * @param bootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}, default {@code localhost:9092}
+ * @param topics the {@code STOCKLOG_*_TOPIC}, {@code STOCKLOG_PARTITIONS}, ... settings of {@link TopicSettings}
+ * @param maxBodyBytes {@code STOCKLOG_MAX_BODY_BYTES}, default 16384: a command is a few hundred bytes,
+ *     so anything much larger is a mistake or an attack and gets a 413
+ * @param maxWaiters {@code STOCKLOG_MAX_WAITERS}, default 10000: callers waiting for an outcome at once;
+ *     beyond it a {@code Prefer: wait} call is answered 202 without waiting, so memory stays bounded
+ * @param appendTimeout {@code STOCKLOG_APPEND_TIMEOUT_MS}, default 10000: how long an append may take
+ *     before the caller gets a 503 (the producer's {@code delivery.timeout.ms})
+ */
+public record CommandConfig(
+    int httpPort, String bootstrapServers, TopicSettings topics, int maxBodyBytes, int maxWaiters,
+    Duration appendTimeout) {
+
+  public static final int DEFAULT_HTTP_PORT = 8081;
+  public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
+  public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+  public static final int DEFAULT_MAX_WAITERS = 10_000;
+  public static final Duration DEFAULT_APPEND_TIMEOUT = Duration.ofSeconds(10);
+
+  public CommandConfig {
+    if (httpPort < 0 || httpPort > 65_535) {
+      throw new IllegalArgumentException("HTTP_PORT must be between 0 and 65535 (was " + httpPort + ")");
+    }
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS must not be empty");
+    }
+    Objects.requireNonNull(topics, "topics");
+    if (maxBodyBytes < 256 || maxBodyBytes > 1_048_576) {
+      throw new IllegalArgumentException(
+          "STOCKLOG_MAX_BODY_BYTES must be between 256 and 1048576 (was " + maxBodyBytes + ")");
+    }
+    if (maxWaiters < 0 || maxWaiters > 1_000_000) {
+      throw new IllegalArgumentException(
+          "STOCKLOG_MAX_WAITERS must be between 0 and 1000000 (was " + maxWaiters + ")");
+    }
+    if (appendTimeout == null || appendTimeout.toMillis() < 2_000 || appendTimeout.toMillis() > 300_000) {
+      throw new IllegalArgumentException(
+          "STOCKLOG_APPEND_TIMEOUT_MS must be between 2000 and 300000 (was "
+              + (appendTimeout == null ? null : appendTimeout.toMillis()) + ")");
+    }
+  }
+
+  /** The defaults, for one development broker on localhost. */
+  public static CommandConfig defaults() {
+    return fromEnv(Map.of());
+  }
+
+  public static CommandConfig fromEnv(Map<String, String> env) {
+    return new CommandConfig(
+        integer(env, "HTTP_PORT", DEFAULT_HTTP_PORT),
+        text(env, "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP_SERVERS),
+        TopicSettings.fromEnv(env),
+        integer(env, "STOCKLOG_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
+        integer(env, "STOCKLOG_MAX_WAITERS", DEFAULT_MAX_WAITERS),
+        Duration.ofMillis(integer(env, "STOCKLOG_APPEND_TIMEOUT_MS", (int) DEFAULT_APPEND_TIMEOUT.toMillis())));
+  }
+
+  public CommandConfig withHttpPort(int port) {
+    return new CommandConfig(port, bootstrapServers, topics, maxBodyBytes, maxWaiters, appendTimeout);
+  }
+
+  public CommandConfig withKafka(String servers, TopicSettings newTopics) {
+    return new CommandConfig(httpPort, servers, newTopics, maxBodyBytes, maxWaiters, appendTimeout);
+  }
+
+  public CommandConfig withMaxWaiters(int waiters) {
+    return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes, waiters, appendTimeout);
+  }
+
+  public CommandConfig withAppendTimeout(Duration timeout) {
+    return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes, maxWaiters, timeout);
+  }
+
+  private static String text(Map<String, String> env, String variable, String fallback) {
+    String value = env.get(variable);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  private static int integer(Map<String, String> env, String variable, int fallback) {
+    String value = env.get(variable);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be an integer (was '" + value + "')", e);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.stocklog.command;
+
+import io.stocklog.json.Json;
+import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.Outcome;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the whole outcomes topic and hands each caller waiting with {@code Prefer: wait} the outcome of
+ * its own event.
+ *
+ * <p>Every instance reads every partition (assigned, no consumer group), from the end as of its start, so
+ * any number of command-service instances each see the outcomes of their own callers' events. A waiter is
+ * keyed by the appended event's ID and registered before the event is sent, so an outcome that arrives
+ * before the send callback is not missed. Expiry outcomes carry the ID of the event whose log time passed a
+ * deadline, but are about other reservations, so they never complete a waiter. Outcomes are written
+ * transactionally, hence {@code read_committed}: an aborted attempt is never reported.
+ *
+ * <p>Waiters are capped ({@code maxWaiters}): past the cap {@link #expect} says no and the caller gets its
+ * 202 at once, so a flood of waiting calls cannot exhaust memory.
+ */
+public final class OutcomeFollower implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(OutcomeFollower.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Map<String, CompletableFuture<Outcome>> waiters = new ConcurrentHashMap<>();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final int maxWaiters;
+  private final Thread poller;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private OutcomeFollower(KafkaConsumer<byte[], byte[]> consumer, String topic, int maxWaiters) {
+    this.consumer = consumer;
+    this.maxWaiters = maxWaiters;
+    this.poller = Thread.ofPlatform().name("outcome-follower-" + topic).daemon().unstarted(this::run);
+  }
+
+  /** Starts following {@code topic} from its current end; returns once every partition's end is known. */
+  public static OutcomeFollower start(String bootstrapServers, String topic, int maxWaiters) {
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.CLIENT_ID_CONFIG, "command-service-outcomes",
+        // Only committed outcomes: an aborted transaction's outcome was never decided.
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        // No group, no offsets: every instance reads everything from where it started.
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
+      List<PartitionInfo> partitions = consumer.partitionsFor(topic, START_TIMEOUT);
+      if (partitions == null || partitions.isEmpty()) {
+        throw new IllegalStateException("the outcomes topic " + topic + " does not exist");
+      }
+      List<TopicPartition> assigned = partitions.stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(assigned);
+      consumer.seekToEnd(assigned);
+      // Resolve the ends now, not at the first poll: an outcome of an event appended after start()
+      // returns must be after the position we start from.
+      assigned.forEach(tp -> consumer.position(tp, START_TIMEOUT));
+      OutcomeFollower follower = new OutcomeFollower(consumer, topic, maxWaiters);
+      follower.poller.start();
+      log.info("following {} ({} partitions) for up to {} waiting callers", topic, assigned.size(), maxWaiters);
+      return follower;
+    } catch (RuntimeException e) {
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
+      throw e;
+    }
+  }
+
+  /**
+   * Registers a waiter for the outcome of the event {@code eventId}; empty when {@code maxWaiters} callers
+   * are already waiting. Whoever gets a waiter calls {@link #forget} when done with it.
+   */
+  public Optional<CompletableFuture<Outcome>> expect(String eventId) {
+    if (closed.get() || waiting.incrementAndGet() > maxWaiters) {
+      waiting.decrementAndGet();
+      return Optional.empty();
+    }
+    CompletableFuture<Outcome> waiter = new CompletableFuture<>();
+    if (waiters.putIfAbsent(eventId, waiter) != null) {
+      waiting.decrementAndGet();
+      throw new IllegalStateException("already waiting for event " + eventId);
+    }
+    return Optional.of(waiter);
+  }
+
+  /** Drops the waiter of {@code eventId}, if still registered (its outcome came, or the wait ran out). */
+  public void forget(String eventId) {
+    if (waiters.remove(eventId) != null) {
+      waiting.decrementAndGet();
+    }
+  }
+
+  /** Callers waiting right now. */
+  public int waiting() {
+    return waiting.get();
+  }
+
+  private void run() {
+    try {
+      while (!closed.get()) {
+        try {
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+            deliver(record);
+          }
+        } catch (WakeupException e) {
+          // close() woke us up; the loop condition ends it.
+        } catch (KafkaException e) {
+          log.warn("polling outcomes failed, going on: {}", e.toString());
+        }
+      }
+    } finally {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
+    }
+  }
+
+  private void deliver(ConsumerRecord<byte[], byte[]> record) {
+    if (waiters.isEmpty() || record.value() == null) {
+      return;
+    }
+    Outcome outcome;
+    try {
+      outcome = Json.MAPPER.readValue(record.value(), Outcome.class);
+    } catch (IOException | IllegalArgumentException | NullPointerException e) {
+      log.warn("skipping unreadable outcome at {}-{}: {}", record.partition(), record.offset(), e.toString());
+      return;
+    }
+    if (outcome.decision() == Decision.EXPIRED) {
+      return;
+    }
+    CompletableFuture<Outcome> waiter = waiters.get(outcome.eventId());
+    if (waiter != null) {
+      waiter.complete(outcome);
+    }
+  }
+
+  /** Stops following; callers still waiting get no outcome (their wait ends as if it ran out). Idempotent. */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    consumer.wakeup();
+    try {
+      poller.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    waiters.values().forEach(w -> w.complete(null));
+  }
+}

@@ -1,0 +1,26 @@
+package io.stocklog.command;
+
+import io.stocklog.outcomes.Outcome;
+
+/** Why an event was rejected, in words a caller can act on: the detail of a 409. */
+final class Rejections {
+
+  private Rejections() {}
+
+  static String describe(Outcome o) {
+    String subject = o.subjectId();
+    return switch (o.reason()) {
+      case OUT_OF_STOCK -> "out of stock: reservation " + subject + " asked for " + o.quantity()
+          + " but only " + o.available() + " of SKU " + o.sku() + " were available";
+      case INSUFFICIENT_STOCK -> "insufficient stock: adjustment " + subject + " by " + o.quantity()
+          + " would make available stock of SKU " + o.sku() + " negative (" + o.available() + " available)";
+      case EXPIRED -> "reservation " + subject + " of SKU " + o.sku() + " had already expired";
+      case UNKNOWN_RESERVATION -> "unknown reservation: there is no reservation " + subject + " of SKU " + o.sku();
+      case NOT_HELD -> "reservation " + subject + " of SKU " + o.sku() + " was never held (it was rejected)";
+      case ALREADY_CONFIRMED -> "reservation " + subject + " of SKU " + o.sku() + " is already confirmed";
+      case ALREADY_CANCELLED -> "reservation " + subject + " of SKU " + o.sku() + " is already cancelled";
+      case ID_CONFLICT -> "ID conflict: " + subject + " was already used on SKU " + o.sku()
+          + " with a different body; the first use stands";
+    };
+  }
+}

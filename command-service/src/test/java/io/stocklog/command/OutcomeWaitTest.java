@@ -1,0 +1,200 @@
+package io.stocklog.command;
+
+import static io.stocklog.command.CommandServiceTest.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stocklog.events.Event;
+import io.stocklog.events.ReservationConfirmed;
+import io.stocklog.events.ReservationRequested;
+import io.stocklog.events.SkuEvent;
+import io.stocklog.events.StockReceived;
+import io.stocklog.infra.TestKafka;
+import io.stocklog.infra.WithInfra;
+import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Reason;
+import io.stocklog.topics.TopicSettings;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code Prefer: wait=N} against a real broker, with a stand-in projector: outcomes map to 201/200/409,
+ * a wait that runs out is a 202, expiry outcomes never answer a caller, and two instances each get their own
+ * callers' outcomes.
+ */
+@WithInfra
+class OutcomeWaitTest {
+
+  private static TopicSettings topics;
+  private static CommandConfig config;
+  private static CommandService first;
+  private static CommandService second;
+  private static FakeProjector projector;
+
+  @BeforeAll
+  static void start(TestKafka kafka) {
+    topics = TopicSettings.defaults().withPartitions(3)
+        .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
+    config = CommandConfig.defaults().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics);
+    first = CommandService.start(config);
+    second = CommandService.start(config);
+    projector = new FakeProjector(kafka, topics.events(), topics.outcomes(), OutcomeWaitTest::decide);
+  }
+
+  @AfterAll
+  static void stop() {
+    projector.close();
+    second.close();
+    first.close();
+  }
+
+  /**
+   * The stand-in's rules: receipts are received; a reservation of up to 10 is held (after an expiry of some
+   * other order caused by the same event, carrying its ID), more is out of stock; order "taken" is an ID
+   * conflict; a confirm is confirmed; SKUs starting "silent" get no outcome at all.
+   */
+  private static List<Outcome> decide(Event event) {
+    SkuEvent e = (SkuEvent) event;
+    if (e.sku().startsWith("silent")) {
+      return List.of();
+    }
+    return switch (e) {
+      case StockReceived r -> List.of(outcome(r, r.receiptId(), Decision.RECEIVED, null, r.quantity(), 50, 0));
+      case ReservationRequested r when r.orderId().equals("taken") ->
+          List.of(outcome(r, r.orderId(), Decision.REJECTED, Reason.ID_CONFLICT, r.quantity(), 50, 2));
+      case ReservationRequested r when r.quantity() > 10 ->
+          List.of(outcome(r, r.orderId(), Decision.REJECTED, Reason.OUT_OF_STOCK, r.quantity(), 12, 2));
+      case ReservationRequested r -> List.of(
+          outcome(r, "someone-else", Decision.EXPIRED, null, 1, 50, 0),
+          outcome(r, r.orderId(), Decision.HELD, null, r.quantity(), 50, r.quantity()));
+      case ReservationConfirmed c -> List.of(outcome(c, c.orderId(), Decision.CONFIRMED, null, 2, 48, 0));
+      default -> List.of();
+    };
+  }
+
+  private static Outcome outcome(SkuEvent e, String subject, Decision decision, Reason reason, long quantity,
+      long onHand, long reserved) {
+    boolean reservation = e instanceof ReservationRequested;
+    return new Outcome(e.eventId(), e.type(), e.sku(), subject, decision, reason, quantity, onHand, reserved,
+        reservation ? e.occurredAt().plusSeconds(600) : null, false, e.occurredAt(), null);
+  }
+
+  @Test
+  void aHeldReservationIs201WithTheOutcome() {
+    Http.Answer answer = new Http(first.port()).post("/skus/w-1/reservations",
+        "{\"orderId\":\"o-1\",\"quantity\":2,\"holdSeconds\":600}", "Prefer", "wait=10");
+
+    assertThat(answer.status()).as("%s", answer).isEqualTo(201);
+    assertThat(answer.header("Preference-Applied")).isEqualTo("wait=10");
+    JsonNode body = answer.json();
+    assertThat(body.get("decision").asText()).isEqualTo("HELD");
+    assertThat(body.get("subjectId").asText()).as("not the expiry of someone else").isEqualTo("o-1");
+    assertThat(body.get("onHand").asLong()).isEqualTo(50);
+    assertThat(body.get("reserved").asLong()).isEqualTo(2);
+    assertThat(body.get("available").asLong()).isEqualTo(48);
+    assertThat(body.get("duplicate").asBoolean()).isFalse();
+    assertThat(body.hasNonNull("expiresAt")).isTrue();
+    assertThat(body.get("eventId").asText()).isNotBlank();
+    assertThat(body.get("position").asText()).matches("\\d+-\\d+");
+  }
+
+  @Test
+  void receiptsAndConfirmsAre200() {
+    Http http = new Http(first.port());
+    Http.Answer received = http.post("/skus/w-2/receipts", "{\"receiptId\":\"r-1\",\"quantity\":50}", "Prefer", "wait=10");
+    Http.Answer confirmed = http.post("/skus/w-2/reservations/o-1/confirm", null, "Prefer", "respond-async, wait=10");
+
+    assertThat(received.status()).as("%s", received).isEqualTo(200);
+    assertThat(received.json().get("decision").asText()).isEqualTo("RECEIVED");
+    assertThat(confirmed.status()).as("%s", confirmed).isEqualTo(200);
+    assertThat(confirmed.json().get("decision").asText()).isEqualTo("CONFIRMED");
+    assertThat(confirmed.header("Preference-Applied")).isEqualTo("wait=10");
+  }
+
+  @Test
+  void rejectionsAre409ProblemsWithTheReason() {
+    Http http = new Http(first.port());
+    Http.Answer outOfStock = http.post("/skus/w-3/reservations",
+        "{\"orderId\":\"o-9\",\"quantity\":11,\"holdSeconds\":60}", "Prefer", "wait=10");
+    Http.Answer conflict = http.post("/skus/w-3/reservations",
+        "{\"orderId\":\"taken\",\"quantity\":1,\"holdSeconds\":60}", "Prefer", "wait=10");
+
+    assertProblem(outOfStock, 409, "out of stock");
+    assertThat(outOfStock.json().get("reason").asText()).isEqualTo("OUT_OF_STOCK");
+    assertThat(outOfStock.json().get("decision").asText()).isEqualTo("REJECTED");
+    assertThat(outOfStock.json().get("available").asLong()).isEqualTo(10);
+    assertProblem(conflict, 409, "taken");
+    assertThat(conflict.json().get("reason").asText()).isEqualTo("ID_CONFLICT");
+  }
+
+  @Test
+  void aWaitThatRunsOutIsThePlain202() {
+    Http.Answer answer = new Http(first.port()).post("/skus/silent-1/receipts",
+        "{\"receiptId\":\"r-1\",\"quantity\":5}", "Prefer", "wait=1");
+
+    assertThat(answer.status()).as("%s", answer).isEqualTo(202);
+    assertThat(answer.json().get("status").asText()).isEqualTo("ACCEPTED");
+    assertThat(answer.json().get("position").asText()).matches("\\d+-\\d+");
+    assertThat(first.port()).isPositive();
+  }
+
+  @Test
+  void twoInstancesEachAnswerTheirOwnCallers() throws Exception {
+    List<Future<Http.Answer>> answers = new ArrayList<>();
+    Http viaFirst = new Http(first.port());
+    Http viaSecond = new Http(second.port());
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 20; i++) {
+        Http via = i % 2 == 0 ? viaFirst : viaSecond;
+        String body = "{\"orderId\":\"two-" + i + "\",\"quantity\":1,\"holdSeconds\":60}";
+        String path = "/skus/shared-" + (i % 3) + "/reservations";
+        answers.add(callers.submit(() -> via.post(path, body, "Prefer", "wait=10")));
+      }
+    }
+    for (int i = 0; i < answers.size(); i++) {
+      Http.Answer answer = answers.get(i).get();
+      assertThat(answer.status()).as("%s", answer).isEqualTo(201);
+      assertThat(answer.json().get("subjectId").asText()).isEqualTo("two-" + i);
+    }
+  }
+
+  @Test
+  void pastTheWaiterCapACallerGetsThe202AtOnce() {
+    try (CommandService capped = CommandService.start(config.withMaxWaiters(0))) {
+      Http.Answer answer = new Http(capped.port()).post("/skus/w-4/receipts",
+          "{\"receiptId\":\"r-1\",\"quantity\":5}", "Prefer", "wait=30");
+
+      assertThat(answer.status()).as("%s", answer).isEqualTo(202);
+      assertThat(answer.header("Preference-Applied")).as("the wait was not honoured").isNull();
+    }
+  }
+
+  @Test
+  void closeLetsAWaitingCallerFinishThenStopsAndIsIdempotent() throws Exception {
+    CommandService closing = CommandService.start(config);
+    Http http = new Http(closing.port());
+    try (ExecutorService caller = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Http.Answer> inFlight = caller.submit(() -> http.post("/skus/silent-2/receipts",
+          "{\"receiptId\":\"r-1\",\"quantity\":5}", "Prefer", "wait=2"));
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          http.get("/metrics").response().body().contains("stocklog_command_waiting 1.0"));
+
+      closing.close();
+
+      assertThat(inFlight.get().status()).as("%s", inFlight.get()).isEqualTo(202);
+    }
+    closing.close();
+    assertThatThrownBy(() -> http.get("/health")).isInstanceOf(UncheckedIOException.class);
+  }
+}
