@@ -1,0 +1,109 @@
+package io.stocklog.projector;
+
+import io.stocklog.events.ClockTick;
+import io.stocklog.events.Event;
+import io.stocklog.events.EventCodec;
+import io.stocklog.events.InvalidEventException;
+import io.stocklog.events.SkuEvent;
+import io.stocklog.inventory.Inventory;
+import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Position;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides each record of one events partition: decode, check, {@link Inventory#apply}, stamp each outcome
+ * with the record's position, forward. A record that is not a usable event (not JSON, against its schema,
+ * an unknown type, too large, or a SKU event whose key is not its SKU, which would put it in another SKU's
+ * partition and serial order) is forwarded as a {@link DeadLetter} instead, and processing goes on.
+ *
+ * <p>One instance per task, so one {@link Inventory} per partition over that task's stores. An exception
+ * from the fold itself is a bug, not bad input: it is not caught, so the transaction aborts and the
+ * partition stops rather than diverge from a replay.
+ */
+final class DecideProcessor implements Processor<byte[], byte[], Object, Object> {
+
+  private static final Logger log = LoggerFactory.getLogger(DecideProcessor.class);
+
+  private final ProjectorOptions options;
+  private ProcessorContext<Object, Object> context;
+  private Inventory inventory;
+
+  DecideProcessor(ProjectorOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    this.inventory = new Inventory(KeyValueInventoryStore.of(context), options.retention());
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    RecordMetadata source = context.recordMetadata()
+        .orElseThrow(() -> new IllegalStateException("a record from the events topic has no metadata"));
+    Event event;
+    try {
+      event = decode(record);
+    } catch (InvalidEventException e) {
+      deadLetter(record, source, e.getMessage());
+      return;
+    }
+    Position position = new Position(source.partition(), source.offset());
+    List<Outcome> outcomes = inventory.apply(event);
+    if (log.isDebugEnabled()) {
+      log.debug("{} {} at {}: {} outcome(s)", event.type(), event.eventId(), position.token(), outcomes.size());
+    }
+    for (Outcome outcome : outcomes) {
+      context.forward(new Record<Object, Object>(outcome.sku(), outcome.at(position), record.timestamp()),
+          ProjectorTopology.OUTCOMES_SINK);
+    }
+  }
+
+  private Event decode(Record<byte[], byte[]> record) throws InvalidEventException {
+    byte[] value = record.value();
+    if (value != null && value.length > options.maxEventBytes()) {
+      throw new InvalidEventException("record too large: " + value.length + " bytes, and an event is at most "
+          + options.maxEventBytes());
+    }
+    Event event = EventCodec.decode(value);
+    return switch (event) {
+      case ClockTick tick -> tick;
+      case SkuEvent e -> {
+        byte[] sku = e.sku().getBytes(StandardCharsets.UTF_8);
+        if (record.key() == null) {
+          throw new InvalidEventException("key: is missing; a " + e.type() + " must be keyed by its sku '" + e.sku() + "'");
+        }
+        if (!Arrays.equals(record.key(), sku)) {
+          throw new InvalidEventException("key: '" + abbreviate(new String(record.key(), StandardCharsets.UTF_8))
+              + "' is not the event's sku '" + e.sku() + "'");
+        }
+        yield e;
+      }
+    };
+  }
+
+  private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String error) {
+    DeadLetter letter = DeadLetter.of(error, source.topic(), source.partition(), source.offset(),
+        record.timestamp(), record.key(), record.value(), options.maxDeadLetterValueBytes());
+    log.warn("dead letter {}: {}", letter.source(), error);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(DeadLetter.ERROR_HEADER, letter.error().getBytes(StandardCharsets.UTF_8));
+    headers.add(DeadLetter.SOURCE_HEADER, letter.source().getBytes(StandardCharsets.UTF_8));
+    context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp(), headers),
+        ProjectorTopology.DEAD_LETTER_SINK);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  }
+}

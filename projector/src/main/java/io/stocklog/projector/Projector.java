@@ -1,0 +1,117 @@
+package io.stocklog.projector;
+
+import io.stocklog.topics.TopicBootstrap;
+import io.stocklog.topics.TopicSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running projector: makes sure the topics exist, runs the {@link ProjectorTopology} in Kafka Streams
+ * with exactly-once processing, and runs the {@link Ticker} that moves quiet partitions' clocks.
+ * {@link #close()} stops them in reverse order and may be called more than once.
+ */
+public final class Projector implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Projector.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final String LEAVE_GROUP_ON_CLOSE = "internal.leave.group.on.close";
+
+  private final KafkaStreams streams;
+  private final Ticker ticker;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Projector(KafkaStreams streams, Ticker ticker) {
+    this.streams = streams;
+    this.ticker = ticker;
+  }
+
+  /** Checks the topics, then starts the Streams application and the ticker; returns without waiting. */
+  public static Projector start(ProjectorConfig config) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+      TopicBootstrap.ensure(admin, config.topics());
+    }
+    KafkaStreams streams = new KafkaStreams(
+        ProjectorTopology.build(config.topics(), ProjectorOptions.withRetention(config.retention())),
+        streamsProperties(config));
+    streams.setUncaughtExceptionHandler(e -> {
+      // With exactly-once the failed transaction is aborted; a new thread resumes from the last commit.
+      log.error("projector stream thread failed; replacing it", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+    Ticker ticker;
+    try {
+      ticker = Ticker.start(config.bootstrapServers(), config.topics().events(), config.tickInterval());
+    } catch (RuntimeException e) {
+      streams.close(CLOSE_TIMEOUT);
+      throw e;
+    }
+    log.info("projector {} started: {} -> {} (dead letters to {}), {} thread(s), state in {}",
+        config.applicationId(), config.topics().events(), config.topics().outcomes(),
+        config.topics().deadLetters(), config.streamThreads(), config.stateDir());
+    return new Projector(streams, ticker);
+  }
+
+  static Properties streamsProperties(ProjectorConfig config) {
+    TopicSettings topics = config.topics();
+    Properties p = new Properties();
+    // The consumer group, the prefix of the transactional IDs and of the changelog topics' names.
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    // Reading an event, updating the stores' changelogs, writing its outcomes and committing the offset
+    // are one transaction: a crash can neither lose an outcome nor publish one twice. It also fences a
+    // zombie instance still holding a partition, like a fencing token. Consumers then read read_committed.
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Each commit ends a transaction and makes its outcomes visible: this is the event-to-outcome latency.
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    // RocksDB files; kept across restarts so a restart reads only the changelog's tail.
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    // Changelogs hold the only copy of the state besides the log itself: replicate them like the topics.
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replication());
+    p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(topics.minInsync()));
+    // A new application folds the log from its first event, never from "now".
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // Streams' consumer does not leave the group on close by default, so the partitions of a stopped
+    // instance stay unprocessed until its session times out (45 s), even when it is restarted at once.
+    // Leaving makes a restart or a scale-in hand the partitions over in about a second. (Internal consumer
+    // setting; KafkaStreams.CloseOptions.leaveGroup only acts on static members in this version.)
+    p.put(StreamsConfig.consumerPrefix(LEAVE_GROUP_ON_CLOSE), true);
+    return p;
+  }
+
+  /** True while Streams is running or rebalancing: the projector is deciding, or about to. */
+  public boolean ready() {
+    KafkaStreams.State state = streams.state();
+    return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    log.info("projector closing");
+    ticker.close();
+    boolean stopped = streams.close(CLOSE_TIMEOUT);
+    if (!stopped) {
+      log.warn("projector streams did not stop within {}", CLOSE_TIMEOUT);
+    }
+    log.info("projector closed");
+  }
+}

@@ -1,0 +1,74 @@
+package io.stocklog.projector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stocklog.topics.TopicSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class ProjectorConfigTest {
+
+  @Test
+  void anEmptyEnvironmentGivesTheDocumentedDefaults() {
+    ProjectorConfig c = ProjectorConfig.fromEnv(Map.of());
+    assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(c.topics()).isEqualTo(TopicSettings.defaults());
+    assertThat(c.applicationId()).isEqualTo("stocklog-projector");
+    assertThat(c.stateDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "stocklog-projector"));
+    assertThat(c.tickInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.retention()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.streamThreads()).isEqualTo(1);
+    assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void everyVariableIsRead() {
+    ProjectorConfig c = ProjectorConfig.fromEnv(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092",
+        "STOCKLOG_EVENTS_TOPIC", "ev",
+        "STOCKLOG_PARTITIONS", "3",
+        "STOCKLOG_PROJECTOR_APP_ID", "proj-2",
+        "STOCKLOG_STATE_DIR", "/var/lib/stocklog",
+        "STOCKLOG_TICK_INTERVAL_MS", "250",
+        "STOCKLOG_RETENTION_DAYS", "2",
+        "STOCKLOG_STREAM_THREADS", "4",
+        "STOCKLOG_COMMIT_INTERVAL_MS", "50"));
+    assertThat(c.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+    assertThat(c.topics().events()).isEqualTo("ev");
+    assertThat(c.topics().partitions()).isEqualTo(3);
+    assertThat(c.applicationId()).isEqualTo("proj-2");
+    assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/stocklog"));
+    assertThat(c.tickInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.retention()).isEqualTo(Duration.ofDays(2));
+    assertThat(c.streamThreads()).isEqualTo(4);
+    assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aBadValueFailsNamingItsVariable() {
+    assertThatThrownBy(() -> ProjectorConfig.fromEnv(Map.of("STOCKLOG_TICK_INTERVAL_MS", "soon")))
+        .hasMessageContaining("STOCKLOG_TICK_INTERVAL_MS");
+    assertThatThrownBy(() -> ProjectorConfig.fromEnv(Map.of("STOCKLOG_STREAM_THREADS", "0")))
+        .hasMessageContaining("STOCKLOG_STREAM_THREADS");
+    assertThatThrownBy(() -> ProjectorConfig.fromEnv(Map.of("STOCKLOG_RETENTION_DAYS", "-1")))
+        .hasMessageContaining("STOCKLOG_RETENTION_DAYS");
+    assertThatThrownBy(() -> ProjectorConfig.fromEnv(Map.of("STOCKLOG_PROJECTOR_APP_ID", "no spaces")))
+        .hasMessageContaining("STOCKLOG_PROJECTOR_APP_ID");
+  }
+
+  @Test
+  void streamsRunExactlyOnceWithTheTopicsReplication() {
+    ProjectorConfig c = ProjectorConfig.fromEnv(Map.of("STOCKLOG_REPLICATION", "3", "STOCKLOG_MIN_INSYNC", "2"));
+    Properties p = Projector.streamsProperties(c);
+    assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+    assertThat(p.get(StreamsConfig.topicPrefix("min.insync.replicas"))).isEqualTo("2");
+    assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+    assertThat(new StreamsConfig(p).getString(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("stocklog-projector");
+  }
+}

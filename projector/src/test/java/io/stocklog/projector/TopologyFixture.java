@@ -1,0 +1,119 @@
+package io.stocklog.projector;
+
+import io.stocklog.events.Event;
+import io.stocklog.events.EventCodec;
+import io.stocklog.events.SkuEvent;
+import io.stocklog.json.JsonSerde;
+import io.stocklog.outcomes.Outcome;
+import io.stocklog.topics.TopicSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import io.stocklog.inventory.AppliedId;
+import io.stocklog.inventory.Reservation;
+import io.stocklog.inventory.StockLevel;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The projector's topology in a {@link TopologyTestDriver}: no broker; every record is on partition 0. */
+final class TopologyFixture implements AutoCloseable {
+
+  static final TopicSettings TOPICS = TopicSettings.defaults();
+
+  final TopologyTestDriver driver;
+  final TestInputTopic<byte[], byte[]> events;
+  final TestOutputTopic<String, Outcome> outcomes;
+  final TestOutputTopic<byte[], byte[]> deadLetters;
+
+  static final String APPLICATION_ID = "projector-topology-test";
+
+  TopologyFixture(Path stateDir) {
+    this(stateDir, ProjectorOptions.defaults());
+  }
+
+  TopologyFixture(Path stateDir, ProjectorOptions options) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(ProjectorTopology.build(TOPICS, options), props);
+    events = driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
+    outcomes = driver.createOutputTopic(TOPICS.outcomes(), new StringDeserializer(),
+        JsonSerde.of(Outcome.class).deserializer());
+    deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /** Pipes {@code event} keyed as its producer would: by SKU, or no key for a tick. */
+  void pipe(Event event) {
+    byte[] key = event instanceof SkuEvent e ? e.sku().getBytes(StandardCharsets.UTF_8) : null;
+    events.pipeInput(key, EventCodec.encode(event));
+  }
+
+  void pipeRaw(String key, byte[] value) {
+    events.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  KeyValueInventoryStore store() {
+    return new KeyValueInventoryStore(
+        driver.getKeyValueStore(KeyValueInventoryStore.STOCK),
+        driver.getKeyValueStore(KeyValueInventoryStore.RESERVATIONS),
+        driver.getKeyValueStore(KeyValueInventoryStore.APPLIED),
+        driver.getKeyValueStore(KeyValueInventoryStore.DEADLINES),
+        driver.getKeyValueStore(KeyValueInventoryStore.CLOCK));
+  }
+
+  /** What each store's changelog holds now: the last value per key, null for a deleted key. */
+  Map<String, Map<Bytes, byte[]>> changelogs() {
+    Map<String, Map<Bytes, byte[]>> logs = new LinkedHashMap<>();
+    for (String store : KeyValueInventoryStore.storeNames()) {
+      Map<Bytes, byte[]> latest = new LinkedHashMap<>();
+      driver.createOutputTopic(APPLICATION_ID + "-" + store + "-changelog",
+              new ByteArrayDeserializer(), new ByteArrayDeserializer())
+          .readRecordsToList()
+          .forEach(r -> latest.put(Bytes.wrap(r.key()), r.value()));
+      logs.put(store, latest);
+    }
+    return logs;
+  }
+
+  /** Loads the stores from changelogs, as Streams restores a task moved to an instance without its state. */
+  void restore(Map<String, Map<Bytes, byte[]>> changelogs) {
+    restore(changelogs.get(KeyValueInventoryStore.STOCK), KeyValueInventoryStore.STOCK, JsonSerde.of(StockLevel.class));
+    restore(changelogs.get(KeyValueInventoryStore.RESERVATIONS), KeyValueInventoryStore.RESERVATIONS,
+        JsonSerde.of(Reservation.class));
+    restore(changelogs.get(KeyValueInventoryStore.APPLIED), KeyValueInventoryStore.APPLIED, JsonSerde.of(AppliedId.class));
+    restore(changelogs.get(KeyValueInventoryStore.CLOCK), KeyValueInventoryStore.CLOCK, Serdes.Long());
+    KeyValueStore<Bytes, byte[]> deadlines = driver.getKeyValueStore(KeyValueInventoryStore.DEADLINES);
+    changelogs.get(KeyValueInventoryStore.DEADLINES).forEach((k, v) -> {
+      if (v != null) {
+        deadlines.put(k, v);
+      }
+    });
+  }
+
+  private <V> void restore(Map<Bytes, byte[]> log, String store, Serde<V> serde) {
+    KeyValueStore<String, V> target = driver.getKeyValueStore(store);
+    log.forEach((k, v) -> {
+      if (v != null) {
+        target.put(new String(k.get(), StandardCharsets.UTF_8), serde.deserializer().deserialize(store, v));
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
