@@ -4,10 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the projector from the environment (see {@link ProjectorConfig}) until the process is stopped.
- *
- * <p>Seam: the read-model sink (module read-model), which applies the outcomes to Postgres, will also run
- * in this process; it is started after the projector and closed before it in the shutdown hook.
+ * Runs the projector process from the environment (see {@link ProjectorServiceConfig}): the projector, the
+ * read-model sink and the health/metrics endpoint, until the process is stopped.
  */
 public final class Main {
 
@@ -16,11 +14,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    ProjectorConfig config = ProjectorConfig.fromEnv(System.getenv());
-    Projector projector = Projector.start(config);
+    ProjectorServiceConfig config = ProjectorServiceConfig.fromEnv(System.getenv());
+    log.info("starting with {}", config);
+    ProjectorService service = ProjectorService.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down");
-      projector.close();
+      service.close();
     }, "stocklog-projector-shutdown"));
   }
 }

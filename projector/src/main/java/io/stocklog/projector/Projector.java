@@ -97,6 +97,11 @@ public final class Projector implements AutoCloseable {
     return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
   }
 
+  /** The Streams instance, for metrics. */
+  KafkaStreams streams() {
+    return streams;
+  }
+
   public KafkaStreams.State state() {
     return streams.state();
   }

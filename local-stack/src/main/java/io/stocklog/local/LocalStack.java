@@ -1,0 +1,192 @@
+package io.stocklog.local;
+
+import io.stocklog.command.CommandConfig;
+import io.stocklog.command.CommandService;
+import io.stocklog.infra.EmbeddedKafka;
+import io.stocklog.infra.Postgres;
+import io.stocklog.infra.PostgresEndpoint;
+import io.stocklog.projector.ProjectorService;
+import io.stocklog.projector.ProjectorServiceConfig;
+import io.stocklog.query.QueryConfig;
+import io.stocklog.query.QueryService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything on one machine, for development and demos: a real single-node Kafka broker (KRaft, Apache
+ * Kafka's own server code, in-process), a Postgres found as the brief says, and the projector with its
+ * read-model sink, the command service and the query service, each started exactly as its own {@code Main}
+ * would start it, only in one JVM.
+ *
+ * <p>The broker keeps its log in a temporary directory, so every run starts from an empty log; the read
+ * model database {@value #DATABASE} is therefore dropped and created afresh at start, or it would show
+ * stock from a log that no longer exists.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+  static final String DATABASE = "stocklog_local";
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private ProjectorService projector;
+  private CommandService command;
+  private QueryService query;
+  private String bootstrapServers;
+  private PostgresEndpoint database;
+
+  private LocalStack() {}
+
+  /** Starts the stack; a port of 0 picks a free one. */
+  public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions) {
+    LocalStack stack = new LocalStack();
+    try {
+      stack.startAll(commandPort, queryPort, projectorPort, partitions);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(int commandPort, int queryPort, int projectorPort, int partitions) {
+    EmbeddedKafka kafka = own(EmbeddedKafka.start(1));
+    bootstrapServers = kafka.bootstrapServers();
+    log.info("Kafka broker ready at {} in {} ms", bootstrapServers, kafka.startupTime().toMillis());
+
+    Postgres postgres = own(Postgres.locate());
+    database = freshDatabase(postgres.endpoint(), DATABASE);
+    log.info("Postgres: {} ({})", database.jdbcUrl(), postgres.endpoint().source());
+
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+    env.put("STOCKLOG_PARTITIONS", Integer.toString(partitions));
+    env.put("STOCKLOG_JDBC_URL", database.jdbcUrl());
+    env.put("STOCKLOG_JDBC_USER", database.user());
+    env.put("STOCKLOG_JDBC_PASSWORD", database.password() == null ? "" : database.password());
+    try {
+      env.put("STOCKLOG_STATE_DIR", Files.createTempDirectory("stocklog-projector-").toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create a state directory for the projector", e);
+    }
+
+    Map<String, String> projectorEnv = new HashMap<>(env);
+    projectorEnv.put("HTTP_PORT", Integer.toString(projectorPort));
+    projector = own(ProjectorService.start(ProjectorServiceConfig.fromEnv(projectorEnv)));
+
+    Map<String, String> commandEnv = new HashMap<>(env);
+    commandEnv.put("HTTP_PORT", Integer.toString(commandPort));
+    command = own(CommandService.start(CommandConfig.fromEnv(commandEnv)));
+
+    Map<String, String> queryEnv = new HashMap<>(env);
+    queryEnv.put("HTTP_PORT", Integer.toString(queryPort));
+    query = own(QueryService.start(QueryConfig.fromEnv(queryEnv)));
+  }
+
+  /**
+   * Stops the projector and starts it again with the same application ID and state directory, as a
+   * redeploy would: exactly-once processing must leave no decision doubled or lost.
+   */
+  public void restartProjector() {
+    projector.restartProjector();
+  }
+
+  public String commandUrl() {
+    return "http://localhost:" + command.port();
+  }
+
+  public String projectorUrl() {
+    return "http://localhost:" + projector.port();
+  }
+
+  public String queryUrl() {
+    return "http://localhost:" + query.port();
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public PostgresEndpoint database() {
+    return database;
+  }
+
+  private <T extends AutoCloseable> T own(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  /** Closes in reverse order of start: HTTP first, so nothing new comes in, Kafka last. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    log.info("stopping the local stack");
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+      }
+    }
+    log.info("local stack stopped");
+  }
+
+  private static PostgresEndpoint freshDatabase(PostgresEndpoint server, String name) {
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+         Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      s.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the read model database " + name + " on "
+          + server.jdbcUrl() + ": " + e.getMessage(), e);
+    }
+    return server.withDatabase(name);
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    int commandPort = Integer.parseInt(System.getenv().getOrDefault("COMMAND_PORT", "8081"));
+    int queryPort = Integer.parseInt(System.getenv().getOrDefault("QUERY_PORT", "8082"));
+    int projectorPort = Integer.parseInt(System.getenv().getOrDefault("PROJECTOR_PORT", "8083"));
+    int partitions = Integer.parseInt(System.getenv().getOrDefault("STOCKLOG_PARTITIONS", "12"));
+    LocalStack stack = LocalStack.start(commandPort, queryPort, projectorPort, partitions);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stack.close();
+      stopped.countDown();
+    }, "local-stack-shutdown"));
+    String c = stack.commandUrl();
+    String q = stack.queryUrl();
+    System.out.printf("""
+
+        stocklog is running (Ctrl-C stops everything)
+          command service  %s
+          query service    %s
+          projector        %s/ready   (health and metrics)
+          Kafka            %s   (topic inventory.events)
+          Postgres         %s
+
+        Try it:
+          curl -s -XPOST %s/skus/SKU-1/receipts -H 'Content-Type: application/json' -d '{"receiptId":"r-1","quantity":10}'
+          curl -s -XPOST %s/skus/SKU-1/reservations -H 'Prefer: wait=5' -H 'Content-Type: application/json' \\
+               -d '{"orderId":"o-1","quantity":2,"holdSeconds":600}'
+          curl -s '%s/skus/SKU-1?minPosition=<position from the answer above>&wait=5'
+
+        """, c, q, stack.projectorUrl(), stack.bootstrapServers(), stack.database().jdbcUrl(), c, c, q);
+    stopped.await();
+  }
+}
