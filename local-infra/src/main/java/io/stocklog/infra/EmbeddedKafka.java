@@ -314,8 +314,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private boolean fullyReplicated(String topic, int replication) throws Exception {
-        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        TopicDescription description;
+        try {
+            description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false; // created, but the broker answering has not caught up with the metadata yet
+            }
+            throw e;
+        }
         return description.partitions().stream()
                 .allMatch(p -> p.leader() != null && p.isr().size() == replication);
     }

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class TopicBootstrap {
 
   public static void ensure(Admin admin, TopicSettings s) {
     try {
+      refuseMisplacedPartitions(admin, s);
       create(admin, List.of(
           new NewTopic(s.events(), s.partitions(), s.replication()).configs(Map.of(
               TopicConfig.RETENTION_MS_CONFIG, "-1",
@@ -86,10 +88,45 @@ public final class TopicBootstrap {
     }
   }
 
+  /**
+   * Checks an existing events topic's partition count before anything is created, so a refusal leaves no
+   * outcomes or dead-letter topic behind sized for the wrong count, and following its advice works.
+   */
+  private static void refuseMisplacedPartitions(Admin admin, TopicSettings s)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    if (!admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(s.events())) {
+      return;
+    }
+    int existing = describe(admin, List.of(s.events())).get(s.events()).partitions().size();
+    if (existing != s.partitions()) {
+      throw new MisconfiguredTopicException("the events topic " + s.events() + " is misconfigured: it has "
+          + existing + " partitions but STOCKLOG_PARTITIONS is " + s.partitions()
+          + " (SKUs would move to other partitions); set STOCKLOG_PARTITIONS=" + existing);
+    }
+  }
+
+  /**
+   * Describes topics, waiting while the broker that answers has not yet caught up with a topic just created
+   * (it answers "unknown topic" for a moment after creation).
+   */
+  private static Map<String, TopicDescription> describe(Admin admin, List<String> topics)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        return admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
   private static void verify(Admin admin, TopicSettings s)
       throws ExecutionException, InterruptedException, TimeoutException {
-    Map<String, TopicDescription> described = admin.describeTopics(List.of(s.events(), s.outcomes()))
-        .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    Map<String, TopicDescription> described = describe(admin, List.of(s.events(), s.outcomes()));
     ConfigResource events = new ConfigResource(ConfigResource.Type.TOPIC, s.events());
     Config config = admin.describeConfigs(List.of(events)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(events);
     List<String> problems = new ArrayList<>();

@@ -30,6 +30,11 @@ public record TopicSettings(
     if (replication < 1) {
       throw new IllegalArgumentException("STOCKLOG_REPLICATION must be at least 1 (was " + replication + ")");
     }
+    if (events.equals(outcomes) || events.equals(deadLetters) || outcomes.equals(deadLetters)) {
+      throw new IllegalArgumentException("STOCKLOG_EVENTS_TOPIC, STOCKLOG_OUTCOMES_TOPIC and STOCKLOG_DEAD_LETTER_TOPIC"
+          + " must be three different topics (events=" + events + ", outcomes=" + outcomes
+          + ", dead letters=" + deadLetters + ")");
+    }
     if (minInsync < 1 || minInsync > replication) {
       throw new IllegalArgumentException(
           "STOCKLOG_MIN_INSYNC must be between 1 and STOCKLOG_REPLICATION=" + replication + " (was " + minInsync + ")");
@@ -48,7 +53,7 @@ public record TopicSettings(
         orDefault(get, "STOCKLOG_OUTCOMES_TOPIC", DEFAULT_OUTCOMES),
         orDefault(get, "STOCKLOG_DEAD_LETTER_TOPIC", DEFAULT_DEAD_LETTERS),
         integer(get, "STOCKLOG_PARTITIONS", DEFAULT_PARTITIONS),
-        (short) integer(get, "STOCKLOG_REPLICATION", 1),
+        replication(integer(get, "STOCKLOG_REPLICATION", 1)),
         integer(get, "STOCKLOG_MIN_INSYNC", 1));
   }
 
@@ -77,8 +82,16 @@ public record TopicSettings(
     }
   }
 
+  private static short replication(int value) {
+    if (value < 1 || value > Short.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "STOCKLOG_REPLICATION must be between 1 and " + Short.MAX_VALUE + " (was " + value + ")");
+    }
+    return (short) value;
+  }
+
   private static void name(String variable, String value) {
-    if (value == null || !value.matches("[A-Za-z0-9._-]{1,249}")) {
+    if (value == null || !value.matches("[A-Za-z0-9._-]{1,249}") || value.equals(".") || value.equals("..")) {
       throw new IllegalArgumentException(variable + " must be a Kafka topic name: 1 to 249 of [A-Za-z0-9._-] (was '" + value + "')");
     }
   }
