@@ -9,12 +9,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
 
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
-
   private Main() {}
 
   public static void main(String[] args) {
+    // Each service ships its own logging config under its own name, so several services on one classpath (the
+    // local stack) do not fight over a single logback.xml; an explicit -Dlogback.configurationFile wins.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-projector.xml");
+    }
     ProjectorServiceConfig config = ProjectorServiceConfig.fromEnv(System.getenv());
+    Logger log = LoggerFactory.getLogger(Main.class); // only now, after the logging config is chosen
     log.info("starting with {}", config);
     ProjectorService service = ProjectorService.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
