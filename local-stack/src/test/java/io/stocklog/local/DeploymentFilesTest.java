@@ -1,0 +1,204 @@
+package io.stocklog.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stocklog.command.CommandConfig;
+import io.stocklog.projector.ProjectorServiceConfig;
+import io.stocklog.query.QueryConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * What can be checked of the container deployment without a Docker engine (the build machines have none):
+ * the compose file parses, every variable it sets is one its service reads, ports and service names agree
+ * with the code's defaults, start order waits on health checks, and the images run as non-root with a
+ * health check. Nothing here starts a container; the README says what was and was not run for real.
+ */
+class DeploymentFilesTest {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z_]+):-([^}]*)}");
+
+  private final Map<String, Object> compose = load();
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> load() {
+    try {
+      return new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read docker-compose.yml at " + ROOT, e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> service(String name) {
+    Map<String, Object> services = (Map<String, Object>) compose.get("services");
+    assertThat(services).as("services in docker-compose.yml").containsKey(name);
+    return (Map<String, Object>) services.get(name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, String> environment(String name) {
+    Map<String, String> env = new LinkedHashMap<>();
+    ((Map<String, Object>) service(name).get("environment")).forEach((k, v) -> env.put(k, resolve(String.valueOf(v))));
+    return env;
+  }
+
+  /** Compose's ${VAR:-default} with nothing set: the default. */
+  private static String resolve(String value) {
+    Matcher m = DEFAULTED.matcher(value);
+    return m.replaceAll(r -> Matcher.quoteReplacement(r.group(2)));
+  }
+
+  /** The variables a service's fromEnv reads, found by handing it a map that records every lookup. */
+  private static Set<String> variablesRead(Consumer<Map<String, String>> fromEnv) {
+    Set<String> read = new TreeSet<>();
+    Map<String, String> recording = new HashMap<>() {
+      @Override
+      public String get(Object key) {
+        read.add((String) key);
+        return super.get(key);
+      }
+
+      @Override
+      public String getOrDefault(Object key, String fallback) {
+        read.add((String) key);
+        return super.getOrDefault(key, fallback);
+      }
+    };
+    fromEnv.accept(recording);
+    return read;
+  }
+
+  @Test
+  void theComposeFileRunsTheWholeSystemAndTheScaleProfileAddsBrokersAndAProjector() {
+    for (String name : List.of("kafka", "postgres", "projector", "command-service", "query-service")) {
+      assertThat(service(name).get("profiles")).as("%s runs without a profile", name).isNull();
+    }
+    for (String name : List.of("kafka-2", "kafka-3", "projector-2")) {
+      assertThat(service(name).get("profiles")).as("%s is in the scale profile", name).isEqualTo(List.of("scale"));
+    }
+    assertThat(service("kafka").get("image")).isEqualTo("apache/kafka:4.1.1");
+    assertThat(service("postgres").get("image")).isEqualTo("postgres:16");
+  }
+
+  @Test
+  void everyVariableTheComposeFileSetsIsOneItsServiceReads() {
+    assertThat(environment("command-service").keySet())
+        .isSubsetOf(variablesRead(CommandConfig::fromEnv));
+    assertThat(environment("query-service").keySet())
+        .isSubsetOf(variablesRead(QueryConfig::fromEnv));
+    assertThat(environment("projector").keySet())
+        .isSubsetOf(variablesRead(ProjectorServiceConfig::fromEnv));
+    assertThat(environment("projector-2").keySet())
+        .isSubsetOf(variablesRead(ProjectorServiceConfig::fromEnv));
+  }
+
+  @Test
+  void theConfigurationTheComposeFileSetsIsValid() {
+    CommandConfig command = CommandConfig.fromEnv(environment("command-service"));
+    QueryConfig query = QueryConfig.fromEnv(environment("query-service"));
+    ProjectorServiceConfig projector = ProjectorServiceConfig.fromEnv(environment("projector"));
+    assertThat(command.bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(projector.projector().bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(query.jdbcUrl()).isEqualTo(projector.jdbcUrl()).contains("//postgres:5432/");
+    assertThat(query.partitions()).isEqualTo(projector.projector().topics().partitions())
+        .isEqualTo(command.topics().partitions());
+  }
+
+  @Test
+  void portsAndServiceNamesAgreeWithTheCodesDefaults() {
+    assertPorts("command-service", CommandConfig.fromEnv(Map.of()).httpPort(), 8081);
+    assertPorts("query-service", QueryConfig.fromEnv(Map.of()).httpPort(), 8082);
+    assertPorts("projector", ProjectorServiceConfig.fromEnv(Map.of()).httpPort(), 8083);
+    assertThat(service("kafka").get("ports")).isEqualTo(List.of("9092:9092"));
+    assertThat(CommandConfig.fromEnv(Map.of()).bootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(service("postgres").get("ports")).isEqualTo(List.of("5432:5432"));
+  }
+
+  private void assertPorts(String name, int codeDefault, int expected) {
+    assertThat(codeDefault).as("%s's default HTTP_PORT", name).isEqualTo(expected);
+    assertThat(environment(name).get("HTTP_PORT")).as("%s's HTTP_PORT in compose", name).isEqualTo(Integer.toString(expected));
+    assertThat(service(name).get("ports")).as("%s's published port", name).isEqualTo(List.of(expected + ":" + expected));
+    assertThat(dockerfile(name.equals("projector") ? "projector" : name))
+        .contains("EXPOSE " + expected).contains("ENV HTTP_PORT=" + expected);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void startOrderWaitsForHealthyDependencies() {
+    Map<String, Object> services = (Map<String, Object>) compose.get("services");
+    services.forEach((name, definition) -> {
+      Object dependsOn = ((Map<String, Object>) definition).get("depends_on");
+      if (dependsOn == null) {
+        return;
+      }
+      ((Map<String, Object>) dependsOn).forEach((dependency, condition) -> {
+        assertThat((Map<String, Object>) condition).as("%s waits for %s", name, dependency)
+            .containsEntry("condition", "service_healthy");
+        Map<String, Object> target = (Map<String, Object>) services.get(dependency);
+        assertThat(target).as("%s depends on a service that exists: %s", name, dependency).isNotNull();
+        assertThat(target.get("healthcheck") != null || builtFromOurDockerfile(target))
+            .as("%s has a health check", dependency).isTrue();
+      });
+    });
+    assertThat(service("projector").get("depends_on").toString()).contains("kafka").contains("postgres");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean builtFromOurDockerfile(Map<String, Object> service) {
+    return service.get("build") instanceof Map<?, ?> build && build.get("dockerfile") != null;
+  }
+
+  @Test
+  void everyImageRunsAsANonRootUserWithAHealthCheckAndTheJarItsModuleBuilds() {
+    for (String module : List.of("command-service", "query-service", "projector")) {
+      String dockerfile = dockerfile(module);
+      assertThat(dockerfile).as("%s/Dockerfile", module)
+          .contains("FROM maven:").contains(" AS build")
+          .contains("-pl " + module + " -am package")
+          .contains("COPY --from=build /src/" + module + "/target/" + module + ".jar app.jar")
+          .contains("USER stocklog")
+          .contains("HEALTHCHECK")
+          .contains("/health");
+      assertThat(dockerfile.indexOf("USER stocklog")).isLessThan(dockerfile.indexOf("ENTRYPOINT"));
+      assertThat(pom(module)).contains("<finalName>${project.artifactId}</finalName>");
+    }
+  }
+
+  @Test
+  void prometheusScrapesEveryServiceByItsComposeNameAndPort() throws IOException {
+    Map<String, Object> prometheus = new Yaml().load(Files.readString(ROOT.resolve("deploy/prometheus/prometheus.yml")));
+    String text = prometheus.toString();
+    assertThat(text).contains("command-service:8081", "query-service:8082", "projector:8083", "projector-2:8083");
+    assertThat(service("prometheus").get("volumes").toString()).contains("./deploy/prometheus/prometheus.yml");
+  }
+
+  private static String dockerfile(String module) {
+    return read(ROOT.resolve(module).resolve("Dockerfile"));
+  }
+
+  private static String pom(String module) {
+    return read(ROOT.resolve(module).resolve("pom.xml"));
+  }
+
+  private static String read(Path path) {
+    try {
+      return Files.readString(path);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + path, e);
+    }
+  }
+}
