@@ -77,6 +77,16 @@ final class CommandApp {
       // On stop, refuse new requests and let those in flight finish (Javalin nests its handler inside).
       server.setHandler(new GracefulHandler());
       server.setStopTimeout(STOP_TIMEOUT_MS);
+      server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+        @Override
+        public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+          for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+            if (connector instanceof org.eclipse.jetty.server.ServerConnector sc) {
+              sc.setAcceptQueueSize(1024);
+            }
+          }
+        }
+      });
     });
     c.requestLogger.http(this::time);
 
