@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * would start it, only in one JVM.
  *
  * <p>The broker keeps its log in a temporary directory, so every run starts from an empty log; the read
- * model database {@value #DATABASE} is therefore dropped and created afresh at start, or it would show
- * stock from a log that no longer exists.
+ * model database ({@value #DATABASE} by default) is therefore created afresh at start and dropped at close,
+ * or it would show stock from a log that no longer exists.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -49,11 +49,23 @@ public final class LocalStack implements AutoCloseable {
 
   private LocalStack() {}
 
-  /** Starts the stack; a port of 0 picks a free one. */
+  /** Starts the stack with the read model in {@value #DATABASE}; a port of 0 picks a free one. */
   public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions) {
+    return start(commandPort, queryPort, projectorPort, partitions, DATABASE);
+  }
+
+  /**
+   * Starts the stack with the read model in a database of the given name, created afresh and dropped again by
+   * {@link #close()}; give each concurrent stack (tests, benchmarks) its own name, as creating one drops any
+   * database of that name.
+   */
+  public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions, String database) {
+    if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("database must be 1 to 63 of [a-z0-9_], starting with a letter (was '" + database + "')");
+    }
     LocalStack stack = new LocalStack();
     try {
-      stack.startAll(commandPort, queryPort, projectorPort, partitions);
+      stack.startAll(commandPort, queryPort, projectorPort, partitions, database);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -61,13 +73,15 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startAll(int commandPort, int queryPort, int projectorPort, int partitions) {
+  private void startAll(int commandPort, int queryPort, int projectorPort, int partitions, String databaseName) {
     EmbeddedKafka kafka = own(EmbeddedKafka.start(1));
     bootstrapServers = kafka.bootstrapServers();
     log.info("Kafka broker ready at {} in {} ms", bootstrapServers, kafka.startupTime().toMillis());
 
     Postgres postgres = own(Postgres.locate());
-    database = freshDatabase(postgres.endpoint(), DATABASE);
+    database = freshDatabase(postgres.endpoint(), databaseName);
+    // Closed after every service that uses it: the read model of a log that is gone is of no use.
+    own(() -> dropDatabase(postgres.endpoint(), databaseName));
     log.info("Postgres: {} ({})", database.jdbcUrl(), postgres.endpoint().source());
 
     Map<String, String> env = new HashMap<>();
@@ -144,6 +158,13 @@ public final class LocalStack implements AutoCloseable {
       }
     }
     log.info("local stack stopped");
+  }
+
+  private static void dropDatabase(PostgresEndpoint server, String name) throws SQLException {
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+         Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
   }
 
   private static PostgresEndpoint freshDatabase(PostgresEndpoint server, String name) {

@@ -51,7 +51,7 @@ class PipelineEndToEndTest {
 
   @BeforeAll
   static void start() {
-    stack = LocalStack.start(0, 0, 0, 4);
+    stack = LocalStack.start(0, 0, 0, 4, "e2e_" + Long.toHexString(System.nanoTime()));
   }
 
   @AfterAll
