@@ -1,0 +1,261 @@
+package io.stocklog.bench;
+
+import io.stocklog.local.LocalStack;
+import io.stocklog.topics.TopicSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark: every selected contender on every selected workload, one after another (never two at once:
+ * the machine is small), then a Markdown table and PNG charts in the results folder. Baselines run first,
+ * with the local stack stopped so its broker does not take their CPU; then a fresh stack per workload (and
+ * per partition count for scaling) for this system's contenders and the seed architecture, which needs a
+ * broker too.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Benchmarks stocklog against the seed strategies on the same workload.")
+public final class Bench implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(Bench.class);
+
+  /** Contender IDs in report order. */
+  static final List<String> ALL = List.of("http-wait", "http", "kafka", "pg-lock", "pg-occ", "pg-cond",
+      "redis-lua", "redis-lock", "redlock", "zk", "etcd", "seed");
+  private static final Set<String> ON_STACK = Set.of("http-wait", "http", "kafka", "seed");
+
+  @Option(names = "--workloads", split = ",", description = "flash, catalogue, scaling (default: all three)")
+  List<String> workloads = List.of("flash", "catalogue", "scaling");
+
+  @Option(names = "--contenders", split = ",", description = "Any of ${DEFAULT-VALUE}")
+  List<String> contenders = ALL;
+
+  @Option(names = "--stock", description = "Flash sale: units of the hot SKU (default ${DEFAULT-VALUE})")
+  long stock = 10_000;
+
+  @Option(names = "--requests", description = "Flash sale: buy requests of one unit (default ${DEFAULT-VALUE})")
+  int requests = 100_000;
+
+  @Option(names = "--clients", description = "Client threads of the blocking contenders (default ${DEFAULT-VALUE})")
+  int clients = 32;
+
+  @Option(names = "--inflight", description = "Requests in flight through a Kafka producer (default ${DEFAULT-VALUE})")
+  int inflight = 8192;
+
+  @Option(names = "--http-inflight", description = "Concurrent HTTP requests (default ${DEFAULT-VALUE})")
+  int httpInflight = 256;
+
+  @Option(names = "--skus", description = "Catalogue: SKUs (default ${DEFAULT-VALUE})")
+  int skus = 10_000;
+
+  @Option(names = "--stock-per-sku", description = "Catalogue: units per SKU (default ${DEFAULT-VALUE})")
+  long stockPerSku = 100;
+
+  @Option(names = "--orders", description = "Catalogue: reservations (default ${DEFAULT-VALUE})")
+  int orders = 60_000;
+
+  @Option(names = "--zipf", description = "Catalogue: Zipf exponent of demand (default ${DEFAULT-VALUE})")
+  double zipf = 1.0;
+
+  @Option(names = "--confirm", description = "Catalogue: share of holds confirmed (default ${DEFAULT-VALUE})")
+  double confirm = 0.3;
+
+  @Option(names = "--cancel", description = "Catalogue: share of holds cancelled (default ${DEFAULT-VALUE})")
+  double cancel = 0.15;
+
+  @Option(names = "--partitions", description = "Partitions of the events topic for flash and catalogue (default ${DEFAULT-VALUE})")
+  int partitions = TopicSettings.DEFAULT_PARTITIONS;
+
+  @Option(names = "--scaling-partitions", split = ",", description = "Scaling: partition counts (default ${DEFAULT-VALUE})")
+  List<Integer> scalingPartitions = List.of(1, 2, 4, 8, 12);
+
+  @Option(names = "--scaling-contenders", split = ",", description = "Scaling: contenders (default ${DEFAULT-VALUE})")
+  List<String> scalingContenders = List.of("kafka", "seed");
+
+  @Option(names = "--cap", description = "Seconds per contender per workload before it stops issuing (default ${DEFAULT-VALUE})")
+  int capSeconds = 10;
+
+  @Option(names = "--occ-retries", description = "Postgres OCC: retries before giving up (default ${DEFAULT-VALUE})")
+  int occRetries = 10;
+
+  @Option(names = "--lock-ttl", description = "Redis locks: lease in ms (default ${DEFAULT-VALUE})")
+  long lockTtlMs = 2000;
+
+  @Option(names = "--visibility-every", description = "Probe the query service for every n-th hold (default ${DEFAULT-VALUE})")
+  int visibilityEvery = 50;
+
+  @Option(names = "--redis", description = "The local Redis, host:port (default ${DEFAULT-VALUE})")
+  String redis = "127.0.0.1:6379";
+
+  @Option(names = "--seed", description = "Random seed of the workloads (default ${DEFAULT-VALUE})")
+  long seed = 42;
+
+  @Option(names = "--out", description = "Results folder (default ${DEFAULT-VALUE})")
+  Path out = Path.of("bench", "results");
+
+  private final List<RunResult> results = new ArrayList<>();
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    int code = new CommandLine(new Bench()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    for (String c : contenders) {
+      if (!ALL.contains(c)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--contenders: unknown " + c + "; use any of " + ALL);
+      }
+    }
+    long started = System.nanoTime();
+    Driver driver = new Driver(Duration.ofSeconds(capSeconds), null);
+    try (Servers servers = new Servers()) {
+      BenchDatabase db = BenchDatabase.create();
+      if (workloads.contains("flash")) {
+        workload("flash sale", tag -> Plan.flashSale(tag, stock, requests), partitions, contenders, db, servers, driver);
+      }
+      if (workloads.contains("catalogue")) {
+        workload("catalogue", this::catalogue, partitions, contenders, db, servers, driver);
+      }
+      if (workloads.contains("scaling")) {
+        for (int p : scalingPartitions) {
+          workload("scaling", this::catalogue, p, scalingContenders, db, servers, driver);
+        }
+      }
+    }
+    double minutes = (System.nanoTime() - started) / 6e10;
+    String header = header(minutes);
+    Report.write(out, header, results);
+    System.out.println(header);
+    System.out.println(Report.table(results));
+    System.out.printf(Locale.ROOT, "results in %s (%.1f min)%n", out.toAbsolutePath(), minutes);
+    return 0;
+  }
+
+  private Plan catalogue(String tag) {
+    return Plan.catalogue(tag, skus, stockPerSku, orders, zipf, confirm, cancel, seed);
+  }
+
+  private void workload(String name, Function<String, Plan> plan, int parts, List<String> which, BenchDatabase db,
+      Servers servers, Driver driver) throws Exception {
+    for (String id : which) {
+      if (!ON_STACK.contains(id)) {
+        runOne(name, parts, id, () -> baseline(id, db, servers), plan, driver);
+      }
+    }
+    if (which.stream().noneMatch(ON_STACK::contains)) {
+      return;
+    }
+    log.info("{}: starting the local stack with {} partitions", name, parts);
+    LocalStack started;
+    try {
+      started = LocalStack.start(0, 0, 0, parts);
+    } catch (RuntimeException | LinkageError e) {
+      log.error("{}: the local stack did not start", name, e);
+      which.stream().filter(ON_STACK::contains)
+          .forEach(id -> results.add(RunResult.skipped(name, id, parts, "local stack did not start: " + e)));
+      return;
+    }
+    try (LocalStack stack = started) {
+      TopicSettings topics = TopicSettings.defaults();
+      try (OutcomeWatcher watcher = new OutcomeWatcher(stack.bootstrapServers(), topics.outcomes())) {
+        Driver withProbe = new Driver(Duration.ofSeconds(capSeconds), new VisibilityProbe(stack.queryUrl(), visibilityEvery));
+        for (String id : which) {
+          if (!ON_STACK.contains(id)) {
+            continue;
+          }
+          String bootstrap = stack.bootstrapServers();
+          runOne(name, parts, id, () -> switch (id) {
+            case "http-wait" -> new HttpContender(bootstrap, topics.events(), watcher, stack.commandUrl(), true, httpInflight);
+            case "http" -> new HttpContender(bootstrap, topics.events(), watcher, stack.commandUrl(), false, httpInflight);
+            case "kafka" -> new KafkaContender(bootstrap, topics.events(), watcher, inflight);
+            case "seed" -> new SeedArchitecture(db, bootstrap, "bench.seed." + tag(name, id, parts), parts,
+                Math.min(parts, 2), inflight);
+            default -> throw new IllegalStateException(id);
+          }, plan, id.equals("seed") ? driver : withProbe);
+        }
+      }
+    }
+  }
+
+  private Contender baseline(String id, BenchDatabase db, Servers servers) throws Exception {
+    String host = redis.substring(0, redis.lastIndexOf(':'));
+    int port = Integer.parseInt(redis.substring(redis.lastIndexOf(':') + 1));
+    return switch (id) {
+      case "pg-lock" -> new PgForUpdate(db, clients);
+      case "pg-occ" -> new PgOcc(db, clients, occRetries);
+      case "pg-cond" -> new PgConditional(db, clients);
+      case "redis-lua" -> new RedisLua(host, port, clients);
+      case "redis-lock" -> new RedisLockFenced(db, host, port, clients, lockTtlMs);
+      case "redlock" -> new Redlock(db, servers.redlock(), clients, lockTtlMs);
+      case "zk" -> new ZkLock(db, servers.zookeeper(), clients);
+      case "etcd" -> new EtcdLock(db, servers.etcd(), clients);
+      default -> throw new IllegalStateException(id);
+    };
+  }
+
+  interface Factory {
+    Contender create() throws Exception;
+  }
+
+  private static String tag(String workload, String id, int parts) {
+    return workload.charAt(0) + "-" + id + "-p" + parts;
+  }
+
+  private void runOne(String workload, int parts, String id, Factory factory, Function<String, Plan> plan,
+      Driver driver) {
+    Contender c;
+    try {
+      c = factory.create();
+    } catch (Servers.Skip e) {
+      log.warn("{} / {}: skipped: {}", workload, id, e.getMessage());
+      results.add(RunResult.skipped(workload, id, parts, e.getMessage()));
+      return;
+    } catch (Exception e) {
+      log.warn("{} / {}: skipped: {}", workload, id, e.toString());
+      results.add(RunResult.skipped(workload, id, parts, "cannot start: " + e));
+      return;
+    }
+    try (c) {
+      results.add(driver.run(workload, parts, c, plan.apply(tag(workload, id, parts))));
+    } catch (Exception e) {
+      log.error("{} / {} failed", workload, c.name(), e);
+      results.add(RunResult.skipped(workload, c.name(), parts, "failed: " + e));
+    }
+  }
+
+  private String header(double minutes) {
+    String mem = "";
+    try {
+      mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+    } catch (Exception e) {
+      mem = "memory unknown";
+    }
+    return String.format(Locale.ROOT, """
+        # stocklog benchmark
+
+        Run %s on %d cores, %s, JDK %s (%s), %s %s. Seed %d; time cap %d s per contender; whole run %.1f min.
+        Flash sale: stock %,d, %,d requests. Catalogue: %,d SKUs x %,d units, %,d orders, Zipf %.2f, confirm %.2f,
+        cancel %.2f. Blocking clients %d; Kafka in flight %d; HTTP in flight %d. Latency is request to known
+        outcome; "visible" is decision known to visible in the query service (this system only).
+        """, Instant.now(), Runtime.getRuntime().availableProcessors(), mem, Runtime.version(),
+        System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.version"), seed,
+        capSeconds, minutes, stock, requests, skus, stockPerSku, orders, zipf, confirm, cancel, clients, inflight,
+        httpInflight);
+  }
+}

@@ -1,0 +1,127 @@
+package io.stocklog.bench;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link Plan} against a {@link Contender}: at most {@link Contender#concurrency()} orders in
+ * flight, each timed from the request to its known outcome, follow-ups sent as soon as a hold is known.
+ * Stops issuing new orders when the time cap is reached, so a slow strategy cannot hold the whole
+ * benchmark up; the figures then cover what was decided and the note says so.
+ */
+final class Driver {
+
+  private static final Logger log = LoggerFactory.getLogger(Driver.class);
+
+  private final Duration cap;
+  private final VisibilityProbe probe;
+
+  Driver(Duration cap, VisibilityProbe probe) {
+    this.cap = cap;
+    this.probe = probe;
+  }
+
+  RunResult run(String workload, int partitions, Contender c, Plan plan) throws Exception {
+    log.info("{} / {}: loading {} SKUs", workload, c.name(), plan.stock().size());
+    c.load(plan.stock());
+    OversellLedger ledger = new OversellLedger(plan.stock());
+    Percentiles latency = new Percentiles();
+    AtomicLong decisions = new AtomicLong();
+    AtomicLong granted = new AtomicLong();
+    AtomicLong retries = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong lastDone = new AtomicLong();
+    int window = c.concurrency();
+    Semaphore permits = new Semaphore(window);
+    log.info("{} / {}: {} orders, {} in flight", workload, c.name(), plan.orders().size(), window);
+    long start = System.nanoTime();
+    long deadline = start + cap.toNanos();
+    boolean capped = false;
+    for (Plan.Order o : plan.orders()) {
+      permits.acquire();
+      if (System.nanoTime() > deadline) {
+        permits.release();
+        capped = true;
+        break;
+      }
+      long sent = System.nanoTime();
+      c.reserve(o.sku(), o.orderId(), o.quantity()).handle((a, e) -> {
+        if (e != null) {
+          errors.incrementAndGet();
+          log.debug("reserve {} failed", o.orderId(), e);
+          permits.release();
+          return null;
+        }
+        record(a, sent, latency, decisions, granted, retries, lastDone);
+        if (!a.granted()) {
+          permits.release();
+          return null;
+        }
+        ledger.held(o.sku(), o.quantity());
+        if (probe != null && a.position() != null) {
+          probe.maybeProbe(o.sku(), o.orderId(), a.position(), a.knownAt());
+        }
+        CompletableFuture<Contender.Answer> next = switch (o.followUp()) {
+          case NONE -> null;
+          case CONFIRM -> c.confirm(o.sku(), o.orderId(), o.quantity());
+          case CANCEL -> c.cancel(o.sku(), o.orderId(), o.quantity());
+        };
+        if (next == null) {
+          permits.release();
+          return null;
+        }
+        long sentNext = System.nanoTime();
+        next.handle((b, e2) -> {
+          if (e2 != null) {
+            errors.incrementAndGet();
+          } else {
+            record(b, sentNext, latency, decisions, granted, retries, lastDone);
+            if (b.granted() && o.followUp() == Plan.FollowUp.CANCEL) {
+              ledger.cancelled(o.sku(), o.quantity());
+            }
+          }
+          permits.release();
+          return null;
+        });
+        return null;
+      });
+    }
+    if (!permits.tryAcquire(window, 120, TimeUnit.SECONDS)) {
+      log.warn("{} / {}: {} requests still unanswered after 120 s", workload, c.name(), window - permits.availablePermits());
+      errors.addAndGet(window - permits.availablePermits());
+    }
+    double seconds = Math.max(lastDone.get() - start, 1) / 1e9;
+    Map<String, Long> remaining = c.remaining(plan.stock().keySet());
+    long oversold = ledger.oversold(remaining);
+    String note = capped ? "time cap " + cap.toSeconds() + " s reached" : "";
+    if (!c.note().isEmpty()) {
+      note = (note.isEmpty() ? "" : note + "; ") + c.note();
+    }
+    if (errors.get() > 0) {
+      note = (note.isEmpty() ? "" : note + "; ") + errors.get() + " errors";
+    }
+    Percentiles.Summary visible = probe == null ? new Percentiles.Summary(0, 0, 0, 0, 0) : probe.drain();
+    RunResult r = new RunResult(workload, c.name(), partitions, decisions.get(), seconds, latency.summary(),
+        granted.get(), oversold, retries.get(), errors.get(), visible, null, note);
+    log.info("{} / {}: {} decisions in {} s = {}/s, p99 {} ms, oversold {}", workload, c.name(), r.decisions(),
+        String.format("%.1f", seconds), Math.round(r.throughput()), r.latency().p99() / 1_000_000, oversold);
+    return r;
+  }
+
+  private static void record(Contender.Answer a, long sent, Percentiles latency, AtomicLong decisions,
+      AtomicLong granted, AtomicLong retries, AtomicLong lastDone) {
+    latency.add(Math.max(0, a.knownAt() - sent));
+    decisions.incrementAndGet();
+    if (a.granted()) {
+      granted.incrementAndGet();
+    }
+    retries.addAndGet(a.retries());
+    lastDone.accumulateAndGet(a.knownAt(), Math::max);
+  }
+}

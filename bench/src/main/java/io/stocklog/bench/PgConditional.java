@@ -1,0 +1,57 @@
+package io.stocklog.bench;
+
+import java.sql.Connection;
+
+/**
+ * Contender 5: one conditional {@code UPDATE ... WHERE available >= :k} (the row lock lasts one statement),
+ * then the order insert in the same transaction. A cancel is one statement too.
+ */
+final class PgConditional extends PgContender {
+
+  private static final String TAKE = "UPDATE bench_stock SET available = available - ? WHERE sku = ? AND available >= ?";
+  private static final String CANCEL = """
+      WITH c AS (UPDATE bench_orders SET status = 'CANCELLED' WHERE order_id = ? AND status = 'HELD'
+                 RETURNING sku, quantity)
+      UPDATE bench_stock s SET available = s.available + c.quantity FROM c WHERE s.sku = c.sku
+      """;
+
+  PgConditional(BenchDatabase db, int clients) {
+    super(db, clients);
+  }
+
+  @Override
+  public String name() {
+    return "Postgres conditional UPDATE";
+  }
+
+  @Override
+  Answer reserveNow(String sku, String orderId, int quantity) throws Exception {
+    try (Connection c = pool.getConnection()) {
+      if (update(c, TAKE, quantity, sku, quantity) == 0) {
+        c.rollback();
+        return Answer.of(false, 0);
+      }
+      insertOrder(c, sku, orderId, quantity);
+      c.commit();
+      return Answer.of(true, 0);
+    }
+  }
+
+  @Override
+  Answer confirmNow(String sku, String orderId, int quantity) throws Exception {
+    try (Connection c = pool.getConnection()) {
+      boolean ok = update(c, CONFIRM_ORDER, orderId) == 1;
+      c.commit();
+      return Answer.of(ok, 0);
+    }
+  }
+
+  @Override
+  Answer cancelNow(String sku, String orderId, int quantity) throws Exception {
+    try (Connection c = pool.getConnection()) {
+      boolean ok = update(c, CANCEL, orderId) == 1;
+      c.commit();
+      return Answer.of(ok, 0);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.stocklog.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+
+/** Writes the figures as a Markdown table and PNG charts into the results folder. */
+final class Report {
+
+  private Report() {}
+
+  static String table(List<RunResult> results) {
+    StringBuilder b = new StringBuilder();
+    b.append("| workload | contender | parts | decisions | decisions/s | p50 ms | p95 ms | p99 ms | max ms "
+        + "| granted | oversold | retries | visible p50/p99 ms | note |\n");
+    b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    for (RunResult r : results) {
+      if (r.skipped() != null) {
+        b.append(String.format(Locale.ROOT, "| %s | %s | %d | | | | | | | | | | | skipped: %s |%n",
+            r.workload(), r.contender(), r.partitions(), r.skipped()));
+        continue;
+      }
+      String visible = r.visible().count() == 0 ? "" : ms(r.visible().p50()) + " / " + ms(r.visible().p99())
+          + " (n=" + r.visible().count() + ")";
+      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %,.0f | %s | %s | %s | %s | %,d | %d | %,d | %s | %s |%n",
+          r.workload(), r.contender(), r.partitions(), r.decisions(), r.throughput(), ms(r.latency().p50()),
+          ms(r.latency().p95()), ms(r.latency().p99()), ms(r.latency().max()), r.granted(), r.oversold(),
+          r.retries(), visible, r.note() == null ? "" : r.note()));
+    }
+    return b.toString();
+  }
+
+  static String ms(long nanos) {
+    double ms = nanos / 1e6;
+    return ms < 10 ? String.format(Locale.ROOT, "%.2f", ms) : String.format(Locale.ROOT, "%.0f", ms);
+  }
+
+  static void write(Path dir, String header, List<RunResult> results) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("results.md"), header + "\n" + table(results));
+    Map<String, List<RunResult>> byWorkload = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      if (r.skipped() == null && !r.workload().equals("scaling")) {
+        byWorkload.computeIfAbsent(r.workload(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    for (var e : byWorkload.entrySet()) {
+      barCharts(dir.resolve(e.getKey().replace(' ', '-') + ".png"), e.getKey(), e.getValue());
+    }
+    List<RunResult> scaling = results.stream().filter(r -> r.workload().equals("scaling") && r.skipped() == null).toList();
+    if (!scaling.isEmpty()) {
+      scalingChart(dir.resolve("scaling.png"), scaling);
+    }
+  }
+
+  private static void barCharts(Path file, String workload, List<RunResult> rs) throws IOException {
+    List<String> names = rs.stream().map(RunResult::contender).toList();
+    CategoryChart tput = bar(workload + ": decisions per second (log scale)", "decisions/s");
+    tput.getStyler().setYAxisMin(10.0);
+    tput.addSeries("decisions/s", names, rs.stream().map(r -> Math.max(1.0, r.throughput())).toList());
+    CategoryChart p99 = bar(workload + ": p99 request to known outcome (ms, log scale)", "p99 ms");
+    p99.getStyler().setYAxisMin(0.1);
+    p99.addSeries("p99 ms", names, rs.stream().map(r -> Math.max(0.01, r.latency().p99() / 1e6)).toList());
+    List<Chart<?, ?>> charts = List.of(tput, p99);
+    try {
+      BitmapEncoder.saveBitmap(charts, 1, 2, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    } catch (IllegalArgumentException logScaleRefused) {
+      // XChart refuses a log axis in some layouts; a linear one with value labels still reads.
+      tput.getStyler().setYAxisLogarithmic(false);
+      p99.getStyler().setYAxisLogarithmic(false);
+      tput.setTitle(workload + ": decisions per second");
+      p99.setTitle(workload + ": p99 request to known outcome (ms)");
+      BitmapEncoder.saveBitmap(charts, 1, 2, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+  }
+
+  private static CategoryChart bar(String title, String yTitle) {
+    CategoryChart c = new CategoryChartBuilder().width(900).height(650).title(title).yAxisTitle(yTitle).build();
+    c.getStyler().setYAxisLogarithmic(true);
+    c.getStyler().setLegendVisible(false);
+    c.getStyler().setXAxisLabelRotation(60);
+    c.getStyler().setLabelsVisible(true);
+    c.getStyler().setDecimalPattern("#,##0.##");
+    return c;
+  }
+
+  private static void scalingChart(Path file, List<RunResult> rs) throws IOException {
+    XYChart c = new XYChartBuilder().width(900).height(600).title("catalogue workload: decisions per second by partitions")
+        .xAxisTitle("partitions").yAxisTitle("decisions/s").build();
+    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    Map<String, List<RunResult>> byContender = new LinkedHashMap<>();
+    rs.forEach(r -> byContender.computeIfAbsent(r.contender(), k -> new ArrayList<>()).add(r));
+    for (var e : byContender.entrySet()) {
+      c.addSeries(e.getKey(), e.getValue().stream().map(r -> (double) r.partitions()).toList(),
+          e.getValue().stream().map(RunResult::throughput).toList());
+    }
+    BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+}

@@ -1,0 +1,32 @@
+package io.stocklog.bench;
+
+/**
+ * The figures of one contender on one workload.
+ *
+ * @param skipped why it did not run, or null
+ * @param note anything a reader must know about the figures (time cap reached, errors)
+ */
+public record RunResult(
+    String workload,
+    String contender,
+    int partitions,
+    long decisions,
+    double seconds,
+    Percentiles.Summary latency,
+    long granted,
+    long oversold,
+    long retries,
+    long errors,
+    Percentiles.Summary visible,
+    String skipped,
+    String note) {
+
+  public double throughput() {
+    return seconds <= 0 ? 0 : decisions / seconds;
+  }
+
+  public static RunResult skipped(String workload, String contender, int partitions, String reason) {
+    Percentiles.Summary none = new Percentiles.Summary(0, 0, 0, 0, 0);
+    return new RunResult(workload, contender, partitions, 0, 0, none, 0, 0, 0, 0, none, reason, null);
+  }
+}
