@@ -5,17 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stocklog.command.CommandSubmitter.Accepted;
+import io.stocklog.command.CommandSubmitter.Conflict;
 import io.stocklog.command.CommandSubmitter.Decided;
 import io.stocklog.command.CommandSubmitter.Reply;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Reason;
+import java.io.EOFException;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.Map;
@@ -77,6 +81,8 @@ final class CommandApp {
       // On stop, refuse new requests and let those in flight finish (Javalin nests its handler inside).
       server.setHandler(new GracefulHandler());
       server.setStopTimeout(STOP_TIMEOUT_MS);
+      // What Jetty refuses before routing (bad URI, oversize headers) is a problem+json too, not HTML.
+      server.setErrorHandler(new ProblemErrorHandler());
       server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
         @Override
         public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
@@ -89,6 +95,15 @@ final class CommandApp {
       });
     });
     c.requestLogger.http(this::time);
+    // Refuse an oversize body by its declared length, before reading a byte of it; the unread body leaves
+    // the connection unusable, so say it will close and no client reuses it.
+    c.routes.before(ctx -> {
+      if (ctx.req().getContentLengthLong() > maxBodyBytes) {
+        ctx.header("Connection", "close");
+        throw new Problem(413, tooLarge() + " (Content-Length: " + ctx.req().getContentLengthLong() + ")",
+            Map.of()).toException();
+      }
+    });
 
     c.routes.post("/skus/{sku}/receipts", ctx ->
         submit(ctx, Commands.receipt(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
@@ -103,14 +118,25 @@ final class CommandApp {
     c.routes.post("/skus/{sku}/reservations/{orderId}/extend", ctx -> submit(ctx,
         Commands.extend(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
 
-    c.routes.get("/health", ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP")));
+    Handler health = ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP"));
+    Handler scrape = ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    // HEAD is GET without the body (RFC 9110 9.3.2); Jetty drops the body and keeps the headers.
+    c.routes.get("/health", health);
+    c.routes.head("/health", health);
     c.routes.get("/ready", this::ready);
-    c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-        .result(metrics.scrape()));
+    c.routes.head("/ready", this::ready);
+    c.routes.get("/metrics", scrape);
+    c.routes.head("/metrics", scrape);
 
     c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), null));
     c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx), null));
     c.routes.exception(Exception.class, (e, ctx) -> {
+      Optional<Problem> unreadable = unreadable(e, ctx);
+      if (unreadable.isPresent()) {
+        log.debug("unreadable request {} {}: {}", ctx.method(), ctx.path(), e.toString());
+        problem(ctx, unreadable.get(), null);
+        return;
+      }
       log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
       problem(ctx, new Problem(500, "unexpected error on the server; it has been logged", Map.of()), null);
     });
@@ -145,7 +171,7 @@ final class CommandApp {
             .put("status", "ACCEPTED"));
       }
       case Decided d -> {
-        ctx.header("Preference-Applied", d.waited().applied());
+        d.waited().ifPresent(w -> ctx.header("Preference-Applied", w.applied()));
         ObjectNode body = outcomeFields(d);
         Outcome o = d.outcome();
         switch (o.decision()) {
@@ -153,6 +179,21 @@ final class CommandApp {
           case RECEIVED, ADJUSTED, CONFIRMED, CANCELLED, EXTENDED, EXPIRED -> json(ctx, 200, body);
           case REJECTED -> problem(ctx, new Problem(409, Rejections.describe(o), Map.of()), body);
         }
+      }
+      case Conflict c -> {
+        // The first use's event and position: nothing new was appended, and its position is the one to read at.
+        Outcome first = c.first();
+        ObjectNode body = Json.MAPPER.createObjectNode()
+            .put("eventId", first.eventId())
+            .put("position", first.position())
+            .put("eventType", first.eventType())
+            .put("sku", first.sku())
+            .put("subjectId", first.subjectId())
+            .put("decision", "REJECTED")
+            .put("reason", Reason.ID_CONFLICT.name())
+            .put("duplicate", true)
+            .put("quantity", first.quantity());
+        problem(ctx, new Problem(409, Rejections.conflict(first, c.amount()), Map.of()), body);
       }
     }
   }
@@ -196,17 +237,40 @@ final class CommandApp {
   /** Javalin's own refusals (no route, wrong method, body too large) as problems naming what was wrong. */
   private Problem fromJavalin(HttpResponseException e, Context ctx) {
     int status = e.getStatus() >= 400 && e.getStatus() <= 599 ? e.getStatus() : 500;
-    if (status == 405 && !e.getDetails().isEmpty()) {
-      ctx.header("Allow", String.join(", ", e.getDetails().values()));
+    String allowed = String.join(", ", e.getDetails().values());
+    if (status == 405 && !allowed.isEmpty()) {
+      ctx.header("Allow", allowed);
     }
     String detail = switch (status) {
-      case 404 -> "no route for " + ctx.method() + " " + ctx.path();
-      case 405 -> ctx.method() + " is not allowed on " + ctx.path()
-          + (e.getDetails().isEmpty() ? "" : " (allowed: " + String.join(", ", e.getDetails().values()) + ")");
-      case 413 -> "body is larger than the limit of " + maxBodyBytes + " bytes";
+      case 404 -> "no such resource: " + ctx.method() + " " + ctx.path();
+      case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path()
+          + (allowed.isEmpty() ? "" : "; allowed: " + allowed);
+      case 413 -> tooLarge();
       default -> e.getMessage();
     };
     return new Problem(status, detail, Map.of());
+  }
+
+  private String tooLarge() {
+    return "body is larger than the limit of " + maxBodyBytes + " bytes";
+  }
+
+  /**
+   * A request Jetty could not read to its end: the client sent less than its Content-Length and gave up
+   * (EOF), or the body was malformed (a Jetty HTTP exception). The client's fault, not a server error.
+   */
+  private static Optional<Problem> unreadable(Throwable e, Context ctx) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof EOFException) {
+        return Optional.of(Problem.badRequest("request body ended before Content-Length ("
+            + ctx.req().getContentLengthLong() + " bytes) was reached"));
+      }
+      if (t instanceof org.eclipse.jetty.http.HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+        return Optional.of(new Problem(h.getCode(), "the request could not be read: "
+            + (h.getReason() == null ? HttpStatus.forStatus(h.getCode()).getMessage() : h.getReason()), Map.of()));
+      }
+    }
+    return Optional.empty();
   }
 
   static void problem(Context ctx, Problem p, ObjectNode extra) {

@@ -18,16 +18,20 @@ import java.util.Objects;
  *     beyond it a {@code Prefer: wait} call is answered 202 without waiting, so memory stays bounded
  * @param appendTimeout {@code STOCKLOG_APPEND_TIMEOUT_MS}, default 10000: how long an append may take
  *     before the caller gets a 503 (the producer's {@code delivery.timeout.ms})
+ * @param dedupCacheSize {@code STOCKLOG_DEDUP_CACHE_SIZE}, default 200000: first outcomes of receipt,
+ *     adjustment and reservation IDs remembered (least recently used dropped first, about 0.5 KB each), so a
+ *     repeated ID is answered with its original outcome without appending it again; 0 turns this off
  */
 public record CommandConfig(
     int httpPort, String bootstrapServers, TopicSettings topics, int maxBodyBytes, int maxWaiters,
-    Duration appendTimeout) {
+    Duration appendTimeout, int dedupCacheSize) {
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
   public static final int DEFAULT_MAX_WAITERS = 10_000;
   public static final Duration DEFAULT_APPEND_TIMEOUT = Duration.ofSeconds(10);
+  public static final int DEFAULT_DEDUP_CACHE_SIZE = 200_000;
 
   public CommandConfig {
     if (httpPort < 0 || httpPort > 65_535) {
@@ -50,6 +54,10 @@ public record CommandConfig(
           "STOCKLOG_APPEND_TIMEOUT_MS must be between 2000 and 300000 (was "
               + (appendTimeout == null ? null : appendTimeout.toMillis()) + ")");
     }
+    if (dedupCacheSize < 0 || dedupCacheSize > 10_000_000) {
+      throw new IllegalArgumentException(
+          "STOCKLOG_DEDUP_CACHE_SIZE must be between 0 and 10000000 (was " + dedupCacheSize + ")");
+    }
   }
 
   /** The defaults, for one development broker on localhost. */
@@ -64,23 +72,33 @@ public record CommandConfig(
         TopicSettings.fromEnv(env),
         integer(env, "STOCKLOG_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
         integer(env, "STOCKLOG_MAX_WAITERS", DEFAULT_MAX_WAITERS),
-        Duration.ofMillis(integer(env, "STOCKLOG_APPEND_TIMEOUT_MS", (int) DEFAULT_APPEND_TIMEOUT.toMillis())));
+        Duration.ofMillis(integer(env, "STOCKLOG_APPEND_TIMEOUT_MS", (int) DEFAULT_APPEND_TIMEOUT.toMillis())),
+        integer(env, "STOCKLOG_DEDUP_CACHE_SIZE", DEFAULT_DEDUP_CACHE_SIZE));
   }
 
   public CommandConfig withHttpPort(int port) {
-    return new CommandConfig(port, bootstrapServers, topics, maxBodyBytes, maxWaiters, appendTimeout);
+    return new CommandConfig(port, bootstrapServers, topics, maxBodyBytes,
+        maxWaiters, appendTimeout, dedupCacheSize);
   }
 
   public CommandConfig withKafka(String servers, TopicSettings newTopics) {
-    return new CommandConfig(httpPort, servers, newTopics, maxBodyBytes, maxWaiters, appendTimeout);
+    return new CommandConfig(httpPort, servers, newTopics, maxBodyBytes,
+        maxWaiters, appendTimeout, dedupCacheSize);
   }
 
   public CommandConfig withMaxWaiters(int waiters) {
-    return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes, waiters, appendTimeout);
+    return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes,
+        waiters, appendTimeout, dedupCacheSize);
   }
 
   public CommandConfig withAppendTimeout(Duration timeout) {
-    return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes, maxWaiters, timeout);
+    return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes,
+        maxWaiters, timeout, dedupCacheSize);
+  }
+
+  public CommandConfig withDedupCacheSize(int size) {
+    return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes,
+        maxWaiters, appendTimeout, size);
   }
 
   private static String text(Map<String, String> env, String variable, String fallback) {

@@ -70,10 +70,13 @@ public final class CommandService implements AutoCloseable {
           config.bootstrapServers(), config.topics().events(), config.appendTimeout());
       opened.push(appender);
       OutcomeFollower follower = OutcomeFollower.start(
-          config.bootstrapServers(), config.topics().outcomes(), config.maxWaiters());
+          config.bootstrapServers(), config.topics().outcomes(), config.maxWaiters(), config.dedupCacheSize());
       opened.push(follower);
       Gauge.builder("stocklog.command.waiting", follower, OutcomeFollower::waiting)
           .description("callers waiting for an outcome (Prefer: wait)")
+          .register(metrics);
+      Gauge.builder("stocklog.command.first.outcomes", follower, OutcomeFollower::firstOutcomesRemembered)
+          .description("first outcomes of IDs remembered to answer repeats without appending")
           .register(metrics);
 
       ExecutorService responders = Executors.newVirtualThreadPerTaskExecutor();

@@ -3,6 +3,7 @@ package io.stocklog.command;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
+import io.stocklog.outcomes.Reason;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -11,15 +12,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Appends a command's event and, if the caller asked to wait, waits for its outcome. Knows nothing of
  * HTTP: {@link CommandApp} turns the {@link Reply} into a status and body.
+ *
+ * <p>A receipt, adjustment or reservation whose ID this instance has already seen decided is not appended
+ * again: the same body gets the original outcome at once, a different amount an ID conflict, with or without
+ * a wait. An ID not remembered (decided before this instance started, evicted, or not decided yet) is
+ * appended as usual, and the projector answers the repeat; a waiting caller then gets the original's event
+ * ID and position when they are known by then.
  */
 final class CommandSubmitter {
 
   /** What became of a submitted event. */
-  sealed interface Reply permits Accepted, Decided {
-    String eventId();
-
-    Position position();
-  }
+  sealed interface Reply permits Accepted, Decided, Conflict {}
 
   /**
    * Appended; the outcome was not asked for, or did not come in time.
@@ -28,8 +31,22 @@ final class CommandSubmitter {
    */
   record Accepted(String eventId, Position position, Optional<PreferWait> waited) implements Reply {}
 
-  /** Appended and decided within the caller's wait. */
-  record Decided(String eventId, Position position, Outcome outcome, PreferWait waited) implements Reply {}
+  /**
+   * Decided: the outcome of the appended event, within the caller's wait, or the original outcome of a
+   * repeated ID (then {@code eventId} and {@code position} are the original's, and nothing was appended).
+   *
+   * @param waited the wait asked for, honoured; empty when a repeat was answered without one
+   */
+  record Decided(String eventId, Position position, Outcome outcome, Optional<PreferWait> waited)
+      implements Reply {}
+
+  /**
+   * Not appended: the ID was used before with a different amount.
+   *
+   * @param first the ID's first outcome
+   * @param amount the amount (quantity or delta) this request carried
+   */
+  record Conflict(Outcome first, long amount) implements Reply {}
 
   private final EventAppender appender;
   private final OutcomeFollower follower;
@@ -40,11 +57,19 @@ final class CommandSubmitter {
   }
 
   /**
-   * The reply once the event is in the log (and decided, or the wait ran out); fails with a 503
-   * {@link ProblemException} if it could not be appended. The waiter is registered before the send, so an
-   * outcome faster than the send callback still finds it.
+   * The reply once the event is in the log (and decided, or the wait ran out), or at once for a remembered
+   * ID; fails with a 503 {@link ProblemException} if it could not be appended. The waiter is registered
+   * before the send, so an outcome faster than the send callback still finds it.
    */
   CompletableFuture<Reply> submit(SkuEvent event, Optional<PreferWait> wait) {
+    Optional<FirstOutcomes.Use> use = FirstOutcomes.use(event);
+    Optional<Outcome> first = use.flatMap(u -> follower.firstOutcome(u.key()));
+    if (first.isPresent()) {
+      long amount = use.orElseThrow().amount();
+      return CompletableFuture.completedFuture(first.get().quantity() == amount
+          ? repeatOf(first.get(), wait)
+          : new Conflict(first.get(), amount));
+    }
     String eventId = event.eventId();
     Optional<CompletableFuture<Outcome>> waiter =
         wait.filter(w -> w.seconds() > 0).flatMap(w -> follower.expect(eventId));
@@ -55,8 +80,23 @@ final class CommandSubmitter {
             .map(w -> w.completeOnTimeout(null, wait.orElseThrow().seconds(), TimeUnit.SECONDS)
                 .thenApply(outcome -> outcome == null
                     ? (Reply) new Accepted(eventId, position, honoured)
-                    : new Decided(eventId, position, outcome, honoured.orElseThrow())))
+                    : decided(eventId, position, outcome, honoured)))
             .orElseGet(() -> CompletableFuture.completedFuture(new Accepted(eventId, position, honoured))))
         .whenComplete((reply, error) -> follower.forget(eventId));
+  }
+
+  /** The outcome of the appended event; for a repeat of a remembered ID, the original's. */
+  private Reply decided(String eventId, Position position, Outcome outcome, Optional<PreferWait> waited) {
+    if (outcome.duplicate() && outcome.reason() != Reason.ID_CONFLICT) {
+      Optional<Outcome> first = FirstOutcomes.keyOf(outcome).flatMap(follower::firstOutcome);
+      if (first.isPresent()) {
+        return repeatOf(first.get(), waited);
+      }
+    }
+    return new Decided(eventId, position, outcome, waited);
+  }
+
+  private static Reply repeatOf(Outcome first, Optional<PreferWait> waited) {
+    return new Decided(first.eventId(), Position.parse(first.position()), FirstOutcomes.asRepeat(first), waited);
   }
 }

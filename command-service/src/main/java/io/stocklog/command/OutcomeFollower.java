@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Waiters are capped ({@code maxWaiters}): past the cap {@link #expect} says no and the caller gets its
  * 202 at once, so a flood of waiting calls cannot exhaust memory.
+ *
+ * <p>It also remembers the first outcome of every receipt, adjustment and reservation request it reads
+ * ({@link FirstOutcomes}, bounded), so a repeated ID can be answered with its original outcome at once,
+ * without appending it again. An outcome is remembered before it is handed to a waiter, and a SKU's outcomes
+ * come in log order, so the first outcome of an ID is known by the time its duplicate arrives.
  */
 public final class OutcomeFollower implements AutoCloseable {
 
@@ -48,17 +53,25 @@ public final class OutcomeFollower implements AutoCloseable {
   private final Map<String, CompletableFuture<Outcome>> waiters = new ConcurrentHashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
   private final int maxWaiters;
+  private final FirstOutcomes firstOutcomes;
   private final Thread poller;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private OutcomeFollower(KafkaConsumer<byte[], byte[]> consumer, String topic, int maxWaiters) {
+  private OutcomeFollower(KafkaConsumer<byte[], byte[]> consumer, String topic, int maxWaiters,
+      int firstOutcomesCapacity) {
     this.consumer = consumer;
     this.maxWaiters = maxWaiters;
+    this.firstOutcomes = new FirstOutcomes(firstOutcomesCapacity);
     this.poller = Thread.ofPlatform().name("outcome-follower-" + topic).daemon().unstarted(this::run);
   }
 
-  /** Starts following {@code topic} from its current end; returns once every partition's end is known. */
-  public static OutcomeFollower start(String bootstrapServers, String topic, int maxWaiters) {
+  /**
+   * Starts following {@code topic} from its current end; returns once every partition's end is known.
+   *
+   * @param firstOutcomesCapacity how many first outcomes of IDs to remember (0: none)
+   */
+  public static OutcomeFollower start(String bootstrapServers, String topic, int maxWaiters,
+      int firstOutcomesCapacity) {
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.CLIENT_ID_CONFIG, "command-service-outcomes",
@@ -80,9 +93,10 @@ public final class OutcomeFollower implements AutoCloseable {
       // Resolve the ends now, not at the first poll: an outcome of an event appended after start()
       // returns must be after the position we start from.
       assigned.forEach(tp -> consumer.position(tp, START_TIMEOUT));
-      OutcomeFollower follower = new OutcomeFollower(consumer, topic, maxWaiters);
+      OutcomeFollower follower = new OutcomeFollower(consumer, topic, maxWaiters, firstOutcomesCapacity);
       follower.poller.start();
-      log.info("following {} ({} partitions) for up to {} waiting callers", topic, assigned.size(), maxWaiters);
+      log.info("following {} ({} partitions) for up to {} waiting callers, remembering up to {} first outcomes",
+          topic, assigned.size(), maxWaiters, firstOutcomesCapacity);
       return follower;
     } catch (RuntimeException e) {
       consumer.close(CloseOptions.timeout(Duration.ZERO));
@@ -114,6 +128,16 @@ public final class OutcomeFollower implements AutoCloseable {
     }
   }
 
+  /** The first outcome of the ID {@code key}, if this instance has read it and still remembers it. */
+  Optional<Outcome> firstOutcome(FirstOutcomes.Key key) {
+    return firstOutcomes.first(key);
+  }
+
+  /** First outcomes remembered right now. */
+  int firstOutcomesRemembered() {
+    return firstOutcomes.size();
+  }
+
   /** Callers waiting right now. */
   public int waiting() {
     return waiting.get();
@@ -138,7 +162,7 @@ public final class OutcomeFollower implements AutoCloseable {
   }
 
   private void deliver(ConsumerRecord<byte[], byte[]> record) {
-    if (waiters.isEmpty() || record.value() == null) {
+    if (record.value() == null || (waiters.isEmpty() && !firstOutcomes.enabled())) {
       return;
     }
     Outcome outcome;
@@ -148,6 +172,7 @@ public final class OutcomeFollower implements AutoCloseable {
       log.warn("skipping unreadable outcome at {}-{}: {}", record.partition(), record.offset(), e.toString());
       return;
     }
+    firstOutcomes.record(outcome);
     if (outcome.decision() == Decision.EXPIRED) {
       return;
     }

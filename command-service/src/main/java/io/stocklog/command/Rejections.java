@@ -1,5 +1,6 @@
 package io.stocklog.command;
 
+import io.stocklog.events.StockAdjusted;
 import io.stocklog.outcomes.Outcome;
 
 /** Why an event was rejected, in words a caller can act on: the detail of a 409. */
@@ -22,5 +23,12 @@ final class Rejections {
       case ID_CONFLICT -> "ID conflict: " + subject + " was already used on SKU " + o.sku()
           + " with a different body; the first use stands";
     };
+  }
+
+  /** A repeated ID whose amount differs from its first use ({@code first}), refused before appending. */
+  static String conflict(Outcome first, long amount) {
+    String field = first.eventType().equals(StockAdjusted.TYPE) ? "delta" : "quantity";
+    return "ID conflict: " + first.subjectId() + " was already used on SKU " + first.sku() + " with " + field
+        + " " + first.quantity() + ", not " + amount + "; the first use stands and nothing was appended";
   }
 }

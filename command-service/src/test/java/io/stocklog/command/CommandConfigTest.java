@@ -19,17 +19,19 @@ class CommandConfigTest {
     assertThat(config.maxBodyBytes()).isEqualTo(16_384);
     assertThat(config.maxWaiters()).isEqualTo(10_000);
     assertThat(config.appendTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.dedupCacheSize()).isEqualTo(200_000);
   }
 
   @Test
   void readsEveryVariable() {
     CommandConfig config = CommandConfig.fromEnv(Map.of(
         "HTTP_PORT", "9000", "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092", "STOCKLOG_EVENTS_TOPIC", "ev",
-        "STOCKLOG_MAX_BODY_BYTES", "4096", "STOCKLOG_MAX_WAITERS", "5", "STOCKLOG_APPEND_TIMEOUT_MS", "3000"));
+        "STOCKLOG_MAX_BODY_BYTES", "4096", "STOCKLOG_MAX_WAITERS", "5", "STOCKLOG_APPEND_TIMEOUT_MS", "3000",
+        "STOCKLOG_DEDUP_CACHE_SIZE", "0"));
 
     assertThat(config).isEqualTo(new CommandConfig(9000, "k1:9092,k2:9092",
         io.stocklog.topics.TopicSettings.defaults().withNames("ev", "inventory.outcomes", "inventory.dead-letters"),
-        4096, 5, Duration.ofMillis(3000)));
+        4096, 5, Duration.ofMillis(3000), 0));
   }
 
   @Test
@@ -42,6 +44,8 @@ class CommandConfigTest {
         .hasMessageContaining("STOCKLOG_MAX_WAITERS");
     assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("STOCKLOG_APPEND_TIMEOUT_MS", "10")))
         .hasMessageContaining("STOCKLOG_APPEND_TIMEOUT_MS");
+    assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("STOCKLOG_DEDUP_CACHE_SIZE", "-1")))
+        .hasMessageContaining("STOCKLOG_DEDUP_CACHE_SIZE");
     assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("STOCKLOG_PARTITIONS", "x")))
         .hasMessageContaining("STOCKLOG_PARTITIONS");
   }

@@ -2,13 +2,20 @@ package io.stocklog.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.json.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /** A small HTTP client for one service under test, with the answer's JSON at hand. */
 final class Http {
@@ -39,6 +46,21 @@ final class Http {
     @Override
     public String toString() {
       return response.statusCode() + " " + response.headers().map() + " " + response.body();
+    }
+  }
+
+  /** An answer read off a raw socket: for requests {@link HttpClient} refuses to send. */
+  record RawAnswer(int status, Map<String, String> headers, String body) {
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    JsonNode json() {
+      try {
+        return Json.MAPPER.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON: " + body, e);
+      }
     }
   }
 
@@ -85,5 +107,51 @@ final class Http {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Sends {@code request} as it is (request line, headers and as much body as it has) over a new socket and
+   * reads one answer. With {@code endEarly} the client then closes its side, as one that gives up does.
+   */
+  RawAnswer raw(String request, boolean endEarly) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      if (endEarly) {
+        socket.shutdownOutput();
+      }
+      return readAnswer(socket.getInputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static RawAnswer readAnswer(InputStream in) throws IOException {
+    String head = readHead(in);
+    String[] lines = head.split("\r\n");
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+    }
+    String length = headers.get("content-length");
+    byte[] body = length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length));
+    return new RawAnswer(status, headers, new String(body, StandardCharsets.UTF_8));
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed before the end of the answer's headers: " + head);
+      }
+      head.write(b);
+      matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1).strip();
   }
 }

@@ -21,9 +21,12 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.Test;
 @WithInfra
 class OutcomeWaitTest {
 
+  private static TestKafka kafka;
   private static TopicSettings topics;
   private static CommandConfig config;
   private static CommandService first;
@@ -43,7 +47,8 @@ class OutcomeWaitTest {
   private static FakeProjector projector;
 
   @BeforeAll
-  static void start(TestKafka kafka) {
+  static void start(TestKafka testKafka) {
+    kafka = testKafka;
     topics = TopicSettings.defaults().withPartitions(3)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
     config = CommandConfig.defaults().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics);
@@ -59,15 +64,23 @@ class OutcomeWaitTest {
     first.close();
   }
 
+  /** First outcomes of reservations on "idem" SKUs, by SKU and order, to answer repeats as the projector does. */
+  private static final Map<String, Outcome> decided = new ConcurrentHashMap<>();
+
   /**
    * The stand-in's rules: receipts are received; a reservation of up to 10 is held (after an expiry of some
    * other order caused by the same event, carrying its ID), more is out of stock; order "taken" is an ID
-   * conflict; a confirm is confirmed; SKUs starting "silent" get no outcome at all.
+   * conflict; a confirm is confirmed; SKUs starting "silent" get no outcome at all. On SKUs starting "idem" a
+   * repeated order ID gets the first outcome again marked duplicate, or an ID conflict for another quantity;
+   * on "idem-slow" SKUs the first request of an order is decided only after a second.
    */
   private static List<Outcome> decide(Event event) {
     SkuEvent e = (SkuEvent) event;
     if (e.sku().startsWith("silent")) {
       return List.of();
+    }
+    if (e.sku().startsWith("idem") && e instanceof ReservationRequested r) {
+      return List.of(decideOnce(r));
     }
     return switch (e) {
       case StockReceived r -> List.of(outcome(r, r.receiptId(), Decision.RECEIVED, null, r.quantity(), 50, 0));
@@ -81,6 +94,31 @@ class OutcomeWaitTest {
       case ReservationConfirmed c -> List.of(outcome(c, c.orderId(), Decision.CONFIRMED, null, 2, 48, 0));
       default -> List.of();
     };
+  }
+
+  private static Outcome decideOnce(ReservationRequested r) {
+    Outcome first = decided.get(r.sku() + "/" + r.orderId());
+    if (first == null) {
+      if (r.sku().startsWith("idem-slow")) {
+        sleep(Duration.ofSeconds(1));
+      }
+      first = outcome(r, r.orderId(), Decision.HELD, null, r.quantity(), 50, r.quantity());
+      decided.put(r.sku() + "/" + r.orderId(), first);
+      return first;
+    }
+    Outcome repeat = first.asDuplicate(r.eventId(), r.type(), r.occurredAt());
+    return first.quantity() == r.quantity() ? repeat
+        : new Outcome(repeat.eventId(), repeat.eventType(), repeat.sku(), repeat.subjectId(), Decision.REJECTED,
+            Reason.ID_CONFLICT, first.quantity(), 50, first.quantity(), repeat.expiresAt(), true,
+            repeat.decidedAt(), null);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Outcome outcome(SkuEvent e, String subject, Decision decision, Reason reason, long quantity,
@@ -196,5 +234,62 @@ class OutcomeWaitTest {
     }
     closing.close();
     assertThatThrownBy(() -> http.get("/health")).isInstanceOf(UncheckedIOException.class);
+  }
+
+  @Test
+  void aRepeatedIdIsAnsweredWithItsOriginalOutcomeAtOnceWithoutAppending() {
+    Http http = new Http(first.port());
+    String body = "{\"orderId\":\"o-1\",\"quantity\":2,\"holdSeconds\":600}";
+    Http.Answer original = http.post("/skus/idem-1/reservations", body, "Prefer", "wait=10");
+    assertThat(original.status()).as("%s", original).isEqualTo(201);
+    Map<TopicPartition, Long> before = EventLog.ends(kafka, topics.events());
+
+    Http.Answer again = http.post("/skus/idem-1/reservations", body);
+    Http.Answer againWaiting = http.post("/skus/idem-1/reservations", body, "Prefer", "wait=5");
+    Http.Answer different = http.post("/skus/idem-1/reservations",
+        "{\"orderId\":\"o-1\",\"quantity\":3,\"holdSeconds\":600}");
+
+    for (Http.Answer repeat : List.of(again, againWaiting)) {
+      assertThat(repeat.status()).as("%s", repeat).isEqualTo(201);
+      JsonNode json = repeat.json();
+      assertThat(json.get("eventId").asText()).isEqualTo(original.json().get("eventId").asText());
+      assertThat(json.get("position").asText()).isEqualTo(original.json().get("position").asText());
+      assertThat(json.get("decidedAt").asText()).isEqualTo(original.json().get("decidedAt").asText());
+      assertThat(json.get("decision").asText()).isEqualTo("HELD");
+      assertThat(json.get("duplicate").asBoolean()).isTrue();
+    }
+    assertThat(again.header("Preference-Applied")).isNull();
+    assertThat(againWaiting.header("Preference-Applied")).isEqualTo("wait=5");
+    assertProblem(different, 409, "ID conflict");
+    assertThat(different.json().get("reason").asText()).isEqualTo("ID_CONFLICT");
+    assertThat(different.json().get("position").asText()).isEqualTo(original.json().get("position").asText());
+    assertThat(EventLog.ends(kafka, topics.events())).as("nothing appended").isEqualTo(before);
+  }
+
+  @Test
+  void aRepeatAppendedBeforeTheFirstWasDecidedIsAnsweredWithTheOriginalsEventIdAndPosition() throws Exception {
+    Http http = new Http(first.port());
+    String body = "{\"orderId\":\"o-1\",\"quantity\":2,\"holdSeconds\":600}";
+    Http.Answer original = http.post("/skus/idem-slow-1/reservations", body);
+    assertThat(original.status()).as("%s", original).isEqualTo(202);
+
+    Http.Answer repeat;
+    Http.Answer conflicting;
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      // Both sent while the first is still undecided, so both are appended and the projector answers them.
+      Future<Http.Answer> same = callers.submit(() ->
+          http.post("/skus/idem-slow-1/reservations", body, "Prefer", "wait=10"));
+      Future<Http.Answer> other = callers.submit(() -> http.post("/skus/idem-slow-1/reservations",
+          "{\"orderId\":\"o-1\",\"quantity\":5,\"holdSeconds\":600}", "Prefer", "wait=10"));
+      repeat = same.get();
+      conflicting = other.get();
+    }
+
+    assertThat(repeat.status()).as("%s", repeat).isEqualTo(201);
+    assertThat(repeat.json().get("duplicate").asBoolean()).isTrue();
+    assertThat(repeat.json().get("eventId").asText()).isEqualTo(original.json().get("eventId").asText());
+    assertThat(repeat.json().get("position").asText()).isEqualTo(original.json().get("position").asText());
+    assertProblem(conflicting, 409, "ID conflict");
+    assertThat(conflicting.json().get("reason").asText()).isEqualTo("ID_CONFLICT");
   }
 }

@@ -1,5 +1,9 @@
 package io.stocklog.infra;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +27,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -45,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * same across a restart, so {@link #bootstrapServers()} never changes.
  *
  * <p>No JUnit here: the local stack's {@code main} runs its development broker with this class.
- * Data lives in a temporary directory deleted on {@link #close()}.
+ * Data lives in a temporary directory deleted on {@link #close()}, after the brokers have stopped. The
+ * directory is made here, not by the test kit: the kit's own registers a JVM shutdown hook that deletes it,
+ * which on Ctrl-C races the caller's hook closing the cluster and fails the broker's log directory under it.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -137,18 +144,35 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static KafkaClusterTestKit build(int brokers, Map<String, String> config) {
-        TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrapMetadata())
-                .setCombined(true)
-                .setNumBrokerNodes(brokers)
-                .setNumControllerNodes(1)
-                .build();
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-        config.forEach(builder::setConfigProp);
+        Path baseDirectory;
         try {
-            return builder.build();
+            baseDirectory = Files.createTempDirectory("stocklog-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Kafka: cannot create a directory for the broker's data", e);
+        }
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrapMetadata())
+                    .setCombined(true)
+                    .setNumBrokerNodes(brokers)
+                    .setNumControllerNodes(1)
+                    .setBaseDirectory(baseDirectory)
+                    .build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            config.forEach(builder::setConfigProp);
+            // close() deletes the directory, once every broker and the controller have stopped.
+            return builder.setDeleteOnClose(true).build();
         } catch (Exception e) {
+            deleteQuietly(baseDirectory, e);
             throw new IllegalStateException("Kafka: could not create a cluster of " + brokers
                     + " broker(s): " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path directory, Exception failure) {
+        try {
+            Utils.delete(directory.toFile());
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -172,6 +196,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Comma-separated {@code host:port} of every broker; stable for the life of the cluster, across restarts. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Where the brokers and the controller keep their logs and metadata; gone once {@link #close()} returns. */
+    public Path dataDirectory() {
+        return Path.of(cluster.nodes().baseDirectory());
     }
 
     public int brokerCount() {

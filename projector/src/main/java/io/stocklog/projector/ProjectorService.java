@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -83,11 +86,24 @@ public final class ProjectorService implements AutoCloseable {
 
     http = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
-      c.routes.get("/health", ctx -> write(ctx, 200, "application/json", Map.of("status", "UP")));
+      c.http.prefer405over404 = true;
+      // What Jetty refuses before routing (bad URI, oversize headers) is a problem+json too, not HTML.
+      c.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+      Handler health = ctx -> write(ctx, 200, "application/json", Map.of("status", "UP"));
+      Handler scrape = ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+      // HEAD is GET without the body (RFC 9110 9.3.2); Jetty drops the body and keeps the headers.
+      c.routes.get("/health", health);
+      c.routes.head("/health", health);
       c.routes.get("/ready", this::ready);
-      c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-          .result(registry.scrape()));
-      c.routes.error(404, ctx -> problem(ctx, 404, "Not Found", "no such resource: " + ctx.method() + " " + ctx.path()));
+      c.routes.head("/ready", this::ready);
+      c.routes.get("/metrics", scrape);
+      c.routes.head("/metrics", scrape);
+      c.routes.exception(HttpResponseException.class, ProjectorService::refused);
+      c.routes.error(404, ctx -> {
+        if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
+          problem(ctx, 404, "Not Found", "no such resource: " + ctx.method() + " " + ctx.path());
+        }
+      });
     });
     http.start(config.httpPort());
     resources.push(http::stop);
@@ -128,6 +144,21 @@ public final class ProjectorService implements AutoCloseable {
         : "the read-model sink cannot reach Postgres");
     body.put("checks", checks);
     write(ctx, 503, PROBLEM_JSON, body);
+  }
+
+  /** Javalin's own refusals: no route (404), or a method the path does not take (405, with Allow). */
+  private static void refused(HttpResponseException e, Context ctx) {
+    String allowed = String.join(", ", e.getDetails().values());
+    String detail = switch (e.getStatus()) {
+      case 404 -> "no such resource: " + ctx.method() + " " + ctx.path();
+      case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path()
+          + (allowed.isEmpty() ? "" : "; allowed: " + allowed);
+      default -> e.getMessage();
+    };
+    if (e.getStatus() == 405 && !allowed.isEmpty()) {
+      ctx.header("Allow", allowed);
+    }
+    problem(ctx, e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(), detail);
   }
 
   private static void problem(Context ctx, int status, String title, String detail) {

@@ -2,6 +2,7 @@ package io.stocklog.query;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,13 +60,32 @@ public final class QueryApp {
     config.startup.showJavalinBanner = false;
     config.concurrency.useVirtualThreads = true;
     config.http.prefer405over404 = true;
-    config.routes.get("/health", ctx -> json(ctx, 200, Map.of("status", "UP")));
-    config.routes.get("/ready", this::ready);
-    config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+    // What Jetty refuses before routing (bad URI, oversize headers) is a problem+json too, not HTML.
+    config.jetty.modifyServer(server -> {
+      server.setErrorHandler(new ProblemErrorHandler());
+      // On stop, refuse new requests and let those in flight (waiters included) finish.
+      server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler());
+      server.setStopTimeout(35_000);
+      // A burst of new connections (storefronts after a deploy) must queue, not be dropped: the JVM's default
+      // accept backlog of 50 overflows with a couple of hundred clients connecting at once.
+      server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+        @Override
+        public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+          for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+            if (connector instanceof org.eclipse.jetty.server.ServerConnector sc) {
+              sc.setAcceptQueueSize(1024);
+            }
+          }
+        }
+      });
+    });
+    readable(config, "/health", ctx -> json(ctx, 200, Map.of("status", "UP")));
+    readable(config, "/ready", this::ready);
+    readable(config, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
         .result(registry.scrape()));
-    config.routes.get("/skus", this::skus);
-    config.routes.get("/skus/{sku}", this::sku);
-    config.routes.get("/skus/{sku}/reservations/{orderId}", this::reservation);
+    readable(config, "/skus", this::skus);
+    readable(config, "/skus/{sku}", this::sku);
+    readable(config, "/skus/{sku}/reservations/{orderId}", this::reservation);
 
     config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e.status(), e.title(), e.detail()));
     config.routes.exception(ReadModelUnavailableException.class, (e, ctx) -> {
@@ -73,9 +93,7 @@ public final class QueryApp {
       ctx.header("Retry-After", "1");
       problem(ctx, 503, "Service Unavailable", "the read model database is unavailable; retry shortly");
     });
-    config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(),
-        title(e.getStatus()), e.getStatus() == 404 ? "no such resource: " + ctx.method() + " " + ctx.path()
-            : e.getStatus() == 405 ? "method " + ctx.method() + " is not allowed on " + ctx.path() : e.getMessage()));
+    config.routes.exception(HttpResponseException.class, this::refused);
     config.routes.exception(Exception.class, (e, ctx) -> {
       log.error("Unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
       problem(ctx, 500, "Internal Server Error", "unexpected failure; see the service log");
@@ -88,10 +106,32 @@ public final class QueryApp {
     config.requestLogger.http(this::recordTiming);
   }
 
+  /** GET, and HEAD as GET without the body (RFC 9110 9.3.2): Jetty drops the body and keeps the headers. */
+  private static void readable(io.javalin.config.JavalinConfig config, String path, Handler handler) {
+    config.routes.get(path, handler);
+    config.routes.head(path, handler);
+  }
+
+  /** Javalin's own refusals: no route (404), or a method the path does not take (405, with Allow). */
+  private void refused(HttpResponseException e, Context ctx) {
+    String allowed = String.join(", ", e.getDetails().values());
+    String detail = switch (e.getStatus()) {
+      case 404 -> "no such resource: " + ctx.method() + " " + ctx.path();
+      case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path()
+          + (allowed.isEmpty() ? "" : "; allowed: " + allowed);
+      default -> e.getMessage();
+    };
+    if (e.getStatus() == 405 && !allowed.isEmpty()) {
+      ctx.header("Allow", allowed);
+    }
+    problem(ctx, e.getStatus(), title(e.getStatus()), detail);
+  }
+
   private void sku(Context ctx) {
     String sku = id(ctx.pathParam("sku"), "sku");
-    Position min = minPosition(ctx);
-    Reading<Optional<SkuRow>> reading = reader.sku(sku, min, waitFor(ctx, min));
+    QueryParams params = QueryParams.parse(ctx.queryString());
+    Position min = minPosition(params, reader.partitions());
+    Reading<Optional<SkuRow>> reading = reader.sku(sku, min, waitFor(params));
     freshnessHeaders(ctx, reading.freshness());
     SkuRow row = reading.value().orElseThrow(() -> Problem.notFound(
         "sku " + sku + " is not in the read model" + behindNote(reading.freshness(), min)));
@@ -101,9 +141,10 @@ public final class QueryApp {
   }
 
   private void skus(Context ctx) {
-    List<String> ids = ids(ctx.queryParam("ids"));
-    Position min = minPosition(ctx);
-    Reading<List<SkuRow>> reading = reader.skus(ids, min, waitFor(ctx, min));
+    QueryParams params = QueryParams.parse(ctx.queryString());
+    List<String> ids = ids(params.single("ids"));
+    Position min = minPosition(params, reader.partitions());
+    Reading<List<SkuRow>> reading = reader.skus(ids, min, waitFor(params));
     freshnessHeaders(ctx, reading.freshness());
     List<Map<String, Object>> found = new ArrayList<>();
     Set<String> missing = new LinkedHashSet<>(ids);
@@ -121,8 +162,9 @@ public final class QueryApp {
   private void reservation(Context ctx) {
     String sku = id(ctx.pathParam("sku"), "sku");
     String orderId = id(ctx.pathParam("orderId"), "orderId");
-    Position min = minPosition(ctx);
-    Reading<Optional<ReservationRow>> reading = reader.reservation(sku, orderId, min, waitFor(ctx, min));
+    QueryParams params = QueryParams.parse(ctx.queryString());
+    Position min = minPosition(params, reader.partitions());
+    Reading<Optional<ReservationRow>> reading = reader.reservation(sku, orderId, min, waitFor(params));
     freshnessHeaders(ctx, reading.freshness());
     ReservationRow row = reading.value().orElseThrow(() -> Problem.notFound("reservation " + orderId
         + " of sku " + sku + " is not in the read model" + behindNote(reading.freshness(), min)));
@@ -210,21 +252,28 @@ public final class QueryApp {
     return List.copyOf(ids);
   }
 
-  static Position minPosition(Context ctx) {
-    String token = ctx.queryParam("minPosition");
+  /** The {@code minPosition} token, which must name a partition of the events topic; null when absent. */
+  static Position minPosition(QueryParams params, int partitions) {
+    String token = params.single("minPosition");
     if (token == null) {
       return null;
     }
+    Position position;
     try {
-      return Position.parse(token);
+      position = Position.parse(token);
     } catch (IllegalArgumentException e) {
       throw Problem.badRequest("minPosition: " + e.getMessage());
     }
+    if (position.partition() >= partitions) {
+      throw Problem.badRequest("minPosition: partition " + position.partition() + " does not exist; the events"
+          + " topic has " + partitions + " partitions, 0 to " + (partitions - 1) + " (was \"" + token + "\")");
+    }
+    return position;
   }
 
   /** The {@code wait} parameter: 0 to 30 whole seconds, default 0. */
-  static Duration waitFor(Context ctx, Position min) {
-    String value = ctx.queryParam("wait");
+  static Duration waitFor(QueryParams params) {
+    String value = params.single("wait");
     if (value == null) {
       return Duration.ZERO;
     }

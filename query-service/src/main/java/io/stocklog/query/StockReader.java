@@ -35,6 +35,11 @@ public final class StockReader {
     this.partitioner = partitioner;
   }
 
+  /** Partitions of the events topic: a position token names one of 0 to {@code partitions() - 1}. */
+  public int partitions() {
+    return partitioner.partitions();
+  }
+
   public Reading<Optional<SkuRow>> sku(String sku, Position min, Duration wait) {
     return read(Set.of(partition(sku, min)), min, wait, () -> queries.sku(sku));
   }

@@ -159,6 +159,11 @@ class QueryServiceTest {
       "/skus/apple?wait=-1 | wait",
       "/skus/apple?minPosition=garbage | minPosition",
       "/skus/apple?minPosition=1--2 | minPosition",
+      "/skus/apple?minPosition=99-5 | partition 99 does not exist",
+      "/skus/apple?minPosition=12-0 | partition 12 does not exist",
+      "/skus/apple?minPosition=0-1&minPosition=0-2 | minPosition must be given once",
+      "/skus?ids=apple&ids=pear | ids must be given once",
+      "/skus/apple?wait=1&wait=2 | wait must be given once",
   })
   void badInputIsA400NamingTheField(String path, String field) throws Exception {
     HttpResponse<String> r = get(path);
@@ -228,5 +233,56 @@ class QueryServiceTest {
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests_seconds_count")
         .contains("route=\"/skus/{sku}\"");
+  }
+
+  @ParameterizedTest(name = "{0} -> 400 naming {1}")
+  @CsvSource(delimiter = '|', value = {
+      "/skus/apple?minPosition=%zz | minPosition has an invalid percent-encoding",
+      "/skus/apple?minPosition=0-1%C3 | minPosition is not valid UTF-8",
+      "/skus?ids=%zz | ids has an invalid percent-encoding",
+      "/skus?ids=apple%2 | ids has an invalid percent-encoding",
+      "/skus/apple/reservations/o-1?wait=%zz | wait has an invalid percent-encoding",
+  })
+  void anUndecodableParameterIsA400NamingItNotDropped(String path, String detail) {
+    RawHttp.Answer r = RawHttp.send(service.port(), "GET " + path + " HTTP/1.1");
+
+    assertThat(r.status()).as("%s", r).isEqualTo(400);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.json().get("detail").asText()).contains(detail);
+  }
+
+  @Test
+  void headIsGetWithoutTheBodyFreshnessHeadersIncluded() throws Exception {
+    HttpResponse<String> get = get("/skus/apple");
+    RawHttp.Answer head = RawHttp.send(service.port(), "HEAD /skus/apple HTTP/1.1");
+
+    assertThat(head.status()).as("%s", head).isEqualTo(200);
+    assertThat(head.header("Content-Type")).startsWith("application/json");
+    assertThat(head.header("Content-Length")).isEqualTo(get.headers().firstValue("Content-Length").orElseThrow());
+    assertThat(head.header("X-Read-Model-Position")).isEqualTo(PARTITIONER.partitionOf("apple") + "-7");
+    assertThat(head.header("X-Read-Model-Age-Ms")).isNotNull();
+    assertThat(head.header("X-Read-Model-Behind")).isEqualTo("false");
+    assertThat(head.body()).isEmpty();
+    assertThat(RawHttp.send(service.port(), "HEAD /skus/ghost HTTP/1.1").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aWrongMethodIsA405ProblemWithAnAllowHeader() throws Exception {
+    for (String path : List.of("/skus/apple", "/skus", "/health")) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path))
+          .method("DELETE", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(r.statusCode()).as(path).isEqualTo(405);
+      assertThat(r.headers().firstValue("Allow")).as(path).hasValueSatisfying(
+          allow -> assertThat(allow.split(", ")).containsExactlyInAnyOrder("GET", "HEAD"));
+      assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
+          v -> assertThat(v).startsWith("application/problem+json"));
+      assertThat(json(r).get("detail").asText()).contains("DELETE").contains(path);
+    }
+  }
+
+  @Test
+  void anUnknownRouteIs404NamingMethodAndPath() throws Exception {
+    assertThat(json(get("/nowhere")).get("detail").asText()).isEqualTo("no such resource: GET /nowhere");
   }
 }

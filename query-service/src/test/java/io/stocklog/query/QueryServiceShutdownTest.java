@@ -1,0 +1,39 @@
+package io.stocklog.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stocklog.infra.TestDatabase;
+import io.stocklog.infra.WithInfra;
+import io.stocklog.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Closing the service lets a request in flight finish instead of cutting it off. */
+@WithInfra
+class QueryServiceShutdownTest {
+
+  @Test
+  void aReadWaitingForItsPositionIsAnsweredWhenTheServiceStops(TestDatabase db) throws Exception {
+    QueryService service = QueryService.start(new QueryConfig(0, db.jdbcUrl(), db.user(), db.password(), 4, 12));
+    HttpClient http = HttpClient.newHttpClient();
+    // Nothing is ever applied at partition 0 offset 1000, so this read waits its full two seconds.
+    CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/skus/apple?minPosition=0-1000&wait=2"))
+            .timeout(Duration.ofSeconds(20)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    Thread.sleep(300); // let the request reach its wait
+    long closing = System.nanoTime();
+    service.close();
+    long closeMs = (System.nanoTime() - closing) / 1_000_000;
+
+    HttpResponse<String> answer = waiting.get();
+    assertThat(answer.statusCode()).as("the in-flight read got its answer: %s", answer.body()).isEqualTo(404);
+    assertThat(Json.MAPPER.readTree(answer.body()).get("detail").asText()).contains("behind");
+    assertThat(closeMs).as("close waited for the request in flight").isGreaterThan(500);
+  }
+}
