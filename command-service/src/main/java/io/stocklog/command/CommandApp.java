@@ -95,6 +95,8 @@ final class CommandApp {
       });
     });
     c.requestLogger.http(this::time);
+    // First, so that a request refused by a later before handler still has its ID and its log line.
+    RequestLog.install(c);
     // Refuse an oversize body by its declared length, before reading a byte of it; the unread body leaves
     // the connection unusable, so say it will close and no client reuses it.
     c.routes.before(ctx -> {
@@ -127,6 +129,7 @@ final class CommandApp {
     c.routes.head("/ready", this::ready);
     c.routes.get("/metrics", scrape);
     c.routes.head("/metrics", scrape);
+    c.routes.get("/openapi.json", OpenApiDocument.handler());
 
     c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), null));
     c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx), null));

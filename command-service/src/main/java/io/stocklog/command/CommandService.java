@@ -67,7 +67,7 @@ public final class CommandService implements AutoCloseable {
       new UptimeMetrics().bindTo(metrics);
 
       EventAppender appender = new EventAppender(
-          config.bootstrapServers(), config.topics().events(), config.appendTimeout());
+          config.bootstrapServers(), config.topics().events(), config.appendTimeout(), metrics);
       opened.push(appender);
       OutcomeFollower follower = OutcomeFollower.start(
           config.bootstrapServers(), config.topics().outcomes(), config.maxWaiters(), config.dedupCacheSize());

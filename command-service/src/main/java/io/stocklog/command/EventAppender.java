@@ -1,5 +1,7 @@
 package io.stocklog.command;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.outcomes.Position;
@@ -7,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -25,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * the log has acknowledged with {@code acks=all}. If Kafka cannot take the write within the append timeout
  * the future fails with a {@link ProblemException} (503); there is no retry behind the caller's back
  * beyond the idempotent producer's own, which cannot duplicate.
+ *
+ * <p>Each append is timed from {@code send} to the broker's answer as {@code stocklog_append_seconds}, tagged
+ * {@code outcome=ok} or {@code outcome=failed}.
  */
 public final class EventAppender implements AutoCloseable {
 
@@ -33,11 +39,26 @@ public final class EventAppender implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Timer acked;
+  private final Timer refused;
 
-  public EventAppender(String bootstrapServers, String topic, Duration appendTimeout) {
+  public EventAppender(String bootstrapServers, String topic, Duration appendTimeout, MeterRegistry metrics) {
+    this.acked = appendTimer(metrics, "ok", appendTimeout);
+    this.refused = appendTimer(metrics, "failed", appendTimeout);
     this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, appendTimeout),
         new StringSerializer(), new ByteArraySerializer());
     this.topic = topic;
+  }
+
+  private static Timer appendTimer(MeterRegistry metrics, String outcome, Duration appendTimeout) {
+    return Timer.builder("stocklog.append")
+        .description("time from send to the broker's acks=all answer, per append")
+        .tag("outcome", outcome)
+        // Buckets for latency percentiles, bounded by what an append may take (past it, the caller gets a 503).
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(appendTimeout)
+        .register(metrics);
   }
 
   static Map<String, Object> producerConfig(String bootstrapServers, Duration appendTimeout) {
@@ -70,8 +91,10 @@ public final class EventAppender implements AutoCloseable {
   public CompletableFuture<Position> append(SkuEvent event) {
     CompletableFuture<Position> appended = new CompletableFuture<>();
     byte[] value = EventCodec.encode(event);
+    long start = System.nanoTime();
     try {
       producer.send(new ProducerRecord<>(topic, event.sku(), value), (metadata, error) -> {
+        (error == null ? acked : refused).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (error == null) {
           appended.complete(new Position(metadata.partition(), metadata.offset()));
         } else {
@@ -79,6 +102,7 @@ public final class EventAppender implements AutoCloseable {
         }
       });
     } catch (KafkaException | IllegalStateException e) {
+      refused.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       appended.completeExceptionally(unavailable(e));
     }
     return appended;

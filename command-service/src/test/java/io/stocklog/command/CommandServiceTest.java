@@ -222,6 +222,22 @@ class CommandServiceTest {
   }
 
   @Test
+  void appendsAreTimedToTheBrokersAnswerAndEveryAnswerCarriesARequestId() {
+    Http.Answer given = http.post("/skus/timed-sku/receipts", "{\"receiptId\":\"t-1\",\"quantity\":1}",
+        "X-Request-Id", "order-svc:42");
+    Http.Answer made = http.post("/skus/timed-sku/receipts", "{\"receiptId\":\"t-2\",\"quantity\":0}");
+
+    assertThat(given.status()).isEqualTo(202);
+    assertThat(given.header("X-Request-Id")).isEqualTo("order-svc:42");
+    assertThat(made.status()).isEqualTo(400);
+    assertThat(made.header("X-Request-Id")).matches("[0-9a-f-]{36}");
+    assertThat(http.get("/metrics").response().body())
+        .containsPattern("stocklog_append_seconds_count\\{outcome=\"ok\"} [1-9]")
+        .contains("stocklog_append_seconds_count{outcome=\"failed\"} ")
+        .contains("stocklog_append_seconds_bucket{outcome=\"ok\",le=");
+  }
+
+  @Test
   void concurrentCallersAreAllAcceptedAndEachEventIsInTheLogExactlyOnce() throws Exception {
     int clients = 200;
     int requestsEach = 10;

@@ -52,6 +52,9 @@ class KafkaUnavailableTest {
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
           http.post("/skus/k-1/receipts", "{\"receiptId\":\"after\",\"quantity\":1}").status() == 202);
       assertThat(http.get("/ready").status()).isEqualTo(200);
+      assertThat(http.get("/metrics").response().body())
+          .containsPattern("stocklog_append_seconds_count\\{outcome=\"failed\"} [1-9]")
+          .containsPattern("stocklog_append_seconds_count\\{outcome=\"ok\"} [1-9]");
     }
 
     Set<String> receiptIds = EventLog.readAll(kafka, topics.events()).stream()

@@ -2,7 +2,9 @@ package io.stocklog.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.command.CommandConfig;
+import io.stocklog.json.Json;
 import io.stocklog.projector.ProjectorServiceConfig;
 import io.stocklog.query.QueryConfig;
 import java.io.IOException;
@@ -184,6 +186,52 @@ class DeploymentFilesTest {
     String text = prometheus.toString();
     assertThat(text).contains("command-service:8081", "query-service:8082", "projector:8083", "projector-2:8083");
     assertThat(service("prometheus").get("volumes").toString()).contains("./deploy/prometheus/prometheus.yml");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void grafanaInTheMonitoringProfileHasPrometheusAsItsDataSourceAndTheDashboardProvisioned() throws IOException {
+    Map<String, Object> grafana = service("grafana");
+    assertThat(grafana.get("profiles")).isEqualTo(List.of("monitoring"));
+    List<String> volumes = (List<String>) grafana.get("volumes");
+    for (String volume : volumes) {
+      String hostPath = volume.substring(0, volume.indexOf(':'));
+      assertThat(ROOT.resolve(hostPath)).as("mounted into grafana: %s", hostPath).exists();
+    }
+    assertThat(volumes).contains(
+        "./deploy/grafana/provisioning/datasources:/etc/grafana/provisioning/datasources:ro",
+        "./deploy/grafana/provisioning/dashboards:/etc/grafana/provisioning/dashboards:ro");
+
+    Map<String, Object> datasource = ((List<Map<String, Object>>) yaml("deploy/grafana/provisioning/datasources/prometheus.yml")
+        .get("datasources")).get(0);
+    assertThat(datasource).containsEntry("type", "prometheus").containsEntry("url", "http://prometheus:9090");
+    assertThat(service("prometheus").get("ports")).isEqualTo(List.of("9090:9090"));
+
+    Map<String, Object> provider = ((List<Map<String, Object>>) yaml("deploy/grafana/provisioning/dashboards/stocklog.yml")
+        .get("providers")).get(0);
+    String dashboards = (String) ((Map<String, Object>) provider.get("options")).get("path");
+    assertThat(volumes).as("the dashboard is mounted where the provider looks")
+        .contains("./deploy/grafana/stocklog-dashboard.json:" + dashboards + "/stocklog-dashboard.json:ro");
+
+    JsonNode dashboard = Json.MAPPER.readTree(read(ROOT.resolve("deploy/grafana/stocklog-dashboard.json")));
+    assertThat(dashboard.get("uid").asText()).isNotBlank();
+    int queries = 0;
+    for (JsonNode panel : dashboard.get("panels")) {
+      if (panel.get("type").asText().equals("row")) {
+        continue;
+      }
+      assertThat(panel.at("/datasource/uid").asText()).as(panel.get("title").asText()).isEqualTo(datasource.get("uid"));
+      assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
+      for (JsonNode target : panel.get("targets")) {
+        assertThat(target.get("expr").asText()).as(panel.get("title").asText()).isNotBlank();
+        queries++;
+      }
+    }
+    assertThat(queries).isGreaterThanOrEqualTo(20);
+  }
+
+  private static Map<String, Object> yaml(String path) {
+    return new Yaml().load(read(ROOT.resolve(path)));
   }
 
   private static String dockerfile(String module) {

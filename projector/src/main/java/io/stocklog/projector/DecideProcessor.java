@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * an unknown type, too large, or a SKU event whose key is not its SKU, which would put it in another SKU's
  * partition and serial order) is forwarded as a {@link DeadLetter} instead, and processing goes on.
  *
+ * <p>Each outcome is logged at DEBUG with its event's ID and position, and counted; each dead letter is
+ * logged at WARN with its reason and position, and counted ({@link DecisionMetrics}).
+ *
  * <p>One instance per task, so one {@link Inventory} per partition over that task's stores. An exception
  * from the fold itself is a bug, not bad input: it is not caught, so the transaction aborts and the
  * partition stops rather than diverge from a replay.
@@ -34,11 +37,13 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   private static final Logger log = LoggerFactory.getLogger(DecideProcessor.class);
 
   private final ProjectorOptions options;
+  private final DecisionMetrics metrics;
   private ProcessorContext<Object, Object> context;
   private Inventory inventory;
 
-  DecideProcessor(ProjectorOptions options) {
+  DecideProcessor(ProjectorOptions options, DecisionMetrics metrics) {
     this.options = options;
+    this.metrics = metrics;
   }
 
   @Override
@@ -60,10 +65,13 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
     }
     Position position = new Position(source.partition(), source.offset());
     List<Outcome> outcomes = inventory.apply(event);
-    if (log.isDebugEnabled()) {
-      log.debug("{} {} at {}: {} outcome(s)", event.type(), event.eventId(), position.token(), outcomes.size());
-    }
     for (Outcome outcome : outcomes) {
+      metrics.decided(outcome);
+      if (log.isDebugEnabled()) {
+        log.debug("decided event_id={} position={} type={} sku={} subject={} decision={} reason={}",
+            event.eventId(), position.token(), event.type(), outcome.sku(), outcome.subjectId(),
+            outcome.decision(), outcome.reason());
+      }
       context.forward(new Record<Object, Object>(outcome.sku(), outcome.at(position), record.timestamp()),
           ProjectorTopology.OUTCOMES_SINK);
     }
@@ -95,7 +103,9 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String error) {
     DeadLetter letter = DeadLetter.of(error, source.topic(), source.partition(), source.offset(),
         record.timestamp(), record.key(), record.value(), options.maxDeadLetterValueBytes());
-    log.warn("dead letter {}: {}", letter.source(), error);
+    metrics.deadLettered();
+    log.warn("dead letter position={} source={} reason={}", new Position(source.partition(), source.offset()).token(),
+        letter.source(), error);
     RecordHeaders headers = new RecordHeaders();
     headers.add(DeadLetter.ERROR_HEADER, letter.error().getBytes(StandardCharsets.UTF_8));
     headers.add(DeadLetter.SOURCE_HEADER, letter.source().getBytes(StandardCharsets.UTF_8));

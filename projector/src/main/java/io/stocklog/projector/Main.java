@@ -17,6 +17,11 @@ public final class Main {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "logback-projector.xml");
     }
+    // The logging config picks its appender by this name; any other value would leave the log silent.
+    String logFormat = System.getenv().getOrDefault("STOCKLOG_LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new IllegalArgumentException("STOCKLOG_LOG_FORMAT must be text or json (was '" + logFormat + "')");
+    }
     ProjectorServiceConfig config = ProjectorServiceConfig.fromEnv(System.getenv());
     Logger log = LoggerFactory.getLogger(Main.class); // only now, after the logging config is chosen
     log.info("starting with {}", config);

@@ -1,5 +1,7 @@
 package io.stocklog.projector;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.topics.TopicBootstrap;
 import io.stocklog.topics.TopicSettings;
 import java.time.Duration;
@@ -38,11 +40,18 @@ public final class Projector implements AutoCloseable {
 
   /** Checks the topics, then starts the Streams application and the ticker; returns without waiting. */
   public static Projector start(ProjectorConfig config) {
+    // A composite with no registries in it records nothing.
+    return start(config, new CompositeMeterRegistry());
+  }
+
+  /** As {@link #start(ProjectorConfig)}, counting decisions and dead letters in {@code metrics}. */
+  public static Projector start(ProjectorConfig config, MeterRegistry metrics) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
       TopicBootstrap.ensure(admin, config.topics());
     }
     KafkaStreams streams = new KafkaStreams(
-        ProjectorTopology.build(config.topics(), ProjectorOptions.withRetention(config.retention())),
+        ProjectorTopology.build(config.topics(),
+            ProjectorOptions.withRetention(config.retention()).withMetrics(metrics)),
         streamsProperties(config));
     streams.setUncaughtExceptionHandler(e -> {
       // With exactly-once the failed transaction is aborted; a new thread resumes from the last commit.

@@ -1,5 +1,7 @@
 package io.stocklog.projector;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.inventory.Inventory;
 import java.time.Duration;
 
@@ -13,9 +15,11 @@ import java.time.Duration;
  *     letter, so that the dead letter (base64 is 4/3 of the bytes) stays under the broker's default 1 MB
  *     limit; a longer value is cut and its dead letter's error says so
  * @param stores where the state stores keep their data; {@link StoreKind#PERSISTENT} in production
+ * @param metrics where decisions and dead letters are counted (see {@link DecisionMetrics}); by default a
+ *     registry that records nothing
  */
 public record ProjectorOptions(
-    Duration retention, int maxEventBytes, int maxDeadLetterValueBytes, StoreKind stores) {
+    Duration retention, int maxEventBytes, int maxDeadLetterValueBytes, StoreKind stores, MeterRegistry metrics) {
 
   /** Both kinds are logged to changelog topics; they differ in where the live copy is. */
   public enum StoreKind {
@@ -33,6 +37,7 @@ public record ProjectorOptions(
 
   public ProjectorOptions {
     java.util.Objects.requireNonNull(stores, "stores");
+    java.util.Objects.requireNonNull(metrics, "metrics");
     if (retention == null || retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive (was " + retention + ")");
     }
@@ -49,11 +54,16 @@ public record ProjectorOptions(
   }
 
   public static ProjectorOptions withRetention(Duration retention) {
+    // A composite with no registries in it records nothing.
     return new ProjectorOptions(retention, DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_DEAD_LETTER_VALUE_BYTES,
-        StoreKind.PERSISTENT);
+        StoreKind.PERSISTENT, new CompositeMeterRegistry());
   }
 
   public ProjectorOptions withStores(StoreKind kind) {
-    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, kind);
+    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, kind, metrics);
+  }
+
+  public ProjectorOptions withMetrics(MeterRegistry registry) {
+    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, registry);
   }
 }

@@ -41,6 +41,7 @@ public final class ProjectorService implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ProjectorServiceConfig config;
   private volatile Projector projector;
+  private PrometheusMeterRegistry registry;
   private OutcomeSink sink;
   private Javalin http;
 
@@ -61,6 +62,7 @@ public final class ProjectorService implements AutoCloseable {
 
   private void startAll() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.registry = registry;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -69,15 +71,16 @@ public final class ProjectorService implements AutoCloseable {
     gc.bindTo(registry);
     resources.push(gc);
 
-    projector = Projector.start(config.projector());
+    projector = Projector.start(config.projector(), registry);
     resources.push(() -> projector.close());
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(projector.streams());
     streamsMetrics.bindTo(registry);
     resources.push(streamsMetrics);
+    ProjectorLag lag = new ProjectorLag(() -> projector.streams(), config.projector().topics().events(), registry);
 
     HikariDataSource pool = new HikariDataSource(poolConfig(registry));
     resources.push(pool);
-    sink = OutcomeSink.start(config.sink(), pool);
+    sink = OutcomeSink.start(config.sink(), pool, registry);
     resources.push(sink);
     Gauge.builder("stocklog_sink_last_batch_size", sink, OutcomeSink::lastBatchSize).register(registry);
     Gauge.builder("stocklog_sink_lag", sink, OutcomeSink::lag).register(registry);
@@ -98,6 +101,9 @@ public final class ProjectorService implements AutoCloseable {
       c.routes.head("/ready", this::ready);
       c.routes.get("/metrics", scrape);
       c.routes.head("/metrics", scrape);
+      c.routes.get("/openapi.json", OpenApiDocument.handler());
+      RequestLog.install(c);
+      c.routes.before("/metrics", ctx -> lag.refresh());
       c.routes.exception(HttpResponseException.class, ProjectorService::refused);
       c.routes.error(404, ctx -> {
         if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
@@ -197,7 +203,7 @@ public final class ProjectorService implements AutoCloseable {
    */
   public synchronized void restartProjector() {
     projector.close();
-    projector = Projector.start(config.projector());
+    projector = Projector.start(config.projector(), registry);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.stocklog.projector;
 
+import io.stocklog.readmodel.JdbcUrls;
 import io.stocklog.readmodel.SinkConfig;
 import java.util.Map;
 
@@ -25,7 +26,8 @@ public record ProjectorServiceConfig(
       throw new IllegalArgumentException("HTTP_PORT must be between 0 and 65535 (was " + httpPort + ")");
     }
     if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("STOCKLOG_JDBC_URL must start with jdbc:postgresql: (was '" + jdbcUrl + "')");
+      throw new IllegalArgumentException(
+          "STOCKLOG_JDBC_URL must start with jdbc:postgresql: (was '" + JdbcUrls.redacted(jdbcUrl) + "')");
     }
     if (jdbcUser == null || jdbcUser.isBlank()) {
       throw new IllegalArgumentException("STOCKLOG_JDBC_USER must not be empty");
@@ -56,7 +58,8 @@ public record ProjectorServiceConfig(
 
   @Override
   public String toString() {
-    return "ProjectorServiceConfig[projector=" + projector + ", sink=" + sink + ", jdbcUrl=" + jdbcUrl
+    return "ProjectorServiceConfig[projector=" + projector + ", sink=" + sink
+        + ", jdbcUrl=" + JdbcUrls.redacted(jdbcUrl)
         + ", jdbcUser=" + jdbcUser + ", jdbcPassword=***, httpPort=" + httpPort + "]";
   }
 }

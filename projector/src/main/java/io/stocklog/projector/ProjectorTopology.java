@@ -38,7 +38,8 @@ public final class ProjectorTopology {
   /** Adds the projector's nodes and stores to {@code topology} and returns it. */
   public static Topology build(Topology topology, TopicSettings topics, ProjectorOptions options) {
     topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topics.events());
-    topology.addProcessor(DECIDE, () -> new DecideProcessor(options), SOURCE);
+    DecisionMetrics metrics = new DecisionMetrics(options.metrics());
+    topology.addProcessor(DECIDE, () -> new DecideProcessor(options, metrics), SOURCE);
     for (StoreBuilder<?> store : KeyValueInventoryStore.storeBuilders(options.stores())) {
       topology.addStateStore(store, DECIDE);
     }

@@ -27,6 +27,16 @@ class ProjectorConfigTest {
   }
 
   @Test
+  void theProcessConfigurationLogsWithoutTheDatabasePasswordEvenInTheUrl() {
+    ProjectorServiceConfig c = ProjectorServiceConfig.fromEnv(Map.of(
+        "STOCKLOG_JDBC_URL", "jdbc:postgresql://db:5432/stocklog?password=hunter2&ssl=true",
+        "STOCKLOG_JDBC_PASSWORD", "hunter2"));
+    assertThat(c.jdbcPassword()).isEqualTo("hunter2");
+    assertThat(c.toString()).doesNotContain("hunter2").contains("jdbcPassword=***")
+        .contains("jdbc:postgresql://db:5432/stocklog?password=***&ssl=true");
+  }
+
+  @Test
   void everyVariableIsRead() {
     ProjectorConfig c = ProjectorConfig.fromEnv(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092",

@@ -1,7 +1,11 @@
 package io.stocklog.projector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.infra.TestDatabase;
 import io.stocklog.infra.TestKafka;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * The projector process's small HTTP server, over raw sockets: every refusal is a problem+json (wrong method
@@ -88,6 +93,51 @@ class ProjectorServiceHttpTest {
     };
 
     assertProblem(answer, status, named);
+  }
+
+  @Test
+  void metricsShowTheLagOfEveryOwnedPartitionDeadLettersTheSinkAndThePool() {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape())
+        .contains("stocklog_projector_lag{partition=\"0\"} ", "stocklog_projector_lag{partition=\"1\"} "));
+    assertThat(scrape()).contains(
+        "stocklog_dead_letters_total 0.0",
+        "stocklog_sink_batch_size_count ",
+        "stocklog_sink_batch_seconds_count ",
+        "stocklog_sink_batch_seconds_bucket{le=",
+        "hikaricp_connections_active{pool=\"projector-read-model-sink\"} ",
+        "jvm_memory_used_bytes{");
+  }
+
+  @Test
+  void everyRequestIsLoggedOnceWithItsRouteAndTheIdItIsAnsweredWith() {
+    Logger logger = (Logger) LoggerFactory.getLogger(RequestLog.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    try {
+      RawHttp.Answer given = RawHttp.send(service.port(), "GET /health HTTP/1.1", "X-Request-Id: probe-1");
+      RawHttp.Answer made = RawHttp.send(service.port(), "GET /nowhere HTTP/1.1", "X-Request-Id: not valid!");
+
+      assertThat(given.header("X-Request-Id")).isEqualTo("probe-1");
+      assertThat(made.header("X-Request-Id")).isNotBlank().isNotEqualTo("not valid!");
+      await().atMost(Duration.ofSeconds(5)).until(() -> logged.list.size() >= 2);
+      assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+          "method=GET route=/health status=200 duration_ms=" + duration(logged.list.get(0)) + " request_id=probe-1",
+          "method=GET route=unmatched status=404 duration_ms=" + duration(logged.list.get(1))
+              + " request_id=" + made.header("X-Request-Id"));
+    } finally {
+      logger.detachAppender(logged);
+    }
+  }
+
+  private static String duration(ILoggingEvent event) {
+    return event.getFormattedMessage().replaceAll(".* duration_ms=([0-9.]+) .*", "$1");
+  }
+
+  private static String scrape() {
+    RawHttp.Answer answer = RawHttp.send(service.port(), "GET /metrics HTTP/1.1");
+    assertThat(answer.status()).isEqualTo(200);
+    return answer.body();
   }
 
   private static void assertProblem(RawHttp.Answer answer, int status, String named) {

@@ -11,6 +11,11 @@ public final class Main {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "logback-query.xml");
     }
+    // The logging config picks its appender by this name; any other value would leave the log silent.
+    String logFormat = System.getenv().getOrDefault("STOCKLOG_LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new IllegalArgumentException("STOCKLOG_LOG_FORMAT must be text or json (was '" + logFormat + "')");
+    }
     QueryService service = QueryService.start(QueryConfig.fromEnv(System.getenv()));
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "query-service-shutdown"));
   }

@@ -86,6 +86,7 @@ public final class QueryApp {
     readable(config, "/skus", this::skus);
     readable(config, "/skus/{sku}", this::sku);
     readable(config, "/skus/{sku}/reservations/{orderId}", this::reservation);
+    readable(config, "/openapi.json", OpenApiDocument.handler());
 
     config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e.status(), e.title(), e.detail()));
     config.routes.exception(ReadModelUnavailableException.class, (e, ctx) -> {
@@ -104,6 +105,7 @@ public final class QueryApp {
       }
     });
     config.requestLogger.http(this::recordTiming);
+    RequestLog.install(config);
   }
 
   /** GET, and HEAD as GET without the body (RFC 9110 9.3.2): Jetty drops the body and keeps the headers. */

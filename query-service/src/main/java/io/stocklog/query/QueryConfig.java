@@ -1,5 +1,6 @@
 package io.stocklog.query;
 
+import io.stocklog.readmodel.JdbcUrls;
 import io.stocklog.topics.TopicSettings;
 import java.util.Map;
 
@@ -29,7 +30,8 @@ public record QueryConfig(int httpPort, String jdbcUrl, String jdbcUser, String 
       throw new IllegalArgumentException("HTTP_PORT must be between 0 and 65535 (was " + httpPort + ")");
     }
     if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("STOCKLOG_JDBC_URL must start with jdbc:postgresql: (was '" + jdbcUrl + "')");
+      throw new IllegalArgumentException(
+          "STOCKLOG_JDBC_URL must start with jdbc:postgresql: (was '" + JdbcUrls.redacted(jdbcUrl) + "')");
     }
     if (jdbcUser == null || jdbcUser.isBlank()) {
       throw new IllegalArgumentException("STOCKLOG_JDBC_USER must not be empty");
@@ -74,7 +76,7 @@ public record QueryConfig(int httpPort, String jdbcUrl, String jdbcUser, String 
 
   @Override
   public String toString() {
-    return "QueryConfig[httpPort=" + httpPort + ", jdbcUrl=" + jdbcUrl + ", jdbcUser=" + jdbcUser
+    return "QueryConfig[httpPort=" + httpPort + ", jdbcUrl=" + JdbcUrls.redacted(jdbcUrl) + ", jdbcUser=" + jdbcUser
         + ", poolSize=" + poolSize + ", partitions=" + partitions + "]";
   }
 }

@@ -52,6 +52,7 @@ public final class QueryService implements AutoCloseable {
     try {
       ReadModelSchema.migrate(pool);
       ReadModelQueries queries = new ReadModelQueries(pool);
+      ReadModelAge.bind(queries, config.partitions(), registry);
       QueryApp app = new QueryApp(new StockReader(queries, new SkuPartitioner(config.partitions())), queries,
           registry);
       app.javalin().start(config.httpPort());

@@ -224,6 +224,33 @@ class QueryServiceTest {
   }
 
   @Test
+  void metricsShowTheReadModelsAgeForEveryPartitionAndThePool() throws Exception {
+    String metrics = get("/metrics").body();
+
+    for (int partition = 0; partition < PARTITIONS; partition++) {
+      assertThat(metrics).contains("stocklog_read_model_age_seconds{partition=\"" + partition + "\"} ");
+    }
+    assertThat(metrics)
+        .as("an applied partition's age is a number of seconds, not NaN")
+        .containsPattern("stocklog_read_model_age_seconds\\{partition=\"" + PARTITIONER.partitionOf("apple")
+            + "\"} [0-9]+\\.[0-9]")
+        .contains("hikaricp_connections_active{pool=\"query-read-model\"} ")
+        .contains("hikaricp_connections_acquire_seconds_count{pool=\"query-read-model\"} ");
+  }
+
+  @Test
+  void everyAnswerCarriesTheCallersRequestIdOrANewOne() throws Exception {
+    HttpResponse<String> given = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://localhost:" + service.port() + "/skus/apple")).header("X-Request-Id", "store-7.abc")
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> made = get("/skus/ghost");
+
+    assertThat(given.headers().firstValue("X-Request-Id")).contains("store-7.abc");
+    assertThat(made.statusCode()).isEqualTo(404);
+    assertThat(made.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(36));
+  }
+
+  @Test
   void healthReadyAndMetricsAnswer() throws Exception {
     assertThat(get("/health").statusCode()).isEqualTo(200);
     assertThat(json(get("/health")).get("status").asText()).isEqualTo("UP");

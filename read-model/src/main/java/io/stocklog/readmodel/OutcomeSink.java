@@ -1,5 +1,9 @@
 package io.stocklog.readmodel;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Outcome;
 import java.time.Duration;
@@ -12,6 +16,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -49,6 +54,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records that are not valid outcomes (no position, bad JSON) are logged and skipped: they cannot be
  * placed, and stopping on them would stall every SKU in the partition.
+ *
+ * <p>Given a {@link MeterRegistry}, each applied batch is recorded as {@code stocklog_sink_batch_size} (outcomes
+ * in it) and {@code stocklog_sink_batch_seconds} (its Postgres transaction); attempts the database refused are
+ * not, they are outages.
  */
 public final class OutcomeSink implements AutoCloseable {
 
@@ -71,13 +80,24 @@ public final class OutcomeSink implements AutoCloseable {
   private volatile int lastBatchSize;
   private volatile long lag = -1;
   private volatile boolean databaseDown;
+  private final DistributionSummary batchSize;
+  private final Timer batchTime;
 
   /** Owned by the sink thread: the batch not yet applied, kept across retries. */
   private Batch pending;
 
-  private OutcomeSink(SinkConfig config, DataSource dataSource) {
+  private OutcomeSink(SinkConfig config, DataSource dataSource, MeterRegistry metrics) {
     this.config = Objects.requireNonNull(config, "config");
     this.writer = new ReadModelWriter(dataSource);
+    this.batchSize = DistributionSummary.builder("stocklog.sink.batch.size")
+        .description("outcomes per batch applied to the read model")
+        .register(metrics);
+    this.batchTime = Timer.builder("stocklog.sink.batch")
+        .description("time to apply one batch to the read model (one Postgres transaction)")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(metrics);
     this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "outcome-sink-" + config.groupId());
@@ -89,8 +109,14 @@ public final class OutcomeSink implements AutoCloseable {
    * @throws org.flywaydb.core.api.FlywayException if the schema cannot be migrated (database down at start)
    */
   public static OutcomeSink start(SinkConfig config, DataSource dataSource) {
+    // A composite with no registries in it records nothing.
+    return start(config, dataSource, new CompositeMeterRegistry());
+  }
+
+  /** As {@link #start(SinkConfig, DataSource)}, recording each applied batch's size and latency in {@code metrics}. */
+  public static OutcomeSink start(SinkConfig config, DataSource dataSource, MeterRegistry metrics) {
     ReadModelSchema.migrate(dataSource);
-    OutcomeSink sink = new OutcomeSink(config, dataSource);
+    OutcomeSink sink = new OutcomeSink(config, dataSource, metrics);
     sink.thread.start();
     log.info("Outcome sink started: {} -> read model, group {}", config.outcomesTopic(), config.groupId());
     return sink;
@@ -156,8 +182,11 @@ public final class OutcomeSink implements AutoCloseable {
 
   /** Applies and commits the pending batch; false if the database refused it and it must be retried. */
   private boolean applyPending() {
+    long start = System.nanoTime();
     try {
       writer.apply(pending.outcomes);
+      batchTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      batchSize.record(pending.outcomes.size());
     } catch (Exception e) {
       if (!databaseDown) {
         databaseDown = true;

@@ -8,6 +8,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stocklog.infra.TestDatabase;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
@@ -145,6 +148,21 @@ class OutcomeSinkTest {
       assertThat(sink.outages()).isEqualTo(1);
       await().atMost(Duration.ofSeconds(10)).until(() -> !committed().equals(committedBefore));
       assertThat(sink.outcomesApplied()).isGreaterThanOrEqualTo(5);
+    }
+  }
+
+  @Test
+  void recordsTheSizeAndTimeOfEveryAppliedBatch() {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    publish(List.of(received("m-1", 1, 1, 0, 0, 0), received("m-2", 2, 2, 0, 1, 0), received("m-1", 3, 4, 0, 0, 1)));
+
+    try (OutcomeSink sink = OutcomeSink.start(config(), pool, metrics)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> sink.outcomesApplied() == 3);
+      DistributionSummary size = metrics.get("stocklog.sink.batch.size").summary();
+      Timer time = metrics.get("stocklog.sink.batch").timer();
+      assertThat(size.totalAmount()).isEqualTo(3);
+      assertThat(size.count()).isEqualTo(sink.batchesApplied()).isEqualTo(time.count()).isPositive();
+      assertThat(time.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
     }
   }
 

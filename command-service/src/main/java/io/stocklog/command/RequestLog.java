@@ -1,0 +1,72 @@
+package io.stocklog.command;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import io.stocklog.events.Checks;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One INFO line per HTTP request: method, route (the matched path template, so a SKU never becomes part of
+ * a log key), status, duration and request ID. Nothing else of the request is logged: no query string, no
+ * header, so no token or credential can reach the log.
+ *
+ * <p>The request ID is the caller's {@code X-Request-Id} when it is 1 to 64 of {@code [A-Za-z0-9._:-]},
+ * else a new one; it is echoed in the response's {@code X-Request-Id} and is in the SLF4J MDC as
+ * {@code requestId} while the request's handlers run on its thread.
+ */
+final class RequestLog {
+
+  static final String HEADER = "X-Request-Id";
+  static final String MDC_KEY = "requestId";
+  private static final String ATTRIBUTE = "stocklog.requestId";
+  private static final Logger log = LoggerFactory.getLogger(RequestLog.class);
+
+  private RequestLog() {}
+
+  /** Adds the ID's before handler (it must run before any other, which may refuse the request) and the log line. */
+  static void install(JavalinConfig config) {
+    config.routes.before(RequestLog::begin);
+    config.requestLogger.http(RequestLog::end);
+  }
+
+  private static void begin(Context ctx) {
+    String id = requestId(ctx.header(HEADER));
+    ctx.attribute(ATTRIBUTE, id);
+    ctx.header(HEADER, id);
+    MDC.put(MDC_KEY, id);
+  }
+
+  private static void end(Context ctx, Float millis) {
+    String id = ctx.attribute(ATTRIBUTE);
+    if (id == null) {
+      id = requestId(ctx.header(HEADER));
+    }
+    MDC.put(MDC_KEY, id);
+    try {
+      log.info("method={} route={} status={} duration_ms={} request_id={}", ctx.method().name(), route(ctx),
+          ctx.statusCode(), String.format(Locale.ROOT, "%.2f", millis), id);
+    } finally {
+      MDC.remove(MDC_KEY);
+    }
+  }
+
+  /** The caller's ID if it is a valid one, else a new random one. */
+  static String requestId(String offered) {
+    return offered != null && Checks.ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+  }
+
+  /** The route's template, not the path; everything unmatched (404, 405) shares one name. */
+  private static String route(Context ctx) {
+    try {
+      Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+      return endpoint == null ? "unmatched" : endpoint.path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+}

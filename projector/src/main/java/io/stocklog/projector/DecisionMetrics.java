@@ -1,0 +1,50 @@
+package io.stocklog.projector;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Reason;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the projector counts as it decides: outcomes by decision and reason ({@code stocklog_outcomes_total},
+ * reason {@code none} unless rejected) and dead letters ({@code stocklog_dead_letters_total}, there from the
+ * start at 0, so an alert on its rate needs no traffic first). One instance serves every task's
+ * {@link DecideProcessor} on every stream thread; the counters are thread-safe.
+ *
+ * <p>Counts are of decisions made, which with exactly-once can include those of a transaction that was then
+ * aborted and decided again: a counter is for rates and alerts, the outcomes topic is the record.
+ */
+final class DecisionMetrics {
+
+  private final MeterRegistry registry;
+  private final Counter deadLetters;
+  private final Map<Key, Counter> outcomes = new ConcurrentHashMap<>();
+
+  DecisionMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.deadLetters = Counter.builder("stocklog.dead.letters")
+        .description("records of the events topic sent to the dead-letter topic")
+        .register(registry);
+  }
+
+  void decided(Outcome outcome) {
+    outcomes.computeIfAbsent(new Key(outcome.decision(), outcome.reason()), this::counter).increment();
+  }
+
+  void deadLettered() {
+    deadLetters.increment();
+  }
+
+  private Counter counter(Key key) {
+    return Counter.builder("stocklog.outcomes")
+        .description("outcomes decided by the projector, by decision and reason")
+        .tag("decision", key.decision().name())
+        .tag("reason", key.reason() == null ? "none" : key.reason().name())
+        .register(registry);
+  }
+
+  private record Key(Decision decision, Reason reason) {}
+}
