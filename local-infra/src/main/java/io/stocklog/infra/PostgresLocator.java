@@ -93,7 +93,7 @@ final class PostgresLocator {
                     + endpoint.user() + " failed: " + failure.get()
                     + " (an explicit URL is never replaced by another server; fix or unset it)");
         }
-        log.info("Postgres: using {} from {}", url, URL_VARIABLE);
+        log.info("Postgres: using {} from {}", masked(url), URL_VARIABLE);
         return Postgres.found(endpoint);
     }
 
@@ -120,5 +120,10 @@ final class PostgresLocator {
         } catch (SQLException e) {
             return Optional.of(e.getMessage());
         }
+    }
+
+    /** The URL as it may be logged: a password given in it is replaced by ***. */
+    static String masked(String jdbcUrl) {
+        return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 }

@@ -95,4 +95,12 @@ class PostgresLocatorTest {
 
         assertThat(PostgresLocator.unreachable(real.endpoint())).as("the server after close").isEmpty();
     }
+
+    @Test
+    void aPasswordInTheJdbcUrlIsNeverLogged() {
+        assertThat(PostgresLocator.masked("jdbc:postgresql://h:5432/db?user=u&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://h:5432/db?user=u&password=***&ssl=true")
+                .doesNotContain("s3cret");
+        assertThat(PostgresLocator.masked("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
+    }
 }
