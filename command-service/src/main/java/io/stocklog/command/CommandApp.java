@@ -8,7 +8,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stocklog.command.CommandSubmitter.Accepted;
@@ -16,18 +15,22 @@ import io.stocklog.command.CommandSubmitter.Conflict;
 import io.stocklog.command.CommandSubmitter.Decided;
 import io.stocklog.command.CommandSubmitter.Reply;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.http.JettyDefaults;
+import io.stocklog.http.OpenApiDocument;
+import io.stocklog.http.ProblemErrorHandler;
+import io.stocklog.http.RequestLog;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Reason;
 import java.io.EOFException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +48,11 @@ final class CommandApp {
   static final String PROBLEM_JSON = "application/problem+json";
   static final String JSON = "application/json";
   /** How long a stop waits for requests in flight (an append, or a wait of up to 30 s). */
-  static final long STOP_TIMEOUT_MS = 35_000;
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(35);
+  /** The OpenAPI document, served at {@code GET /openapi.json}. */
+  static final String OPENAPI = "openapi/command-service.json";
+  /** The logger of the one line a request (see {@link RequestLog}). */
+  static final String REQUEST_LOG = "io.stocklog.command.RequestLog";
 
   private final CommandSubmitter submitter;
   private final KafkaReadiness readiness;
@@ -78,25 +85,15 @@ final class CommandApp {
     c.http.prefer405over404 = true;
     c.jetty.port = config.httpPort();
     c.jetty.modifyServer(server -> {
-      // On stop, refuse new requests and let those in flight finish (Javalin nests its handler inside).
-      server.setHandler(new GracefulHandler());
-      server.setStopTimeout(STOP_TIMEOUT_MS);
+      // On stop, refuse new requests and let those in flight finish (Javalin nests its handler inside);
+      // queue a burst of new connections rather than drop them.
+      JettyDefaults.apply(server, STOP_TIMEOUT);
       // What Jetty refuses before routing (bad URI, oversize headers) is a problem+json too, not HTML.
       server.setErrorHandler(new ProblemErrorHandler());
-      server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
-        @Override
-        public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
-          for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
-            if (connector instanceof org.eclipse.jetty.server.ServerConnector sc) {
-              sc.setAcceptQueueSize(1024);
-            }
-          }
-        }
-      });
     });
     c.requestLogger.http(this::time);
     // First, so that a request refused by a later before handler still has its ID and its log line.
-    RequestLog.install(c);
+    RequestLog.install(c, REQUEST_LOG);
     // Refuse an oversize body by its declared length, before reading a byte of it; the unread body leaves
     // the connection unusable, so say it will close and no client reuses it.
     c.routes.before(ctx -> {
@@ -129,7 +126,7 @@ final class CommandApp {
     c.routes.head("/ready", this::ready);
     c.routes.get("/metrics", scrape);
     c.routes.head("/metrics", scrape);
-    c.routes.get("/openapi.json", OpenApiDocument.handler());
+    c.routes.get("/openapi.json", OpenApiDocument.handler(OPENAPI));
 
     c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), null));
     c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx), null));
@@ -305,19 +302,9 @@ final class CommandApp {
     Timer.builder("http.server.requests")
         .description("HTTP requests by route and status")
         .tag("method", ctx.method().name())
-        .tag("route", route(ctx))
+        .tag("route", RequestLog.route(ctx))
         .tag("status", Integer.toString(ctx.statusCode()))
         .register(metrics)
         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
-  }
-
-  /** The route's template, not the path, so metrics stay few; everything unmatched shares one name. */
-  private static String route(Context ctx) {
-    try {
-      Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-      return endpoint == null ? "unmatched" : endpoint.path;
-    } catch (RuntimeException e) {
-      return "unmatched";
-    }
   }
 }

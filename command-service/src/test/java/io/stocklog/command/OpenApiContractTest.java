@@ -3,8 +3,6 @@ package io.stocklog.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stocklog.command.OpenApiSpec.At;
-import io.stocklog.command.OpenApiSpec.Operation;
 import io.stocklog.events.Event;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
@@ -13,6 +11,10 @@ import io.stocklog.events.ReservationRequested;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.events.StockAdjusted;
 import io.stocklog.events.StockReceived;
+import io.stocklog.http.OpenApiSpec;
+import io.stocklog.http.OpenApiSpec.At;
+import io.stocklog.http.OpenApiSpec.Operation;
+import io.stocklog.http.ServedRoutes;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.json.Json;
@@ -50,7 +52,7 @@ class OpenApiContractTest {
 
   @BeforeAll
   static void start(TestKafka kafka) {
-    spec = OpenApiSpec.load();
+    spec = OpenApiSpec.load(CommandApp.OPENAPI);
     TopicSettings topics = TopicSettings.defaults().withPartitions(3)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
     service = CommandService.start(
@@ -97,7 +99,7 @@ class OpenApiContractTest {
   }
 
   static Stream<Arguments> requestExamples() {
-    OpenApiSpec document = OpenApiSpec.load();
+    OpenApiSpec document = OpenApiSpec.load(CommandApp.OPENAPI);
     return document.operations().stream()
         .filter(op -> op.at().node().has("requestBody"))
         .flatMap(op -> document.requestExamples(op, JSON).entrySet().stream()
@@ -239,7 +241,7 @@ class OpenApiContractTest {
   }
 
   static Stream<Operation> operationsWithoutParameters() {
-    return OpenApiSpec.load().operations().stream()
+    return OpenApiSpec.load(CommandApp.OPENAPI).operations().stream()
         .filter(op -> op.parameters().isEmpty() && !op.path().contains("{"));
   }
 

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.javalin.Javalin;
+import io.stocklog.http.RequestLog;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,14 +33,14 @@ class RequestLogTest {
   private static Javalin app;
   private static final HttpClient client = HttpClient.newHttpClient();
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(RequestLog.class);
+  private final Logger logger = (Logger) LoggerFactory.getLogger(CommandApp.REQUEST_LOG);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
   @BeforeAll
   static void start() {
     app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
-      RequestLog.install(c);
+      RequestLog.install(c, CommandApp.REQUEST_LOG);
       // Answers with what a handler sees in the MDC.
       c.routes.get("/skus/{sku}/reservations/{orderId}", ctx -> ctx.result(String.valueOf(MDC.get("requestId"))));
     }).start(0);

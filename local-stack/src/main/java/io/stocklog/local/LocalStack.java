@@ -180,6 +180,11 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    // logback.xml picks its appender by this name; any other value would leave the log silent.
+    String logFormat = System.getenv().getOrDefault("STOCKLOG_LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new IllegalArgumentException("STOCKLOG_LOG_FORMAT must be text or json (was '" + logFormat + "')");
+    }
     int commandPort = Integer.parseInt(System.getenv().getOrDefault("COMMAND_PORT", "8081"));
     int queryPort = Integer.parseInt(System.getenv().getOrDefault("QUERY_PORT", "8082"));
     int projectorPort = Integer.parseInt(System.getenv().getOrDefault("PROJECTOR_PORT", "8083"));

@@ -26,7 +26,7 @@ import org.slf4j.MDC;
 class LogFormatTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"logback-command.xml", "logback-query.xml", "logback-projector.xml"})
+  @ValueSource(strings = {"logback-command.xml", "logback-query.xml", "logback-projector.xml", "logback.xml"})
   void jsonWritesOneJsonObjectPerLineWithLevelLoggerMessageAndRequestId(String config) throws Exception {
     String out = logThrough(config, "json");
 
@@ -46,7 +46,7 @@ class LogFormatTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"logback-command.xml", "logback-query.xml", "logback-projector.xml"})
+  @ValueSource(strings = {"logback-command.xml", "logback-query.xml", "logback-projector.xml", "logback.xml"})
   void textIsTheDefault(String config) throws Exception {
     String out = logThrough(config, null);
 

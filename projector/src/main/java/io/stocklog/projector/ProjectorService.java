@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stocklog.http.OpenApiDocument;
+import io.stocklog.http.ProblemErrorHandler;
+import io.stocklog.http.RequestLog;
 import io.stocklog.json.Json;
 import io.stocklog.readmodel.OutcomeSink;
 import java.util.ArrayDeque;
@@ -36,6 +39,10 @@ public final class ProjectorService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProjectorService.class);
   private static final String PROBLEM_JSON = "application/problem+json";
+  /** The OpenAPI document of the HTTP server, served at {@code GET /openapi.json}. */
+  static final String OPENAPI = "openapi/projector.json";
+  /** The logger of the one line a request (see {@link RequestLog}). */
+  static final String REQUEST_LOG = "io.stocklog.projector.RequestLog";
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -101,8 +108,8 @@ public final class ProjectorService implements AutoCloseable {
       c.routes.head("/ready", this::ready);
       c.routes.get("/metrics", scrape);
       c.routes.head("/metrics", scrape);
-      c.routes.get("/openapi.json", OpenApiDocument.handler());
-      RequestLog.install(c);
+      c.routes.get("/openapi.json", OpenApiDocument.handler(OPENAPI));
+      RequestLog.install(c, REQUEST_LOG);
       c.routes.before("/metrics", ctx -> lag.refresh());
       c.routes.exception(HttpResponseException.class, ProjectorService::refused);
       c.routes.error(404, ctx -> {

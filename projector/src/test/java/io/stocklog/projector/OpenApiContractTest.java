@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stocklog.http.OpenApiSpec;
+import io.stocklog.http.OpenApiSpec.At;
+import io.stocklog.http.OpenApiSpec.Operation;
+import io.stocklog.http.ServedRoutes;
 import io.stocklog.infra.TestDatabase;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.json.Json;
-import io.stocklog.projector.OpenApiSpec.At;
-import io.stocklog.projector.OpenApiSpec.Operation;
 import io.stocklog.readmodel.SinkConfig;
 import io.stocklog.topics.TopicSettings;
 import java.net.URI;
@@ -46,7 +48,7 @@ class OpenApiContractTest {
 
   @BeforeAll
   static void start(TestKafka kafka, TestDatabase db) {
-    spec = OpenApiSpec.load();
+    spec = OpenApiSpec.load(ProjectorService.OPENAPI);
     TopicSettings topics = TopicSettings.defaults().withPartitions(2)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead-letters"));
     ProjectorConfig projector = new ProjectorConfig(kafka.bootstrapServers(), topics,
@@ -93,7 +95,7 @@ class OpenApiContractTest {
   }
 
   static Stream<Operation> operations() {
-    return OpenApiSpec.load().operations().stream();
+    return OpenApiSpec.load(ProjectorService.OPENAPI).operations().stream();
   }
 
   /** Readiness may still be a documented 503 while the Streams application starts; then it must become 200. */

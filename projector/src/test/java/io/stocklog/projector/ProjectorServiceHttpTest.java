@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stocklog.http.RawHttp;
 import io.stocklog.infra.TestDatabase;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
@@ -110,7 +111,7 @@ class ProjectorServiceHttpTest {
 
   @Test
   void everyRequestIsLoggedOnceWithItsRouteAndTheIdItIsAnsweredWith() {
-    Logger logger = (Logger) LoggerFactory.getLogger(RequestLog.class);
+    Logger logger = (Logger) LoggerFactory.getLogger(ProjectorService.REQUEST_LOG);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
     logged.start();
     logger.addAppender(logged);

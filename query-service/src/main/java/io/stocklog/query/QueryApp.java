@@ -7,6 +7,10 @@ import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stocklog.events.Checks;
+import io.stocklog.http.JettyDefaults;
+import io.stocklog.http.OpenApiDocument;
+import io.stocklog.http.ProblemErrorHandler;
+import io.stocklog.http.RequestLog;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Position;
 import io.stocklog.readmodel.ReadModelQueries;
@@ -39,6 +43,12 @@ public final class QueryApp {
   static final int MAX_IDS = 100;
   static final int MAX_WAIT_SECONDS = 30;
   private static final String PROBLEM_JSON = "application/problem+json";
+  /** How long a stop waits for requests in flight, waiters included. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(35);
+  /** The OpenAPI document, served at {@code GET /openapi.json}. */
+  static final String OPENAPI = "openapi/query-service.json";
+  /** The logger of the one line a request (see {@link RequestLog}). */
+  static final String REQUEST_LOG = "io.stocklog.query.RequestLog";
 
   private final StockReader reader;
   private final ReadModelQueries queries;
@@ -63,21 +73,9 @@ public final class QueryApp {
     // What Jetty refuses before routing (bad URI, oversize headers) is a problem+json too, not HTML.
     config.jetty.modifyServer(server -> {
       server.setErrorHandler(new ProblemErrorHandler());
-      // On stop, refuse new requests and let those in flight (waiters included) finish.
-      server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler());
-      server.setStopTimeout(35_000);
-      // A burst of new connections (storefronts after a deploy) must queue, not be dropped: the JVM's default
-      // accept backlog of 50 overflows with a couple of hundred clients connecting at once.
-      server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
-        @Override
-        public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
-          for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
-            if (connector instanceof org.eclipse.jetty.server.ServerConnector sc) {
-              sc.setAcceptQueueSize(1024);
-            }
-          }
-        }
-      });
+      // On stop, refuse new requests and let those in flight (waiters included) finish; a burst of new
+      // connections (storefronts after a deploy) must queue, not be dropped.
+      JettyDefaults.apply(server, STOP_TIMEOUT);
     });
     readable(config, "/health", ctx -> json(ctx, 200, Map.of("status", "UP")));
     readable(config, "/ready", this::ready);
@@ -86,7 +84,7 @@ public final class QueryApp {
     readable(config, "/skus", this::skus);
     readable(config, "/skus/{sku}", this::sku);
     readable(config, "/skus/{sku}/reservations/{orderId}", this::reservation);
-    readable(config, "/openapi.json", OpenApiDocument.handler());
+    readable(config, "/openapi.json", OpenApiDocument.handler(OPENAPI));
 
     config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e.status(), e.title(), e.detail()));
     config.routes.exception(ReadModelUnavailableException.class, (e, ctx) -> {
@@ -105,7 +103,7 @@ public final class QueryApp {
       }
     });
     config.requestLogger.http(this::recordTiming);
-    RequestLog.install(config);
+    RequestLog.install(config, REQUEST_LOG);
   }
 
   /** GET, and HEAD as GET without the body (RFC 9110 9.3.2): Jetty drops the body and keeps the headers. */

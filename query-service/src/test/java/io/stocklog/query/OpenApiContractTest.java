@@ -7,13 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.stocklog.http.OpenApiSpec;
+import io.stocklog.http.OpenApiSpec.At;
+import io.stocklog.http.OpenApiSpec.Operation;
+import io.stocklog.http.ServedRoutes;
 import io.stocklog.infra.TestDatabase;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Position;
-import io.stocklog.query.OpenApiSpec.At;
-import io.stocklog.query.OpenApiSpec.Operation;
 import io.stocklog.readmodel.ReadModelWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +52,7 @@ class OpenApiContractTest {
 
   @BeforeAll
   static void start(TestDatabase db) throws Exception {
-    spec = OpenApiSpec.load();
+    spec = OpenApiSpec.load(QueryApp.OPENAPI);
     service = QueryService.start(new QueryConfig(0, db.jdbcUrl(), db.user(), db.password(), 2, PARTITIONS));
     // The SKUs, the reservation and the position the examples name, so that reading them finds something.
     Operation sku = spec.operation("GET", "/skus/{sku}");
@@ -112,7 +114,7 @@ class OpenApiContractTest {
   }
 
   static Stream<Operation> operations() {
-    return OpenApiSpec.load().operations().stream();
+    return OpenApiSpec.load(QueryApp.OPENAPI).operations().stream();
   }
 
   @ParameterizedTest(name = "{0}")

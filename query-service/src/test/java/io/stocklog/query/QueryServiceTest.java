@@ -3,6 +3,7 @@ package io.stocklog.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stocklog.http.RawHttp;
 import io.stocklog.infra.TestDatabase;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.json.Json;

@@ -1,4 +1,4 @@
-package io.stocklog.command;
+package io.stocklog.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.stocklog.json.Json;
@@ -16,10 +16,10 @@ import org.eclipse.jetty.util.Callback;
  * Jetty's error page as {@code application/problem+json}: for the requests Jetty refuses before any route
  * sees them (a malformed request line, bad percent-encoding or UTF-8 in the URI, a URI or headers too
  * large), so every error of the service has the same shape. Installed on the {@code Server}, which is where
- * Jetty looks when no context took the request. Each service has its own copy: the shared modules are the
- * data contract and test infrastructure, and neither should depend on Jetty.
+ * Jetty looks when no context took the request. One for all the services' servers, here in http-support
+ * rather than in schemas, so that the data contract does not depend on Jetty.
  */
-final class ProblemErrorHandler extends ErrorHandler {
+public final class ProblemErrorHandler extends ErrorHandler {
 
   /** Every method gets a body: a PUT with a bad URI deserves to be told why as much as a GET. */
   @Override

@@ -1,4 +1,4 @@
-package io.stocklog.projector;
+package io.stocklog.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -35,16 +35,16 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * This service's OpenAPI document as the contract tests read it: checked by the reference parser
+ * A service's OpenAPI document as its contract tests read it: checked by the reference parser
  * (swagger-parser, which resolves every {@code $ref}), its operations and their examples, and its schemas
  * as JSON Schema validators (OpenAPI 3.1 dialect) to hold examples and real answers to.
  */
-final class OpenApiSpec {
+public final class OpenApiSpec {
 
   /** One operation: a method on a path template, with its parameters (the path's own included). */
-  record Operation(String method, String path, At at, List<At> parameters) {
+  public record Operation(String method, String path, At at, List<At> parameters) {
     /** The route as {@link #normalise} writes it, for comparing with the routes the app serves. */
-    String route() {
+    public String route() {
       return method + " " + normalise(path);
     }
 
@@ -55,28 +55,30 @@ final class OpenApiSpec {
   }
 
   /** A node of the document and the JSON pointer to it. */
-  record At(String pointer, JsonNode node) {
-    At child(String name) {
+  public record At(String pointer, JsonNode node) {
+    public At child(String name) {
       return new At(pointer + "/" + name.replace("~", "~0").replace("/", "~1"), node.path(name));
     }
 
-    At element(int index) {
+    public At element(int index) {
       return new At(pointer + "/" + index, node.path(index));
     }
   }
 
   private static final List<String> METHODS =
       List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
-  private static final String LOCATION = "classpath:" + OpenApiDocument.RESOURCE;
 
-  final JsonNode root;
+  public final JsonNode root;
+  /** Where the schema fragments are resolved from: the document's classpath location. */
+  private final String location;
   private final JsonSchemaFactory schemas;
   private final SchemaValidatorsConfig validation = SchemaValidatorsConfig.builder()
       .formatAssertionsEnabled(true)
       .build();
 
-  private OpenApiSpec(JsonNode root) {
+  private OpenApiSpec(JsonNode root, String resource) {
     this.root = root;
+    this.location = "classpath:" + resource;
     // The whole document is the schema resource the fragments point into: its top-level fields are not
     // keywords. Any other unknown keyword is a typo in a schema, and fails.
     JsonMetaSchema dialect = JsonMetaSchema.builder(OpenApi31.getInstance())
@@ -88,16 +90,17 @@ final class OpenApiSpec {
         .metaSchema(dialect).defaultMetaSchemaIri(dialect.getIri()));
   }
 
-  static OpenApiSpec load() {
+  /** The document at the classpath {@code resource}, as the service reads it ({@link OpenApiDocument#read}). */
+  public static OpenApiSpec load(String resource) {
     try {
-      return new OpenApiSpec(Json.MAPPER.readTree(OpenApiDocument.read()));
+      return new OpenApiSpec(Json.MAPPER.readTree(OpenApiDocument.read(resource)), resource);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** What the reference parser finds wrong with the document, in OpenAPI 3.1 terms; empty when valid. */
-  List<String> parserMessages() {
+  public List<String> parserMessages() {
     ParseOptions options = new ParseOptions();
     options.setResolve(true);
     options.setValidateInternalRefs(true);
@@ -112,11 +115,11 @@ final class OpenApiSpec {
   }
 
   /** {@code {name}} (and Javalin's {@code <name>}) placeholders as {@code {}}: routes compare by shape. */
-  static String normalise(String path) {
+  public static String normalise(String path) {
     return path.replaceAll("\\{[^/}]*}|<[^/>]*>", "{}");
   }
 
-  List<Operation> operations() {
+  public List<Operation> operations() {
     List<Operation> operations = new ArrayList<>();
     At paths = new At("", root).child("paths");
     for (Iterator<String> it = paths.node().fieldNames(); it.hasNext(); ) {
@@ -139,16 +142,16 @@ final class OpenApiSpec {
     return operations;
   }
 
-  Operation operation(String method, String path) {
+  public Operation operation(String method, String path) {
     return operations().stream().filter(o -> o.method().equals(method) && o.path().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("not documented: " + method + " " + path));
   }
 
-  At at(String pointer) {
+  public At at(String pointer) {
     return resolve(new At(pointer, root.at(pointer)));
   }
 
-  At resolve(At at) {
+  public At resolve(At at) {
     At current = at;
     for (int hops = 0; current.node().has("$ref"); hops++) {
       String ref = current.node().get("$ref").asText();
@@ -164,17 +167,17 @@ final class OpenApiSpec {
   }
 
   /** The documented response of an operation for a status, if there is one. */
-  Optional<At> response(Operation op, int status) {
+  public Optional<At> response(Operation op, int status) {
     At response = op.at().child("responses").child(Integer.toString(status));
     return response.node().isMissingNode() ? Optional.empty() : Optional.of(resolve(response));
   }
 
   /** The request body's examples for a media type, by name (Example Objects resolved). */
-  Map<String, JsonNode> requestExamples(Operation op, String mediaType) {
+  public Map<String, JsonNode> requestExamples(Operation op, String mediaType) {
     return examples(resolve(op.at().child("requestBody")).child("content").child(mediaType));
   }
 
-  Map<String, JsonNode> examples(At media) {
+  public Map<String, JsonNode> examples(At media) {
     Map<String, JsonNode> examples = new LinkedHashMap<>();
     media.node().path("examples").fieldNames().forEachRemaining(name ->
         examples.put(name, resolve(media.child("examples").child(name)).node().path("value")));
@@ -185,7 +188,7 @@ final class OpenApiSpec {
    * Every place in the document that gives examples next to a schema (media types and parameters), with
    * the examples' values: the examples must be valid against that schema.
    */
-  Map<At, List<JsonNode>> examplesBySchema() {
+  public Map<At, List<JsonNode>> examplesBySchema() {
     Map<At, List<JsonNode>> found = new LinkedHashMap<>();
     collectExamples(new At("", root), found);
     return found;
@@ -210,9 +213,9 @@ final class OpenApiSpec {
   }
 
   /** Why {@code instance} is not valid against the schema at {@code schema} (a pointer into the document). */
-  List<String> violations(At schema, JsonNode instance) {
+  public List<String> violations(At schema, JsonNode instance) {
     String fragment = schema.pointer().replace("{", "%7B").replace("}", "%7D");
-    return schemas.getSchema(SchemaLocation.of(LOCATION + "#" + fragment), validation).validate(instance)
+    return schemas.getSchema(SchemaLocation.of(location + "#" + fragment), validation).validate(instance)
         .stream().map(ValidationMessage::toString).toList();
   }
 
@@ -220,12 +223,12 @@ final class OpenApiSpec {
    * The operation's path with each path parameter taken from {@code values}, else from its documented
    * example, and with every query parameter that has an example; arrays the {@code form}, non-exploded way.
    */
-  String exampleUri(Operation op, Map<String, String> values) {
+  public String exampleUri(Operation op, Map<String, String> values) {
     return uri(op, values, true);
   }
 
   /** As {@link #exampleUri}, but with only the query parameters given in {@code values}. */
-  String uri(Operation op, Map<String, String> values) {
+  public String uri(Operation op, Map<String, String> values) {
     return uri(op, values, false);
   }
 
@@ -252,7 +255,7 @@ final class OpenApiSpec {
   }
 
   /** The documented example of a parameter (header, query or path) of the operation. */
-  String parameterExample(Operation op, String name) {
+  public String parameterExample(Operation op, String name) {
     JsonNode example = parameter(op, name).node().get("example");
     if (example == null) {
       throw new AssertionError(op + " documents no example of " + name);
@@ -261,7 +264,7 @@ final class OpenApiSpec {
   }
 
   /** The operation's parameter of that name (a path, query or header parameter). */
-  At parameter(Operation op, String name) {
+  public At parameter(Operation op, String name) {
     return op.parameters().stream().filter(p -> p.node().path("name").asText().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError(op + " has no parameter " + name));
   }
@@ -286,7 +289,7 @@ final class OpenApiSpec {
    * What in this answer to {@code op} the document does not say: a status it does not list, a content type
    * it does not give, a body or header value its schema does not allow. Empty when the answer is documented.
    */
-  List<String> undocumented(Operation op, HttpResponse<String> answer) {
+  public List<String> undocumented(Operation op, HttpResponse<String> answer) {
     return response(op, answer.statusCode())
         .map(response -> undocumented(response, answer))
         .orElseGet(() -> List.of(op + " does not document status " + answer.statusCode() + ": "
@@ -294,7 +297,7 @@ final class OpenApiSpec {
   }
 
   /** As {@link #undocumented(Operation, HttpResponse)}, against one documented response. */
-  List<String> undocumented(At response, HttpResponse<String> answer) {
+  public List<String> undocumented(At response, HttpResponse<String> answer) {
     List<String> problems = new ArrayList<>();
     response.node().path("headers").properties().forEach(h -> {
       At header = resolve(response.child("headers").child(h.getKey()));
@@ -337,7 +340,7 @@ final class OpenApiSpec {
   }
 
   /** The operations' routes, normalised. */
-  Set<String> routes() {
+  public Set<String> routes() {
     return new TreeSet<>(operations().stream().map(Operation::route).toList());
   }
 }

@@ -1,4 +1,4 @@
-package io.stocklog.projector;
+package io.stocklog.http;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -18,20 +18,26 @@ import org.slf4j.MDC;
  * <p>The request ID is the caller's {@code X-Request-Id} when it is 1 to 64 of {@code [A-Za-z0-9._:-]},
  * else a new one; it is echoed in the response's {@code X-Request-Id} and is in the SLF4J MDC as
  * {@code requestId} while the request's handlers run on its thread.
+ *
+ * <p>The line is written by a logger each service names (its own {@code io.stocklog.<service>.RequestLog}),
+ * so that a log search by logger still tells the services apart.
  */
-final class RequestLog {
+public final class RequestLog {
 
-  static final String HEADER = "X-Request-Id";
-  static final String MDC_KEY = "requestId";
+  public static final String HEADER = "X-Request-Id";
+  public static final String MDC_KEY = "requestId";
   private static final String ATTRIBUTE = "stocklog.requestId";
-  private static final Logger log = LoggerFactory.getLogger(RequestLog.class);
 
   private RequestLog() {}
 
-  /** Adds the ID's before handler (it must run before any other, which may refuse the request) and the log line. */
-  static void install(JavalinConfig config) {
+  /**
+   * Adds the ID's before handler (it must run before any other, which may refuse the request) and the log
+   * line, written by the logger named {@code loggerName}.
+   */
+  public static void install(JavalinConfig config, String loggerName) {
+    Logger log = LoggerFactory.getLogger(loggerName);
     config.routes.before(RequestLog::begin);
-    config.requestLogger.http(RequestLog::end);
+    config.requestLogger.http((ctx, millis) -> end(log, ctx, millis));
   }
 
   private static void begin(Context ctx) {
@@ -41,7 +47,7 @@ final class RequestLog {
     MDC.put(MDC_KEY, id);
   }
 
-  private static void end(Context ctx, Float millis) {
+  private static void end(Logger log, Context ctx, Float millis) {
     String id = ctx.attribute(ATTRIBUTE);
     if (id == null) {
       id = requestId(ctx.header(HEADER));
@@ -56,12 +62,15 @@ final class RequestLog {
   }
 
   /** The caller's ID if it is a valid one, else a new random one. */
-  static String requestId(String offered) {
+  public static String requestId(String offered) {
     return offered != null && Checks.ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
   }
 
-  /** The route's template, not the path; everything unmatched (404, 405) shares one name. */
-  private static String route(Context ctx) {
+  /**
+   * The route's template, not the path, so that log keys and metric tags stay few; everything unmatched
+   * (404, 405) shares one name.
+   */
+  public static String route(Context ctx) {
     try {
       Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
       return endpoint == null ? "unmatched" : endpoint.path;

@@ -1,4 +1,4 @@
-package io.stocklog.query;
+package io.stocklog.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.json.Json;
@@ -16,15 +16,15 @@ import java.util.Map;
  * HTTP/1.1 over a raw socket, for requests {@link java.net.http.HttpClient} will not send (java.net.URI
  * refuses {@code %zz}, a NUL, a line that is not HTTP).
  */
-final class RawHttp {
+public final class RawHttp {
 
   /** One answer: status, headers (names in lower case) and body. */
-  record Answer(int status, Map<String, String> headers, String body) {
-    String header(String name) {
+  public record Answer(int status, Map<String, String> headers, String body) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return Json.MAPPER.readTree(body);
       } catch (IOException e) {
@@ -36,7 +36,7 @@ final class RawHttp {
   private RawHttp() {}
 
   /** Sends {@code requestLine} with a Host header and Connection: close, and reads the answer. */
-  static Answer send(int port, String requestLine, String... headerLines) {
+  public static Answer send(int port, String requestLine, String... headerLines) {
     StringBuilder request = new StringBuilder(requestLine).append("\r\nHost: localhost\r\n");
     for (String header : headerLines) {
       request.append(header).append("\r\n");

@@ -1,4 +1,4 @@
-package io.stocklog.command;
+package io.stocklog.http;
 
 import io.javalin.Javalin;
 import java.lang.reflect.Field;
@@ -16,14 +16,14 @@ import java.util.stream.Collectors;
  * document is held to is never a list kept by hand. The services keep their app to themselves, so it is
  * found by walking the service's fields (and the resources it holds for closing) to its one {@link Javalin}.
  */
-final class ServedRoutes {
+public final class ServedRoutes {
 
   private static final int MAX_DEPTH = 4;
 
   private ServedRoutes() {}
 
   /** {@code "METHOD /path"} for every HTTP handler (not before/after filters), placeholders normalised. */
-  static Set<String> of(Object service) {
+  public static Set<String> of(Object service) {
     Javalin app = find(service, Collections.newSetFromMap(new IdentityHashMap<>()), MAX_DEPTH)
         .orElseThrow(() -> new AssertionError("no Javalin app reachable from " + service));
     return app.unsafe.internalRouter.allHttpHandlers().stream()
