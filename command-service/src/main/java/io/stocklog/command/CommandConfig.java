@@ -1,5 +1,6 @@
 package io.stocklog.command;
 
+import io.stocklog.config.Env;
 import io.stocklog.topics.TopicSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -67,13 +68,13 @@ public record CommandConfig(
 
   public static CommandConfig fromEnv(Map<String, String> env) {
     return new CommandConfig(
-        integer(env, "HTTP_PORT", DEFAULT_HTTP_PORT),
-        text(env, "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP_SERVERS),
+        Env.integer(env, "HTTP_PORT", DEFAULT_HTTP_PORT),
+        Env.text(env, "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP_SERVERS),
         TopicSettings.fromEnv(env),
-        integer(env, "STOCKLOG_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
-        integer(env, "STOCKLOG_MAX_WAITERS", DEFAULT_MAX_WAITERS),
-        Duration.ofMillis(integer(env, "STOCKLOG_APPEND_TIMEOUT_MS", (int) DEFAULT_APPEND_TIMEOUT.toMillis())),
-        integer(env, "STOCKLOG_DEDUP_CACHE_SIZE", DEFAULT_DEDUP_CACHE_SIZE));
+        Env.integer(env, "STOCKLOG_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
+        Env.integer(env, "STOCKLOG_MAX_WAITERS", DEFAULT_MAX_WAITERS),
+        Duration.ofMillis(Env.integer(env, "STOCKLOG_APPEND_TIMEOUT_MS", (int) DEFAULT_APPEND_TIMEOUT.toMillis())),
+        Env.integer(env, "STOCKLOG_DEDUP_CACHE_SIZE", DEFAULT_DEDUP_CACHE_SIZE));
   }
 
   public CommandConfig withHttpPort(int port) {
@@ -101,20 +102,4 @@ public record CommandConfig(
         maxWaiters, appendTimeout, size);
   }
 
-  private static String text(Map<String, String> env, String variable, String fallback) {
-    String value = env.get(variable);
-    return value == null || value.isBlank() ? fallback : value.trim();
-  }
-
-  private static int integer(Map<String, String> env, String variable, int fallback) {
-    String value = env.get(variable);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(variable + " must be an integer (was '" + value + "')", e);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.stocklog.projector;
 
+import io.stocklog.config.Env;
 import io.stocklog.topics.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,10 +65,10 @@ public record ProjectorConfig(
 
   public static ProjectorConfig fromEnv(Map<String, String> env) {
     return new ProjectorConfig(
-        text(env, "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP_SERVERS),
+        Env.text(env, "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP_SERVERS),
         TopicSettings.fromEnv(env),
-        text(env, "STOCKLOG_PROJECTOR_APP_ID", DEFAULT_APPLICATION_ID),
-        Path.of(text(env, "STOCKLOG_STATE_DIR",
+        Env.text(env, "STOCKLOG_PROJECTOR_APP_ID", DEFAULT_APPLICATION_ID),
+        Path.of(Env.text(env, "STOCKLOG_STATE_DIR",
             Path.of(System.getProperty("java.io.tmpdir"), "stocklog-projector").toString())),
         Duration.ofMillis(number(env, "STOCKLOG_TICK_INTERVAL_MS", DEFAULT_TICK_INTERVAL_MS)),
         Duration.ofDays(number(env, "STOCKLOG_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
@@ -78,11 +79,6 @@ public record ProjectorConfig(
   public ProjectorConfig withApplicationId(String newApplicationId, Path newStateDir) {
     return new ProjectorConfig(bootstrapServers, topics, newApplicationId, newStateDir, tickInterval, retention,
         streamThreads, commitInterval);
-  }
-
-  private static String text(Map<String, String> env, String variable, String fallback) {
-    String value = env.get(variable);
-    return value == null || value.isBlank() ? fallback : value.trim();
   }
 
   private static long number(Map<String, String> env, String variable, long fallback) {

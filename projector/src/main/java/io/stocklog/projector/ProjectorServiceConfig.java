@@ -1,5 +1,6 @@
 package io.stocklog.projector;
 
+import io.stocklog.config.Env;
 import io.stocklog.readmodel.JdbcUrls;
 import io.stocklog.readmodel.SinkConfig;
 import java.util.Map;
@@ -45,15 +46,10 @@ public record ProjectorServiceConfig(
     return new ProjectorServiceConfig(
         ProjectorConfig.fromEnv(env),
         SinkConfig.fromEnv(env),
-        orDefault(env, "STOCKLOG_JDBC_URL", DEFAULT_JDBC_URL),
-        orDefault(env, "STOCKLOG_JDBC_USER", "postgres"),
+        Env.text(env, "STOCKLOG_JDBC_URL", DEFAULT_JDBC_URL),
+        Env.text(env, "STOCKLOG_JDBC_USER", "postgres"),
         env.getOrDefault("STOCKLOG_JDBC_PASSWORD", ""),
         httpPort);
-  }
-
-  private static String orDefault(Map<String, String> env, String variable, String fallback) {
-    String value = env.get(variable);
-    return value == null || value.isBlank() ? fallback : value.trim();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.stocklog.query;
 
+import io.stocklog.config.Env;
 import io.stocklog.readmodel.JdbcUrls;
 import io.stocklog.topics.TopicSettings;
 import java.util.Map;
@@ -49,29 +50,12 @@ public record QueryConfig(int httpPort, String jdbcUrl, String jdbcUser, String 
 
   public static QueryConfig fromEnv(Map<String, String> env) {
     return new QueryConfig(
-        integer(env, "HTTP_PORT", DEFAULT_HTTP_PORT),
-        orDefault(env, "STOCKLOG_JDBC_URL", DEFAULT_JDBC_URL),
-        orDefault(env, "STOCKLOG_JDBC_USER", DEFAULT_JDBC_USER),
+        Env.integer(env, "HTTP_PORT", DEFAULT_HTTP_PORT),
+        Env.text(env, "STOCKLOG_JDBC_URL", DEFAULT_JDBC_URL),
+        Env.text(env, "STOCKLOG_JDBC_USER", DEFAULT_JDBC_USER),
         env.getOrDefault("STOCKLOG_JDBC_PASSWORD", ""),
-        integer(env, "STOCKLOG_QUERY_POOL_SIZE", DEFAULT_POOL_SIZE),
+        Env.integer(env, "STOCKLOG_QUERY_POOL_SIZE", DEFAULT_POOL_SIZE),
         TopicSettings.fromEnv(env).partitions());
-  }
-
-  private static String orDefault(Map<String, String> env, String variable, String fallback) {
-    String value = env.get(variable);
-    return value == null || value.isBlank() ? fallback : value.trim();
-  }
-
-  private static int integer(Map<String, String> env, String variable, int fallback) {
-    String value = env.get(variable);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(variable + " must be an integer (was '" + value + "')", e);
-    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.stocklog.readmodel;
 
+import io.stocklog.config.Env;
 import io.stocklog.topics.TopicSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -54,10 +55,10 @@ public record SinkConfig(
   public static SinkConfig fromEnv(Map<String, String> env) {
     TopicSettings topics = TopicSettings.fromEnv(env);
     return new SinkConfig(
-        orDefault(env, "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+        Env.text(env, "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
         topics.outcomes(),
-        orDefault(env, "STOCKLOG_READ_MODEL_GROUP", DEFAULT_GROUP),
-        integer(env, "STOCKLOG_READ_MODEL_MAX_POLL_RECORDS", DEFAULT_MAX_POLL_RECORDS),
+        Env.text(env, "STOCKLOG_READ_MODEL_GROUP", DEFAULT_GROUP),
+        Env.integer(env, "STOCKLOG_READ_MODEL_MAX_POLL_RECORDS", DEFAULT_MAX_POLL_RECORDS),
         DEFAULT_IDLE_CHECK,
         DEFAULT_MAX_BACKOFF);
   }
@@ -68,20 +69,4 @@ public record SinkConfig(
         DEFAULT_MAX_BACKOFF);
   }
 
-  private static String orDefault(Map<String, String> env, String variable, String fallback) {
-    String value = env.get(variable);
-    return value == null || value.isBlank() ? fallback : value.trim();
-  }
-
-  private static int integer(Map<String, String> env, String variable, int fallback) {
-    String value = env.get(variable);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(variable + " must be an integer (was '" + value + "')", e);
-    }
-  }
 }

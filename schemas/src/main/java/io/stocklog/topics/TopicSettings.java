@@ -1,7 +1,7 @@
 package io.stocklog.topics;
 
+import io.stocklog.config.Env;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The topics every service agrees on: their names, the partition count and the replication. Built from the
@@ -47,14 +47,13 @@ public record TopicSettings(
   }
 
   public static TopicSettings fromEnv(Map<String, String> env) {
-    Function<String, String> get = env::get;
     return new TopicSettings(
-        orDefault(get, "STOCKLOG_EVENTS_TOPIC", DEFAULT_EVENTS),
-        orDefault(get, "STOCKLOG_OUTCOMES_TOPIC", DEFAULT_OUTCOMES),
-        orDefault(get, "STOCKLOG_DEAD_LETTER_TOPIC", DEFAULT_DEAD_LETTERS),
-        integer(get, "STOCKLOG_PARTITIONS", DEFAULT_PARTITIONS),
-        replication(integer(get, "STOCKLOG_REPLICATION", 1)),
-        integer(get, "STOCKLOG_MIN_INSYNC", 1));
+        Env.text(env, "STOCKLOG_EVENTS_TOPIC", DEFAULT_EVENTS),
+        Env.text(env, "STOCKLOG_OUTCOMES_TOPIC", DEFAULT_OUTCOMES),
+        Env.text(env, "STOCKLOG_DEAD_LETTER_TOPIC", DEFAULT_DEAD_LETTERS),
+        Env.integer(env, "STOCKLOG_PARTITIONS", DEFAULT_PARTITIONS),
+        replication(Env.integer(env, "STOCKLOG_REPLICATION", 1)),
+        Env.integer(env, "STOCKLOG_MIN_INSYNC", 1));
   }
 
   public TopicSettings withNames(String newEvents, String newOutcomes, String newDeadLetters) {
@@ -63,23 +62,6 @@ public record TopicSettings(
 
   public TopicSettings withPartitions(int newPartitions) {
     return new TopicSettings(events, outcomes, deadLetters, newPartitions, replication, minInsync);
-  }
-
-  private static String orDefault(Function<String, String> env, String variable, String fallback) {
-    String value = env.apply(variable);
-    return value == null || value.isBlank() ? fallback : value.trim();
-  }
-
-  private static int integer(Function<String, String> env, String variable, int fallback) {
-    String value = env.apply(variable);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(variable + " must be an integer (was '" + value + "')", e);
-    }
   }
 
   private static short replication(int value) {
