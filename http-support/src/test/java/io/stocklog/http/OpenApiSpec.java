@@ -1,5 +1,7 @@
 package io.stocklog.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.LongNode;
@@ -342,5 +344,19 @@ public final class OpenApiSpec {
   /** The operations' routes, normalised. */
   public Set<String> routes() {
     return new TreeSet<>(operations().stream().map(Operation::route).toList());
+  }
+
+  /** The contract every service's test checks: the routes the running service serves are exactly those documented. */
+  public void assertServedExactlyBy(Object service) {
+    assertThat(ServedRoutes.of(service)).as("routes served, against those documented")
+        .containsExactlyElementsOf(routes());
+  }
+
+  /** More than {@code atLeast} schemas carry examples, and every example is valid against its schema. */
+  public void assertEveryExampleValid(int atLeast) {
+    Map<At, List<JsonNode>> examples = examplesBySchema();
+    assertThat(examples).hasSizeGreaterThan(atLeast);
+    examples.forEach((schema, values) -> values.forEach(value ->
+        assertThat(violations(schema, value)).as("%s at %s", value, schema.pointer()).isEmpty()));
   }
 }
