@@ -46,29 +46,54 @@ public final class Projector implements AutoCloseable {
 
   /** As {@link #start(ProjectorConfig)}, counting decisions and dead letters in {@code metrics}. */
   public static Projector start(ProjectorConfig config, MeterRegistry metrics) {
+    return startDecider(config, metrics, Map.of());
+  }
+
+  /**
+   * The deciding projector: publishes to the outcomes and dead-letter topics, from {@code publishFrom} on
+   * in each partition (see {@link ProjectorOptions#publishFrom()}), and ticks the partitions' clocks.
+   */
+  public static Projector startDecider(ProjectorConfig config, MeterRegistry metrics, Map<Integer, Long> publishFrom) {
+    return start(config, config.topics(),
+        ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).withPublishFrom(publishFrom), true);
+  }
+
+  /**
+   * A rebuild: folds the log under {@code config}'s (fresh) application ID, writing its outcomes to
+   * {@code privateOutcomes} instead of the live topic, no dead letters, and no ticks (the log has them).
+   */
+  public static Projector startRebuild(ProjectorConfig config, String privateOutcomes, ProjectorOptions.Progress progress,
+      MeterRegistry metrics) {
+    TopicSettings topics = config.topics().withNames(config.topics().events(), privateOutcomes,
+        config.topics().deadLetters());
+    return start(config, topics,
+        ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).forRebuild(progress), false);
+  }
+
+  private static Projector start(ProjectorConfig config, TopicSettings topics, ProjectorOptions options, boolean tick) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-      TopicBootstrap.ensure(admin, config.topics());
+      TopicBootstrap.ensure(admin, topics);
     }
-    KafkaStreams streams = new KafkaStreams(
-        ProjectorTopology.build(config.topics(),
-            ProjectorOptions.withRetention(config.retention()).withMetrics(metrics)),
-        streamsProperties(config));
+    KafkaStreams streams = new KafkaStreams(ProjectorTopology.build(topics, options), streamsProperties(config));
     streams.setUncaughtExceptionHandler(e -> {
       // With exactly-once the failed transaction is aborted; a new thread resumes from the last commit.
       log.error("projector stream thread failed; replacing it", e);
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.start();
-    Ticker ticker;
-    try {
-      ticker = Ticker.start(config.bootstrapServers(), config.topics().events(), config.tickInterval());
-    } catch (RuntimeException e) {
-      streams.close(CLOSE_TIMEOUT);
-      throw e;
+    Ticker ticker = null;
+    if (tick) {
+      try {
+        ticker = Ticker.start(config.bootstrapServers(), topics.events(), config.tickInterval());
+      } catch (RuntimeException e) {
+        streams.close(CLOSE_TIMEOUT);
+        throw e;
+      }
     }
-    log.info("projector {} started: {} -> {} (dead letters to {}), {} thread(s), state in {}",
-        config.applicationId(), config.topics().events(), config.topics().outcomes(),
-        config.topics().deadLetters(), config.streamThreads(), config.stateDir());
+    log.info("projector {} started: {} -> {} (dead letters {}), {} thread(s), state in {}{}",
+        config.applicationId(), topics.events(), topics.outcomes(),
+        options.deadLetters() ? "to " + topics.deadLetters() : "not written", config.streamThreads(),
+        config.stateDir(), options.publishFrom().isEmpty() ? "" : ", publishing from " + options.publishFrom());
     return new Projector(streams, ticker);
   }
 
@@ -121,7 +146,9 @@ public final class Projector implements AutoCloseable {
       return;
     }
     log.info("projector closing");
-    ticker.close();
+    if (ticker != null) {
+      ticker.close();
+    }
     boolean stopped = streams.close(CLOSE_TIMEOUT);
     if (!stopped) {
       log.warn("projector streams did not stop within {}", CLOSE_TIMEOUT);

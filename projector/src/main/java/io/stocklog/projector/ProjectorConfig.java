@@ -81,6 +81,12 @@ public record ProjectorConfig(
         streamThreads, commitInterval);
   }
 
+  /** The same with another commit interval (a rebuild commits less often, for throughput). */
+  public ProjectorConfig withCommitInterval(Duration interval) {
+    return new ProjectorConfig(bootstrapServers, topics, applicationId, stateDir, tickInterval, retention,
+        streamThreads, interval);
+  }
+
   private static long number(Map<String, String> env, String variable, long fallback) {
     String value = env.get(variable);
     if (value == null || value.isBlank()) {

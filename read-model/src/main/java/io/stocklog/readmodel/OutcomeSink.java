@@ -115,10 +115,20 @@ public final class OutcomeSink implements AutoCloseable {
 
   /** As {@link #start(SinkConfig, DataSource)}, recording each applied batch's size and latency in {@code metrics}. */
   public static OutcomeSink start(SinkConfig config, DataSource dataSource, MeterRegistry metrics) {
-    ReadModelSchema.migrate(dataSource);
+    return start(config, dataSource, ReadModelSchema.DEFAULT_SCHEMA, metrics);
+  }
+
+  /**
+   * As {@link #start(SinkConfig, DataSource, MeterRegistry)} for the read model in {@code schema}; the
+   * connections of {@code dataSource} must have it as their current schema (the writer's names are
+   * unqualified).
+   */
+  public static OutcomeSink start(SinkConfig config, DataSource dataSource, String schema, MeterRegistry metrics) {
+    ReadModelSchema.migrate(dataSource, schema);
     OutcomeSink sink = new OutcomeSink(config, dataSource, metrics);
     sink.thread.start();
-    log.info("Outcome sink started: {} -> read model, group {}", config.outcomesTopic(), config.groupId());
+    log.info("Outcome sink started: {} -> read model in schema {}, group {}", config.outcomesTopic(), schema,
+        config.groupId());
     return sink;
   }
 
