@@ -28,6 +28,8 @@ create table control (
   -- Per events partition, the first offset whose outcomes the decider publishes: everything before it
   -- was published by the previous decider. JSON object {"partition": offset}.
   publish_from    jsonb       not null default '{}'::jsonb,
+  -- While decider is null: the projection that decided before the handoff began (to undo it).
+  handoff_from    text        null references projection (name),
   -- The projection that served before the last switch: where a rollback goes.
   previous        text        null references projection (name),
   version         bigint      not null default 0,

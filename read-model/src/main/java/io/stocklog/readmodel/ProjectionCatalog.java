@@ -67,10 +67,11 @@ public final class ProjectionCatalog {
    *
    * @param decider null while a handoff is under way
    * @param publishFrom per events partition, the first offset whose outcomes the decider publishes
+   * @param handoffFrom while a handoff is under way, the projection that decided before it
    * @param previous what served before the last switch, or null
    */
-  public record Control(String serving, String decider, Map<Integer, Long> publishFrom, String previous,
-      long version) {
+  public record Control(String serving, String decider, Map<Integer, Long> publishFrom, String handoffFrom,
+      String previous, long version) {
 
     public Control {
       publishFrom = Collections.unmodifiableMap(new TreeMap<>(publishFrom));
@@ -169,11 +170,11 @@ public final class ProjectionCatalog {
         }
         Control control = null;
         try (PreparedStatement s = c.prepareStatement(
-            "select serving, decider, publish_from::text, previous, version from stocklog.control");
+            "select serving, decider, publish_from::text, handoff_from, previous, version from stocklog.control");
              ResultSet rs = s.executeQuery()) {
           if (rs.next()) {
             control = new Control(rs.getString(1), rs.getString(2), offsets(rs.getString(3)), rs.getString(4),
-                rs.getLong(5));
+                rs.getString(5), rs.getLong(6));
           }
         }
         c.commit();
@@ -208,7 +209,12 @@ public final class ProjectionCatalog {
 
   /** Stops the current decider: the projector services stop running it. Fails if the catalog moved on. */
   public void beginHandoff(long expectedVersion) throws SQLException {
-    update(expectedVersion, "decider = null", s -> {});
+    update(expectedVersion, "handoff_from = decider, decider = null", s -> {});
+  }
+
+  /** Undoes {@link #beginHandoff}: the projection that decided before decides again, as it did. */
+  public void abortHandoff(long expectedVersion) throws SQLException {
+    update(expectedVersion, "decider = handoff_from, handoff_from = null", s -> {});
   }
 
   /**
@@ -220,7 +226,7 @@ public final class ProjectionCatalog {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        updateIn(c, expectedVersion, "decider = ?, publish_from = ?::jsonb", s -> {
+        updateIn(c, expectedVersion, "decider = ?, publish_from = ?::jsonb, handoff_from = null", s -> {
           s.setString(1, decider);
           s.setString(2, json(publishFrom));
         });
@@ -252,7 +258,8 @@ public final class ProjectionCatalog {
         try (PreparedStatement s = c.prepareStatement("""
             delete from stocklog.projection p
              where p.name = ?
-               and not exists (select 1 from stocklog.control c where c.serving = p.name or c.decider = p.name)""")) {
+               and not exists (select 1 from stocklog.control c
+                                where p.name in (c.serving, c.decider, c.handoff_from))""")) {
           s.setString(1, name);
           if (s.executeUpdate() != 1) {
             throw new IllegalStateException("projection " + name + " is served or deciding, or does not exist");
