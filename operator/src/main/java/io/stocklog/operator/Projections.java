@@ -122,9 +122,9 @@ public final class Projections {
     try {
       folded = catchUp("rebuild " + name, projector, progress, head0, 0);
       projector.close();
-      waitFor("the rebuild's sink to apply every outcome of the rebuild", () ->
-          KafkaOffsets.atLeast(c.offsets().committed(t.sinkGroup() + "-rebuild", t.privateTopic()),
-              c.offsets().end(t.privateTopic())));
+      long mark = sink.rounds();
+      waitFor("the rebuild's sink to apply every outcome of the rebuild",
+          () -> sink.rounds() > mark + 1 && sink.lag() == 0);
     } finally {
       projector.close();
       sink.close();

@@ -74,6 +74,7 @@ public final class OutcomeSink implements AutoCloseable {
   private volatile boolean running = true;
 
   private final AtomicLong batchesApplied = new AtomicLong();
+  private final AtomicLong rounds = new AtomicLong();
   private final AtomicLong outcomesApplied = new AtomicLong();
   private final AtomicLong recordsSkipped = new AtomicLong();
   private final AtomicLong outages = new AtomicLong();
@@ -169,6 +170,7 @@ public final class OutcomeSink implements AutoCloseable {
           backoffMs = FIRST_BACKOFF_MS;
         }
         updateLag();
+        rounds.incrementAndGet();
         long now = System.nanoTime();
         if (now - nextIdleCheck >= 0) {
           touchCaughtUpPartitions();
@@ -252,6 +254,10 @@ public final class OutcomeSink implements AutoCloseable {
   }
 
   private void updateLag() {
+    if (consumer.assignment().isEmpty()) {
+      lag = -1;
+      return;
+    }
     long total = 0;
     for (TopicPartition tp : consumer.assignment()) {
       var partitionLag = consumer.currentLag(tp);
@@ -278,6 +284,15 @@ public final class OutcomeSink implements AutoCloseable {
     } catch (Exception e) {
       log.debug("Outcome sink: could not refresh checked_at: {}", e.toString());
     }
+  }
+
+  /**
+   * Rounds of the sink's loop completed (poll, apply, measure the lag). Once two more rounds have completed
+   * than when a caller looked, with {@link #lag()} 0, everything committed to the topic before the caller
+   * looked is in the read model.
+   */
+  public long rounds() {
+    return rounds.get();
   }
 
   /** Outcomes applied in batches since start. */
