@@ -3,7 +3,10 @@ package io.stocklog.operator;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.projector.Projector;
 import io.stocklog.projector.ProjectorConfig;
+import io.stocklog.outcomes.Outcome;
+import io.stocklog.projector.StateSeed;
 import io.stocklog.readmodel.OutcomeSink;
+import io.stocklog.readmodel.ReadModelWriter;
 import io.stocklog.readmodel.ProjectionCatalog;
 import io.stocklog.readmodel.ProjectionCatalog.Projection;
 import io.stocklog.readmodel.ProjectionCatalog.State;
@@ -27,6 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
@@ -111,16 +118,69 @@ public final class Projections {
     // live topic, since T will have folded at least up to head0 itself.
     Map<Integer, Long> liveStart = c.offsets().end(base.topics().outcomes());
     Map<Integer, Long> head0 = c.offsets().end(events);
+    long total0 = head0.values().stream().mapToLong(x -> x).sum();
     long started = System.nanoTime();
     Path state = stateDir(t);
+    deleteQuietly(state);
+
+    // 1. The bulk, folded here in memory; its outcomes written to T's read model as they come, on another thread.
+    FoldProgress seedProgress = new FoldProgress(head0.size());
+    ReadModelWriter writer = new ReadModelWriter(c.schema(t.schema()));
+    BlockingQueue<List<Outcome>> chunks = new ArrayBlockingQueue<>(4);
+    AtomicReference<Exception> writeFailure = new AtomicReference<>();
+    AtomicLong writeNanos = new AtomicLong();
+    Thread writing = Thread.ofPlatform().name("rebuild-read-model-writer").start(() -> {
+      try {
+        for (List<Outcome> chunk = chunks.take(); !chunk.isEmpty(); chunk = chunks.take()) {
+          long t0 = System.nanoTime();
+          writer.apply(chunk);
+          writeNanos.addAndGet(System.nanoTime() - t0);
+        }
+      } catch (Exception e) {
+        writeFailure.set(e);
+        chunks.clear();
+      }
+    });
+    StateSeed.Result seeded;
+    try (ProgressPrinter printer = new ProgressPrinter("rebuild " + name + " (fold)", seedProgress, total0, 0)) {
+      seeded = StateSeed.seed(config(t, state), head0, chunk -> {
+        try {
+          if (writeFailure.get() == null) {
+            chunks.put(chunk);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }, seedProgress);
+      chunks.put(List.of());
+      writing.join();
+      printer.finish();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    if (writeFailure.get() != null) {
+      throw new IllegalStateException("writing the read model of " + name + " failed: " + writeFailure.get(),
+          writeFailure.get());
+    }
+    Duration seedTime = Duration.ofNanos(System.nanoTime() - started);
+    out.printf("folded %,d records in %.1f s (%,d dead letters skipped), %,d outcomes into %s (%.1f s of writing, "
+        + "alongside), %,d state entries into the changelogs (%.1f s)%n", seeded.records(),
+        seeded.fold().toMillis() / 1000.0, seeded.deadLetters(), seeded.outcomes(), t.schema(),
+        writeNanos.get() / 1e9, seeded.stateEntries(), seeded.write().toMillis() / 1000.0);
+
+    // 2. The rest, folded by T's own projector: it restores the state from the changelogs and goes on from head0.
+    long streamsStart = System.nanoTime();
     FoldProgress progress = new FoldProgress(head0.size());
+    progress.startAt(head0);
     CompositeMeterRegistry metrics = new CompositeMeterRegistry();
     Projector projector = Projector.startRebuild(config(t, state), t.privateTopic(), progress, metrics);
     OutcomeSink sink = OutcomeSink.start(SinkConfig.of(base.bootstrapServers(), t.privateTopic(),
         t.sinkGroup() + "-rebuild"), c.schema(t.schema()), t.schema(), metrics);
     long folded;
     try {
-      folded = catchUp("rebuild " + name, projector, progress, head0, 0);
+      folded = seeded.records() + catchUp("rebuild " + name + " (catch up)", projector, progress, head0, total0);
       projector.close();
       long mark = sink.rounds();
       waitFor("the rebuild's sink to apply every outcome of the rebuild",
@@ -129,10 +189,12 @@ public final class Projections {
       projector.close();
       sink.close();
     }
+    Duration streamsTime = Duration.ofNanos(System.nanoTime() - streamsStart);
     Duration catchUp = Duration.ofNanos(System.nanoTime() - started);
     double rate = folded * 1e9 / Math.max(1, catchUp.toNanos());
-    out.printf("folded %,d events in %.1f s (%,.0f events/s); handing over%n", folded, catchUp.toMillis() / 1000.0,
-        rate);
+    out.printf("folded %,d events in %.1f s (%,.0f events/s): %.1f s in memory, %.1f s restoring and catching up "
+        + "in Kafka Streams; handing over%n", folded, catchUp.toMillis() / 1000.0, rate,
+        seedTime.toMillis() / 1000.0, streamsTime.toMillis() / 1000.0);
     long handoffStart = System.nanoTime();
     handOver(t, liveStart);
     Duration handoff = Duration.ofNanos(System.nanoTime() - handoffStart);
@@ -260,6 +322,53 @@ public final class Projections {
         return done - base0;
       }
       sleep(200);
+    }
+  }
+
+  /** Draws a {@link ProgressBar} from another thread while the caller folds. */
+  private final class ProgressPrinter implements AutoCloseable {
+    private final Thread thread;
+    private final ProgressBar bar;
+    private final FoldProgress progress;
+    private final String what;
+    private final long total;
+    private volatile boolean running = true;
+
+    ProgressPrinter(String what, FoldProgress progress, long total, long base0) {
+      this.what = what;
+      this.progress = progress;
+      this.total = total;
+      this.bar = new ProgressBar(out, terminal, base0);
+      this.thread = Thread.ofPlatform().daemon().name("rebuild-progress").start(() -> {
+        while (running) {
+          bar.show(what, done(), total);
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    private long done() {
+      return progress.next().values().stream().mapToLong(x -> x).sum();
+    }
+
+    void finish() {
+      close();
+      bar.finish(what, done(), total);
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -74,7 +75,11 @@ public final class Projector implements AutoCloseable {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
       TopicBootstrap.ensure(admin, topics);
     }
-    KafkaStreams streams = new KafkaStreams(ProjectorTopology.build(topics, options), streamsProperties(config));
+    Properties properties = streamsProperties(config);
+    if (!tick) {
+      properties.putAll(rebuildProperties());
+    }
+    KafkaStreams streams = new KafkaStreams(ProjectorTopology.build(topics, options), properties);
     streams.setUncaughtExceptionHandler(e -> {
       // With exactly-once the failed transaction is aborted; a new thread resumes from the last commit.
       log.error("projector stream thread failed; replacing it", e);
@@ -122,6 +127,23 @@ public final class Projector implements AutoCloseable {
     // Leaving makes a restart or a scale-in hand the partitions over in about a second. (Internal consumer
     // setting; KafkaStreams.CloseOptions.leaveGroup only acts on static members in this version.)
     p.put(StreamsConfig.consumerPrefix(LEAVE_GROUP_ON_CLOSE), true);
+    return p;
+  }
+
+  /**
+   * What a rebuild changes: it folds a long backlog, not a trickle, so it trades latency for throughput.
+   * Bigger fetches and polls, a bigger store cache (a SKU updated many times between two commits is written
+   * to RocksDB and its changelog once), and bigger producer batches.
+   */
+  static Properties rebuildProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 128L * 1024 * 1024);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5_000);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 64 * 1024 * 1024);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 8 * 1024 * 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 512 * 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     return p;
   }
 
