@@ -3,7 +3,6 @@ package io.stocklog.operator;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.projector.Projector;
 import io.stocklog.projector.ProjectorConfig;
-import io.stocklog.outcomes.Outcome;
 import io.stocklog.projector.StateSeed;
 import io.stocklog.readmodel.OutcomeSink;
 import io.stocklog.readmodel.ReadModelWriter;
@@ -30,10 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
@@ -123,52 +118,24 @@ public final class Projections {
     Path state = stateDir(t);
     deleteQuietly(state);
 
-    // 1. The bulk, folded here in memory; its outcomes written to T's read model as they come, on another thread.
+    // 1. The bulk, folded here in memory into T's state and into the rows of T's read model, which are
+    //    written once at the end (a row changed a thousand times in the backlog is written once).
     FoldProgress seedProgress = new FoldProgress(head0.size());
-    ReadModelWriter writer = new ReadModelWriter(c.schema(t.schema()));
-    BlockingQueue<List<Outcome>> chunks = new ArrayBlockingQueue<>(4);
-    AtomicReference<Exception> writeFailure = new AtomicReference<>();
-    AtomicLong writeNanos = new AtomicLong();
-    Thread writing = Thread.ofPlatform().name("rebuild-read-model-writer").start(() -> {
-      try {
-        for (List<Outcome> chunk = chunks.take(); !chunk.isEmpty(); chunk = chunks.take()) {
-          long t0 = System.nanoTime();
-          writer.apply(chunk);
-          writeNanos.addAndGet(System.nanoTime() - t0);
-        }
-      } catch (Exception e) {
-        writeFailure.set(e);
-        chunks.clear();
-      }
-    });
+    ReadModelWriter.Rows rows = new ReadModelWriter.Rows();
     StateSeed.Result seeded;
     try (ProgressPrinter printer = new ProgressPrinter("rebuild " + name + " (fold)", seedProgress, total0, 0)) {
-      seeded = StateSeed.seed(config(t, state), head0, chunk -> {
-        try {
-          if (writeFailure.get() == null) {
-            chunks.put(chunk);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", e);
-        }
-      }, seedProgress);
-      chunks.put(List.of());
-      writing.join();
+      seeded = StateSeed.seed(config(t, state), head0, chunk -> chunk.forEach(rows::add), seedProgress);
       printer.finish();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
-    if (writeFailure.get() != null) {
-      throw new IllegalStateException("writing the read model of " + name + " failed: " + writeFailure.get(),
-          writeFailure.get());
-    }
+    long writeStart = System.nanoTime();
+    new ReadModelWriter(c.schema(t.schema())).write(rows, 20_000);
+    double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
     Duration seedTime = Duration.ofNanos(System.nanoTime() - started);
-    out.printf("folded %,d records in %.1f s (%,d dead letters skipped), %,d outcomes into %s (%.1f s of writing, "
-        + "alongside), %,d state entries into the changelogs (%.1f s)%n", seeded.records(),
-        seeded.fold().toMillis() / 1000.0, seeded.deadLetters(), seeded.outcomes(), t.schema(),
-        writeNanos.get() / 1e9, seeded.stateEntries(), seeded.write().toMillis() / 1000.0);
+    out.printf("folded %,d records in %.1f s (%,d dead letters skipped); %,d state entries into the changelogs in "
+        + "%.1f s; %,d outcomes as %,d SKU and %,d reservation rows into %s in %.1f s%n", seeded.records(),
+        seeded.fold().toMillis() / 1000.0, seeded.deadLetters(), seeded.stateEntries(),
+        seeded.write().toMillis() / 1000.0, seeded.outcomes(), rows.stockRows(), rows.reservationRows(), t.schema(),
+        writeSeconds);
 
     // 2. The rest, folded by T's own projector: it restores the state from the changelogs and goes on from head0.
     long streamsStart = System.nanoTime();

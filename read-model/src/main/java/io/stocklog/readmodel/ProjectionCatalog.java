@@ -155,6 +155,7 @@ public final class ProjectionCatalog {
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
         if (!exists(c)) {
+          c.rollback();
           return Optional.empty();
         }
         Map<String, Projection> projections = new LinkedHashMap<>();
@@ -180,6 +181,9 @@ public final class ProjectionCatalog {
         c.commit();
         return control == null ? Optional.empty()
             : Optional.of(new State(Collections.unmodifiableMap(projections), control));
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
       } finally {
         c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       }
