@@ -114,7 +114,9 @@ final class Status {
     DataSource db = dataSource();
     boolean catalogRead = false;
     try {
-      state = new ProjectionCatalog(db).read();
+      // ProjectionCatalog.read() answers a database without the catalog with an exception (it changes the
+      // isolation level inside the transaction of its own existence check), so look first.
+      state = catalogExists(db) ? new ProjectionCatalog(db).read() : Optional.empty();
       catalogRead = true;
       if (state.isEmpty()) {
         notes.add("no projection catalog exists yet in this database (the projector service creates it at its "
@@ -237,6 +239,16 @@ final class Status {
     ds.setSocketTimeout(30);
     ds.setApplicationName("stocklog-operator");
     return ds;
+  }
+
+  private static boolean catalogExists(DataSource db) throws SQLException {
+    try (Connection c = db.getConnection();
+         PreparedStatement s = c.prepareStatement(
+             "select to_regclass('" + ProjectionCatalog.SCHEMA + ".control') is not null");
+         ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
   }
 
   private static Map<Integer, Long> from(Map<Integer, Long> committed, Map<Integer, Long> start) {
