@@ -16,8 +16,9 @@ import picocli.CommandLine.ParentCommand;
 /** {@code dlq list} and {@code dlq replay}: see {@link DeadLetters} and {@link Replay}. */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
     description = {
-        "Dead letters: records of the events topic the projector could not use, with the error and the original",
-        "bytes. `list` shows them; `list --json` writes one editable JSON line each; `replay` re-appends fixed lines."},
+        "Dead letters: records of the events topic the projector could not use, with the error and the original "
+            + "bytes. `list` shows them; `list --json` writes one editable JSON line each; `replay` re-appends "
+            + "fixed lines."},
     subcommands = {DlqCommand.ListLetters.class, DlqCommand.ReplayLetters.class, CommandLine.HelpCommand.class})
 final class DlqCommand implements Callable<Integer> {
 
@@ -33,14 +34,15 @@ final class DlqCommand implements Callable<Integer> {
 
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = {
-          "Show the dead letters, oldest first: where the original record is in the events topic, its time, the",
-          "error, its key and its value (as text when it is UTF-8, else base64).",
-          "With --json, one JSON line per dead letter: {source, partition, offset, timestamp, error, key, value",
-          "(or valueBase64), truncated?, deadLetter}. Edit `value` (the event's JSON text; an event object works",
-          "too) or `key`, keep the lines to re-append, and give them to `dlq replay`.",
+          "Show the dead letters, oldest first: where the original record is in the events topic, its time, the "
+              + "error, its key and its value (as text when it is UTF-8, else base64).",
+          "With --json, one JSON line per dead letter: {source, partition, offset, timestamp, error, key, value "
+              + "(or valueBase64), truncated?, deadLetter}. Edit `value` (the event's JSON text; an event object "
+              + "works too) or `key`, keep the lines to re-append, and give them to `dlq replay`.",
           "A dead letter stays in its topic after a replay: the topic is a log, not a queue."})
   static final class ListLetters implements Callable<Integer> {
     @ParentCommand DlqCommand dlq;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--json", description = "One editable JSON line per dead letter (for `dlq replay`).")
     boolean json;
@@ -52,7 +54,7 @@ final class DlqCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       if (limit < 1) {
-        throw new CommandLine.ParameterException(dlq.spec.commandLine(), "--limit must be at least 1");
+        throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
       }
       OperatorSettings s = dlq.main.settings();
       DeadLetters.Listing listing = DeadLetters.read(s.bootstrapServers(), s.topics().deadLetters(), limit,
@@ -72,18 +74,20 @@ final class DlqCommand implements Callable<Integer> {
 
   @Command(name = "replay", mixinStandardHelpOptions = true,
       description = {
-          "Re-append fixed dead letters to the events topic. FILE (or - for standard input) holds lines as",
-          "`dlq list --json` writes them; blank lines and lines starting with # are skipped. Each line's event is",
-          "its `value`: the event's JSON text, or the event as a JSON object. Its `key`, if not null, must be the",
-          "event's sku; the record is appended keyed by the sku (idempotent producer, acks=all), and its new",
-          "position is printed (a token for the query service's ?minPosition=).",
-          "Every line is checked first as the projector checks it: if any is invalid, none is appended (unless",
-          "--skip-invalid), and each refusal says why. Clock ticks are not replayed.",
-          "Re-appending an event whose ID (receiptId, adjustmentId or orderId) was already decided is harmless:",
-          "the fold answers it with the first decision, marked duplicate, and changes nothing (the same ID with",
-          "a different body is rejected as ID_CONFLICT). Exit 1 if any line was refused or not appended."})
+          "Re-append fixed dead letters to the events topic. FILE (or - for standard input) holds lines as "
+              + "`dlq list --json` writes them; blank lines and lines starting with # are skipped.",
+          "Each line's event is its `value`: the event's JSON text, or the event as a JSON object. Its `key`, if "
+              + "not null, must be the event's sku; the record is appended keyed by the sku (idempotent producer, "
+              + "acks=all), and its new position is printed (a token for the query service's ?minPosition=).",
+          "Every line is checked first as the projector checks it: if any is invalid, none is appended (unless "
+              + "--skip-invalid), and each refusal says why. Clock ticks are not replayed.",
+          "Re-appending an event whose ID (receiptId, adjustmentId or orderId) was already decided is harmless: "
+              + "the fold answers it with the first decision, marked duplicate, and changes nothing (the same ID "
+              + "with a different body is rejected as ID_CONFLICT).",
+          "Exit 1 if any line was refused or not appended."})
   static final class ReplayLetters implements Callable<Integer> {
     @ParentCommand DlqCommand dlq;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "FILE", description = "JSON lines to replay, or - for standard input.")
     String file;
@@ -98,6 +102,9 @@ final class DlqCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       OperatorSettings s = dlq.main.settings();
       var out = dlq.main.out;
+      if (!file.equals("-") && !Files.isReadable(Path.of(file))) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + file);
+      }
       Replay.Checked checked;
       try (BufferedReader in = file.equals("-")
           ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
@@ -113,8 +120,9 @@ final class DlqCommand implements Callable<Integer> {
         return 0;
       }
       if (!checked.invalid().isEmpty() && !skipInvalid && !dryRun) {
-        out.printf("nothing appended: %d of %d lines are invalid; fix them, or append the %d valid ones with"
-            + " --skip-invalid%n", checked.invalid().size(), lines, checked.valid().size());
+        out.printf("nothing appended: %d of %d lines are invalid; %s%n", checked.invalid().size(), lines,
+            checked.valid().isEmpty() ? "fix them and replay again"
+                : "fix them, or append the " + checked.valid().size() + " valid with --skip-invalid");
         return 1;
       }
       if (dryRun) {

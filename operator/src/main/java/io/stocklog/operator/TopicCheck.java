@@ -136,7 +136,7 @@ final class TopicCheck {
     String t = d.name();
     int partitions = d.partitions().size();
     if (partitions < eventPartitions) {
-      f.add(new Finding(true, "it has " + partitions + " partitions, the events topic " + eventPartitions
+      f.add(new Finding(true, "it has " + partitions + " partition(s), the events topic " + eventPartitions
           + ": the outcome of an event goes to its event's partition number, which does not exist here",
           "kafka-topics.sh --bootstrap-server " + bootstrapServers + " --alter --topic " + t + " --partitions "
               + eventPartitions + " (safe: outcomes are placed by their event's partition, not by key)"));
@@ -158,7 +158,7 @@ final class TopicCheck {
     String t = d.name();
     int partitions = d.partitions().size();
     if (partitions < eventPartitions) {
-      f.add(new Finding(true, "it has " + partitions + " partitions, the events topic " + eventPartitions
+      f.add(new Finding(true, "it has " + partitions + " partition(s), the events topic " + eventPartitions
           + ": a dead letter goes to its event's partition number, which does not exist here",
           "kafka-topics.sh --bootstrap-server " + bootstrapServers + " --alter --topic " + t + " --partitions "
               + eventPartitions));
@@ -279,10 +279,11 @@ final class TopicCheck {
         case MISSING -> result.checkOnly() ? "missing" : "missing (not created)";
       };
       String shape = t.partitions() == null ? ""
-          : "  " + t.partitions() + " partitions, replication " + t.replication();
+          : "  " + t.partitions() + (t.partitions() == 1 ? " partition" : " partitions") + ", replication "
+              + t.replication();
       out.printf("%-13s %-" + width + "s  %s%s%n", t.role(), t.topic(), verdict, shape);
       for (Finding f : t.findings()) {
-        out.printf("    %s %s%n", f.drift() ? "drift:" : "note: ", f.what());
+        out.printf("    %s: %s%n", f.drift() ? "drift" : "note", f.what());
         if (f.fix() != null) {
           out.printf("      fix: %s%n", f.fix());
         }

@@ -11,11 +11,11 @@ import picocli.CommandLine.ParentCommand;
 /** {@code topics}: see {@link TopicCheck}. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
     description = {
-        "Create the events, outcomes and dead-letter topics where they are missing (as every service does at",
-        "start) and compare each with what that creates, reporting per topic: created, ok, drift or missing.",
-        "Drift is what breaks the service or weakens its guarantees (the services refuse to start on drift of",
-        "the events topic); each comes with how to fix it. Harmless differences are shown as notes.",
-        "Nothing is created while the events topic has the wrong partition count.",
+        "Create the events, outcomes and dead-letter topics where they are missing (as every service does at "
+            + "start) and compare each with what that creates, reporting per topic: created, ok, drift or missing.",
+        "Drift is what breaks the service or weakens its guarantees (the services refuse to start on drift of "
+            + "the events topic); each comes with how to fix it. Harmless differences are shown as notes. "
+            + "Nothing is created while the events topic has the wrong partition count.",
         "Exit 1 on drift, or with --check on a missing topic."})
 final class TopicsCommand implements Callable<Integer> {
 
