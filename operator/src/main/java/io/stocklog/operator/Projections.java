@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
@@ -350,22 +351,49 @@ public final class Projections {
         () -> KafkaOffsets.atLeast(c.offsets().committed(l.applicationId(), events), ct));
     catalog.beginHandoff(s.control().version());
     long stopped = System.nanoTime();
+    long handoffVersion = s.control().version() + 1;
+    // From here until the new decider is recorded, no projector decides: whatever stops this command
+    // (an error, Ctrl-C) puts the previous decider back rather than leave the system without one.
+    AtomicBoolean settled = new AtomicBoolean();
+    Thread undo = new Thread(() -> {
+      if (settled.compareAndSet(false, true)) {
+        try {
+          catalog.abortHandoff(handoffVersion);
+          out.printf("interrupted: the handoff was undone, %s decides%n", l.name());
+        } catch (Exception e) {
+          out.printf("interrupted, and the handoff could not be undone (%s): run `rollback`%n", e.getMessage());
+        }
+      }
+    }, "undo-handoff");
+    Runtime.getRuntime().addShutdownHook(undo);
+    Map<Integer, Long> cl;
     try {
       waitFor("the projector services to stop " + l.name(), () -> c.offsets().idle(l.applicationId()));
-    } catch (IllegalStateException e) {
-      catalog.abortHandoff(s.control().version() + 1);
-      throw new IllegalStateException(e.getMessage() + "; the handoff was undone, " + l.name() + " decides", e);
+      cl = c.offsets().committed(l.applicationId(), events);
+      if (!KafkaOffsets.atLeast(cl, ct)) {
+        // Cannot happen: committed offsets only grow, and L was at CT before it stopped.
+        throw new IllegalStateException("the live projector's offsets " + cl + " went behind " + ct);
+      }
+      if (sinkStart != null) {
+        c.offsets().commit(t.sinkGroup(), base.topics().outcomes(), sinkStart);
+      }
+      if (!settled.compareAndSet(false, true)) {
+        throw new IllegalStateException("interrupted");
+      }
+      catalog.completeHandoff(handoffVersion, t.name(), cl);
+    } catch (RuntimeException | SQLException e) {
+      if (settled.compareAndSet(false, true)) {
+        catalog.abortHandoff(handoffVersion);
+        throw new IllegalStateException(e.getMessage() + "; the handoff was undone, " + l.name() + " decides", e);
+      }
+      throw e;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(undo);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or has run.
+      }
     }
-    Map<Integer, Long> cl = c.offsets().committed(l.applicationId(), events);
-    if (!KafkaOffsets.atLeast(cl, ct)) {
-      // Cannot happen: committed offsets only grow, and L was at CT before it stopped.
-      catalog.abortHandoff(s.control().version() + 1);
-      throw new IllegalStateException("the live projector's offsets " + cl + " went behind " + ct + "; undone");
-    }
-    if (sinkStart != null) {
-      c.offsets().commit(t.sinkGroup(), base.topics().outcomes(), sinkStart);
-    }
-    catalog.completeHandoff(s.control().version() + 1, t.name(), cl);
     out.printf("%s decides from %s on (no projector decided for %d ms)%n", t.name(), cl,
         (System.nanoTime() - stopped) / 1_000_000);
     serveWhenCaughtUp(t);
