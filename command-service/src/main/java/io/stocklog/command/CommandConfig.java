@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Everything the command service needs to start, built from the environment in one place
- * ({@link #fromEnv}); every check fails with the name of the variable to fix.
+ * ({@link #fromEnv}); every check fails with the name of the variable to fix, and never shows a token.
  *
  * @param httpPort {@code HTTP_PORT}, default 8081; 0 binds any free port
  * @param bootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}, default {@code localhost:9092}
@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param dedupCacheSize {@code STOCKLOG_DEDUP_CACHE_SIZE}, default 200000: first outcomes of receipt,
  *     adjustment and reservation IDs remembered (least recently used dropped first, about 0.5 KB each), so a
  *     repeated ID is answered with its original outcome without appending it again; 0 turns this off
+ * @param auth {@code STOCKLOG_AUTH}: {@code required} (default), {@code disabled} or {@code local}
+ * @param apiTokens {@code STOCKLOG_API_TOKENS}: {@code token=scope+scope} entries, comma-separated; kept as
+ *     digests, and shown by {@link #toString()} only as a count
  */
 public record CommandConfig(
     int httpPort, String bootstrapServers, TopicSettings topics, int maxBodyBytes, int maxWaiters,
-    Duration appendTimeout, int dedupCacheSize) {
+    Duration appendTimeout, int dedupCacheSize, AuthMode auth, ApiTokens apiTokens) {
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
@@ -59,9 +62,14 @@ public record CommandConfig(
       throw new IllegalArgumentException(
           "STOCKLOG_DEDUP_CACHE_SIZE must be between 0 and 10000000 (was " + dedupCacheSize + ")");
     }
+    Objects.requireNonNull(auth, AuthMode.VARIABLE);
+    Objects.requireNonNull(apiTokens, ApiTokens.VARIABLE);
   }
 
-  /** The defaults, for one development broker on localhost. */
+  /**
+   * The defaults, for one development broker on localhost. Auth is {@code required} with no token, which
+   * {@link CommandService#start} refuses: set tokens ({@link #withAuth}) or another mode.
+   */
   public static CommandConfig defaults() {
     return fromEnv(Map.of());
   }
@@ -74,32 +82,52 @@ public record CommandConfig(
         Env.integer(env, "STOCKLOG_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
         Env.integer(env, "STOCKLOG_MAX_WAITERS", DEFAULT_MAX_WAITERS),
         Duration.ofMillis(Env.integer(env, "STOCKLOG_APPEND_TIMEOUT_MS", (int) DEFAULT_APPEND_TIMEOUT.toMillis())),
-        Env.integer(env, "STOCKLOG_DEDUP_CACHE_SIZE", DEFAULT_DEDUP_CACHE_SIZE));
+        Env.integer(env, "STOCKLOG_DEDUP_CACHE_SIZE", DEFAULT_DEDUP_CACHE_SIZE),
+        AuthMode.fromEnv(env),
+        ApiTokens.fromEnv(env));
+  }
+
+  /**
+   * Fails unless the settings let the service answer anyone: {@code required} (the default) with no token would
+   * refuse every command, which is a mistake in the configuration, not a way to run.
+   */
+  public void requireUsableAuth() {
+    if (auth == AuthMode.REQUIRED && apiTokens.isEmpty()) {
+      throw new IllegalStateException("the command API requires a bearer token (" + AuthMode.VARIABLE
+          + "=required, the default) but " + ApiTokens.VARIABLE + " names none: set " + ApiTokens.VARIABLE
+          + " to token=scope entries (scopes orders, stock, operator; see README \"Security\"), or set "
+          + AuthMode.VARIABLE + "=disabled for a service only trusted callers can reach");
+    }
   }
 
   public CommandConfig withHttpPort(int port) {
     return new CommandConfig(port, bootstrapServers, topics, maxBodyBytes,
-        maxWaiters, appendTimeout, dedupCacheSize);
+        maxWaiters, appendTimeout, dedupCacheSize, auth, apiTokens);
   }
 
   public CommandConfig withKafka(String servers, TopicSettings newTopics) {
     return new CommandConfig(httpPort, servers, newTopics, maxBodyBytes,
-        maxWaiters, appendTimeout, dedupCacheSize);
+        maxWaiters, appendTimeout, dedupCacheSize, auth, apiTokens);
   }
 
   public CommandConfig withMaxWaiters(int waiters) {
     return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes,
-        waiters, appendTimeout, dedupCacheSize);
+        waiters, appendTimeout, dedupCacheSize, auth, apiTokens);
   }
 
   public CommandConfig withAppendTimeout(Duration timeout) {
     return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes,
-        maxWaiters, timeout, dedupCacheSize);
+        maxWaiters, timeout, dedupCacheSize, auth, apiTokens);
   }
 
   public CommandConfig withDedupCacheSize(int size) {
     return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes,
-        maxWaiters, appendTimeout, size);
+        maxWaiters, appendTimeout, size, auth, apiTokens);
+  }
+
+  public CommandConfig withAuth(AuthMode mode, ApiTokens tokens) {
+    return new CommandConfig(httpPort, bootstrapServers, topics, maxBodyBytes,
+        maxWaiters, appendTimeout, dedupCacheSize, mode, tokens);
   }
 
 }

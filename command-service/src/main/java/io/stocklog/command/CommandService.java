@@ -46,6 +46,8 @@ public final class CommandService implements AutoCloseable {
 
   /** As {@link #start(CommandConfig)}, with the clock that stamps {@code occurredAt} on new events. */
   public static CommandService start(CommandConfig config, Clock clock) {
+    // Before anything is opened: required auth with no token would refuse every command.
+    config.requireUsableAuth();
     // Closed in reverse order of opening: HTTP first, then what it uses.
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
@@ -87,6 +89,7 @@ public final class CommandService implements AutoCloseable {
       opened.push(app.javalin()::stop);
       int port = app.javalin().port();
       log.info("command service listening on port {}, appending to {}", port, config.topics().events());
+      log.info("command API auth {}", new BearerAuth(config.auth(), config.apiTokens()).describe());
       return new CommandService(opened, port);
     } catch (RuntimeException e) {
       closeAll(opened, e);

@@ -55,9 +55,9 @@ class OpenApiContractTest {
     TopicSettings topics = TopicSettings.defaults().withPartitions(3)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
     service = CommandService.start(
-        CommandConfig.defaults().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics));
+        TestTokens.config().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics));
     projector = new FakeProjector(kafka, topics.events(), topics.outcomes(), OpenApiContractTest::decide);
-    http = new Http(service.port());
+    http = new Http(service.port(), TestTokens.OPERATOR);
   }
 
   @AfterAll
