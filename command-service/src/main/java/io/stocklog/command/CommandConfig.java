@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param topics the {@code STOCKLOG_*_TOPIC}, {@code STOCKLOG_PARTITIONS}, ... settings of {@link TopicSettings}
  * @param maxBodyBytes {@code STOCKLOG_MAX_BODY_BYTES}, default 16384: a command is a few hundred bytes,
  *     so anything much larger is a mistake or an attack and gets a 413
- * @param maxWaiters {@code STOCKLOG_MAX_WAITERS}, default 10000: callers waiting for an outcome at once;
- *     beyond it a {@code Prefer: wait} call is answered 202 without waiting, so memory stays bounded
+ * @param maxWaiters {@code STOCKLOG_MAX_WAITING} (formerly {@code STOCKLOG_MAX_WAITERS}, still read), default
+ *     10000: callers waiting for an outcome at once; beyond it a {@code Prefer: wait} call is still appended and
+ *     answered 202 without waiting, so memory stays bounded
  * @param appendTimeout {@code STOCKLOG_APPEND_TIMEOUT_MS}, default 10000: how long an append may take
  *     before the caller gets a 503 (the producer's {@code delivery.timeout.ms})
  * @param dedupCacheSize {@code STOCKLOG_DEDUP_CACHE_SIZE}, default 200000: first outcomes of receipt,
@@ -36,6 +37,10 @@ public record CommandConfig(
   public static final int DEFAULT_MAX_WAITERS = 10_000;
   public static final Duration DEFAULT_APPEND_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_DEDUP_CACHE_SIZE = 200_000;
+  /** The cap on callers waiting for an outcome at once. */
+  public static final String MAX_WAITING = "STOCKLOG_MAX_WAITING";
+  /** The cap's earlier name, still read when {@link #MAX_WAITING} is not set. */
+  public static final String MAX_WAITERS = "STOCKLOG_MAX_WAITERS";
 
   public CommandConfig {
     if (httpPort < 0 || httpPort > 65_535) {
@@ -51,7 +56,7 @@ public record CommandConfig(
     }
     if (maxWaiters < 0 || maxWaiters > 1_000_000) {
       throw new IllegalArgumentException(
-          "STOCKLOG_MAX_WAITERS must be between 0 and 1000000 (was " + maxWaiters + ")");
+          MAX_WAITING + " must be between 0 and 1000000 (was " + maxWaiters + ")");
     }
     if (appendTimeout == null || appendTimeout.toMillis() < 2_000 || appendTimeout.toMillis() > 300_000) {
       throw new IllegalArgumentException(
@@ -80,11 +85,24 @@ public record CommandConfig(
         Env.text(env, "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP_SERVERS),
         TopicSettings.fromEnv(env),
         Env.integer(env, "STOCKLOG_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
-        Env.integer(env, "STOCKLOG_MAX_WAITERS", DEFAULT_MAX_WAITERS),
+        maxWaiting(env),
         Duration.ofMillis(Env.integer(env, "STOCKLOG_APPEND_TIMEOUT_MS", (int) DEFAULT_APPEND_TIMEOUT.toMillis())),
         Env.integer(env, "STOCKLOG_DEDUP_CACHE_SIZE", DEFAULT_DEDUP_CACHE_SIZE),
         AuthMode.fromEnv(env),
         ApiTokens.fromEnv(env));
+  }
+
+  /** {@value #MAX_WAITING}, else its earlier name {@value #MAX_WAITERS}; both set and different is an error. */
+  private static int maxWaiting(Map<String, String> env) {
+    int current = Env.integer(env, MAX_WAITING, -1);
+    int earlier = Env.integer(env, MAX_WAITERS, -1);
+    boolean currentSet = !Env.text(env, MAX_WAITING, "").isEmpty();
+    boolean earlierSet = !Env.text(env, MAX_WAITERS, "").isEmpty();
+    if (currentSet && earlierSet && current != earlier) {
+      throw new IllegalArgumentException(MAX_WAITING + " (" + current + ") and its earlier name " + MAX_WAITERS
+          + " (" + earlier + ") are both set and disagree; set only " + MAX_WAITING);
+    }
+    return currentSet ? current : earlierSet ? earlier : DEFAULT_MAX_WAITERS;
   }
 
   /**

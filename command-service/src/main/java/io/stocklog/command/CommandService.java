@@ -1,5 +1,6 @@
 package io.stocklog.command;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -81,9 +82,14 @@ public final class CommandService implements AutoCloseable {
           .description("first outcomes of IDs remembered to answer repeats without appending")
           .register(metrics);
 
+      Counter waitsSkipped = Counter.builder("stocklog.command.waits.skipped")
+          .description("Prefer: wait calls appended and answered 202 at once, because the cap on waiting callers"
+              + " (STOCKLOG_MAX_WAITING) was reached")
+          .register(metrics);
+
       ExecutorService responders = Executors.newVirtualThreadPerTaskExecutor();
       opened.push(responders::close);
-      CommandApp app = new CommandApp(config, new CommandSubmitter(appender, follower),
+      CommandApp app = new CommandApp(config, new CommandSubmitter(appender, follower, waitsSkipped),
           new KafkaReadiness(admin, Clock.systemUTC()), metrics, responders, clock);
       app.javalin().start(config.httpPort());
       opened.push(app.javalin()::stop);

@@ -28,12 +28,21 @@ class CommandConfigTest {
   void readsEveryVariable() {
     CommandConfig config = CommandConfig.fromEnv(Map.of(
         "HTTP_PORT", "9000", "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092", "STOCKLOG_EVENTS_TOPIC", "ev",
-        "STOCKLOG_MAX_BODY_BYTES", "4096", "STOCKLOG_MAX_WAITERS", "5", "STOCKLOG_APPEND_TIMEOUT_MS", "3000",
+        "STOCKLOG_MAX_BODY_BYTES", "4096", "STOCKLOG_MAX_WAITING", "5", "STOCKLOG_APPEND_TIMEOUT_MS", "3000",
         "STOCKLOG_DEDUP_CACHE_SIZE", "0", "STOCKLOG_AUTH", "local", "STOCKLOG_API_TOKENS", TestTokens.ENV));
 
     assertThat(config).isEqualTo(new CommandConfig(9000, "k1:9092,k2:9092",
         io.stocklog.topics.TopicSettings.defaults().withNames("ev", "inventory.outcomes", "inventory.dead-letters"),
         4096, 5, Duration.ofMillis(3000), 0, AuthMode.LOCAL, ApiTokens.parse(TestTokens.ENV)));
+  }
+
+  @Test
+  void theWaitingCapIsStillReadByItsEarlierNameAndBothNamesMustAgree() {
+    assertThat(CommandConfig.fromEnv(Map.of("STOCKLOG_MAX_WAITERS", "7")).maxWaiters()).isEqualTo(7);
+    assertThat(CommandConfig.fromEnv(Map.of("STOCKLOG_MAX_WAITING", "8", "STOCKLOG_MAX_WAITERS", "8")).maxWaiters())
+        .isEqualTo(8);
+    assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("STOCKLOG_MAX_WAITING", "8", "STOCKLOG_MAX_WAITERS", "9")))
+        .hasMessageContaining("STOCKLOG_MAX_WAITING").hasMessageContaining("STOCKLOG_MAX_WAITERS");
   }
 
   @Test
@@ -83,8 +92,8 @@ class CommandConfigTest {
     assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("HTTP_PORT", "70000"))).hasMessageContaining("HTTP_PORT");
     assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("STOCKLOG_MAX_BODY_BYTES", "0")))
         .hasMessageContaining("STOCKLOG_MAX_BODY_BYTES");
-    assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("STOCKLOG_MAX_WAITERS", "-1")))
-        .hasMessageContaining("STOCKLOG_MAX_WAITERS");
+    assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("STOCKLOG_MAX_WAITING", "-1")))
+        .hasMessageContaining("STOCKLOG_MAX_WAITING");
     assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("STOCKLOG_APPEND_TIMEOUT_MS", "10")))
         .hasMessageContaining("STOCKLOG_APPEND_TIMEOUT_MS");
     assertThatThrownBy(() -> CommandConfig.fromEnv(Map.of("STOCKLOG_DEDUP_CACHE_SIZE", "-1")))

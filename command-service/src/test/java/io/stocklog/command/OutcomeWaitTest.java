@@ -219,6 +219,36 @@ class OutcomeWaitTest {
   }
 
   @Test
+  void atTheWaiterCapOneCallerWaitsAndTheNextIsAppendedAndAnswered202AtOnceAndCounted() throws Exception {
+    try (CommandService capped = CommandService.start(config.withMaxWaiters(1));
+         ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      Http http = new Http(capped.port(), TestTokens.OPERATOR);
+      // "silent" SKUs get no outcome, so the first caller holds the one place for its whole wait.
+      Future<Http.Answer> waiting = callers.submit(() -> http.post("/skus/silent-cap/receipts",
+          "{\"receiptId\":\"r-1\",\"quantity\":5}", "Prefer", "wait=3"));
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          http.get("/metrics").response().body().contains("stocklog_command_waiting 1.0"));
+
+      long started = System.nanoTime();
+      Http.Answer second = http.post("/skus/silent-cap/receipts", "{\"receiptId\":\"r-2\",\"quantity\":5}",
+          "Prefer", "wait=3");
+      long secondMillis = (System.nanoTime() - started) / 1_000_000;
+      Http.Answer first = waiting.get();
+
+      assertThat(second.status()).as("%s", second).isEqualTo(202);
+      assertThat(second.header("Preference-Applied")).as("the wait was not honoured").isNull();
+      assertThat(secondMillis).as("ms to answer past the cap").isLessThan(2_000);
+      assertThat(first.status()).as("%s", first).isEqualTo(202);
+      assertThat(first.header("Preference-Applied")).as("the wait was honoured and ran out").isEqualTo("wait=3");
+      List<String> inLog = EventLog.readAll(kafka, topics.events()).stream()
+          .map(r -> EventLog.decode(r.value()).eventId()).toList();
+      assertThat(inLog).contains(first.json().get("eventId").asText(), second.json().get("eventId").asText());
+      String metrics = http.get("/metrics").response().body();
+      assertThat(metrics).contains("stocklog_command_waits_skipped_total 1.0").contains("stocklog_command_waiting 0.0");
+    }
+  }
+
+  @Test
   void closeLetsAWaitingCallerFinishThenStopsAndIsIdempotent() throws Exception {
     CommandService closing = CommandService.start(config);
     Http http = new Http(closing.port(), TestTokens.OPERATOR);
