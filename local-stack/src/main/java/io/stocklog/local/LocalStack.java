@@ -1,7 +1,11 @@
 package io.stocklog.local;
 
+import io.stocklog.command.ApiTokens;
+import io.stocklog.command.AuthMode;
 import io.stocklog.command.CommandConfig;
 import io.stocklog.command.CommandService;
+import io.stocklog.command.Scope;
+import io.stocklog.config.Env;
 import io.stocklog.infra.EmbeddedKafka;
 import io.stocklog.infra.Postgres;
 import io.stocklog.infra.PostgresEndpoint;
@@ -11,14 +15,17 @@ import io.stocklog.query.QueryConfig;
 import io.stocklog.query.QueryService;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -33,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>The broker keeps its log in a temporary directory, so every run starts from an empty log; the read
  * model database ({@value #DATABASE} by default) is therefore created afresh at start and dropped at close,
  * or it would show stock from a log that no longer exists.
+ *
+ * <p>The command service runs with {@code STOCKLOG_AUTH=local} unless told otherwise: requests from this
+ * machine without a token are let in, any token presented must be valid. Without {@code STOCKLOG_API_TOKENS},
+ * one operator token is made for the run ({@link #generatedToken()}).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -46,6 +57,8 @@ public final class LocalStack implements AutoCloseable {
   private QueryService query;
   private String bootstrapServers;
   private PostgresEndpoint database;
+  private AuthMode commandAuth;
+  private String generatedToken;
 
   private LocalStack() {}
 
@@ -60,12 +73,21 @@ public final class LocalStack implements AutoCloseable {
    * database of that name.
    */
   public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions, String database) {
+    return start(commandPort, queryPort, projectorPort, partitions, database, Map.of());
+  }
+
+  /**
+   * As {@link #start(int, int, int, int, String)}, with the command service's {@code STOCKLOG_AUTH} (default
+   * {@code local}) and {@code STOCKLOG_API_TOKENS} (default: one new operator token) taken from {@code security}.
+   */
+  public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions, String database,
+      Map<String, String> security) {
     if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
       throw new IllegalArgumentException("database must be 1 to 63 of [a-z0-9_], starting with a letter (was '" + database + "')");
     }
     LocalStack stack = new LocalStack();
     try {
-      stack.startAll(commandPort, queryPort, projectorPort, partitions, database);
+      stack.startAll(commandPort, queryPort, projectorPort, partitions, database, security);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -73,7 +95,8 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startAll(int commandPort, int queryPort, int projectorPort, int partitions, String databaseName) {
+  private void startAll(int commandPort, int queryPort, int projectorPort, int partitions, String databaseName,
+      Map<String, String> security) {
     EmbeddedKafka kafka = own(EmbeddedKafka.start(1));
     bootstrapServers = kafka.bootstrapServers();
     log.info("Kafka broker ready at {} in {} ms", bootstrapServers, kafka.startupTime().toMillis());
@@ -102,11 +125,36 @@ public final class LocalStack implements AutoCloseable {
 
     Map<String, String> commandEnv = new HashMap<>(env);
     commandEnv.put("HTTP_PORT", Integer.toString(commandPort));
+    generatedToken = secure(commandEnv, security).orElse(null);
+    commandAuth = AuthMode.fromEnv(commandEnv);
     command = own(CommandService.start(CommandConfig.fromEnv(commandEnv)));
 
     Map<String, String> queryEnv = new HashMap<>(env);
     queryEnv.put("HTTP_PORT", Integer.toString(queryPort));
     query = own(QueryService.start(QueryConfig.fromEnv(queryEnv)));
+  }
+
+  /**
+   * Sets the command service's {@code STOCKLOG_AUTH} in {@code commandEnv} as {@code given} says, else
+   * {@code local}, and its {@code STOCKLOG_API_TOKENS} as given, else to one new operator token, returned.
+   */
+  static Optional<String> secure(Map<String, String> commandEnv, Map<String, String> given) {
+    commandEnv.put(AuthMode.VARIABLE, Env.text(given, AuthMode.VARIABLE, AuthMode.LOCAL.configName()));
+    String tokens = Env.text(given, ApiTokens.VARIABLE, "");
+    if (!tokens.isEmpty()) {
+      commandEnv.put(ApiTokens.VARIABLE, tokens);
+      return Optional.empty();
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    commandEnv.put(ApiTokens.VARIABLE, token + "=" + Scope.OPERATOR.configName());
+    return Optional.of(token);
+  }
+
+  /** The operator token made for this run, if {@code STOCKLOG_API_TOKENS} was not given. */
+  public Optional<String> generatedToken() {
+    return Optional.ofNullable(generatedToken);
   }
 
   /**
@@ -179,6 +227,29 @@ public final class LocalStack implements AutoCloseable {
     return server.withDatabase(name);
   }
 
+  /** What the start banner says about tokens: the generated one, printed here once, and never a given one. */
+  static String authHelp(AuthMode mode, String generatedToken) {
+    if (mode == AuthMode.DISABLED) {
+      return "Commands need no token (STOCKLOG_AUTH=disabled).\n";
+    }
+    String who = mode == AuthMode.LOCAL
+        ? "Requests from this machine without a token are let in too (STOCKLOG_AUTH=required to require it everywhere).\n"
+        : "Every command needs one (STOCKLOG_AUTH=required).\n";
+    return generatedToken == null
+        ? "Commands take a bearer token from STOCKLOG_API_TOKENS (not shown).\n" + who
+        : "Commands take a bearer token; this run's operator token (new each run, shown only here):\n  "
+            + generatedToken + "\n" + who;
+  }
+
+  /** The curl option that sends the token, with a trailing space; none when tokens are off. */
+  static String curlAuth(AuthMode mode, String generatedToken) {
+    if (mode == AuthMode.DISABLED) {
+      return "";
+    }
+    return generatedToken == null
+        ? "-H \"Authorization: Bearer $STOCKLOG_TOKEN\" " : "-H 'Authorization: Bearer " + generatedToken + "' ";
+  }
+
   public static void main(String[] args) throws InterruptedException {
     // logback.xml picks its appender by this name; any other value would leave the log silent.
     String logFormat = System.getenv().getOrDefault("STOCKLOG_LOG_FORMAT", "text");
@@ -189,7 +260,7 @@ public final class LocalStack implements AutoCloseable {
     int queryPort = Integer.parseInt(System.getenv().getOrDefault("QUERY_PORT", "8082"));
     int projectorPort = Integer.parseInt(System.getenv().getOrDefault("PROJECTOR_PORT", "8083"));
     int partitions = Integer.parseInt(System.getenv().getOrDefault("STOCKLOG_PARTITIONS", "12"));
-    LocalStack stack = LocalStack.start(commandPort, queryPort, projectorPort, partitions);
+    LocalStack stack = LocalStack.start(commandPort, queryPort, projectorPort, partitions, DATABASE, System.getenv());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stack.close();
@@ -206,13 +277,16 @@ public final class LocalStack implements AutoCloseable {
           Kafka            %s   (topic inventory.events)
           Postgres         %s
 
+        %s
         Try it:
-          curl -s -XPOST %s/skus/SKU-1/receipts -H 'Content-Type: application/json' -d '{"receiptId":"r-1","quantity":10}'
-          curl -s -XPOST %s/skus/SKU-1/reservations -H 'Prefer: wait=5' -H 'Content-Type: application/json' \\
+          curl -s -XPOST %s/skus/SKU-1/receipts %s-H 'Content-Type: application/json' -d '{"receiptId":"r-1","quantity":10}'
+          curl -s -XPOST %s/skus/SKU-1/reservations %s-H 'Prefer: wait=5' -H 'Content-Type: application/json' \\
                -d '{"orderId":"o-1","quantity":2,"holdSeconds":600}'
           curl -s '%s/skus/SKU-1?minPosition=<position from the answer above>&wait=5'
 
-        """, c, q, stack.projectorUrl(), stack.bootstrapServers(), stack.database().jdbcUrl(), c, c, q);
+        """, c, q, stack.projectorUrl(), stack.bootstrapServers(), stack.database().jdbcUrl(),
+        authHelp(stack.commandAuth, stack.generatedToken), c, curlAuth(stack.commandAuth, stack.generatedToken),
+        c, curlAuth(stack.commandAuth, stack.generatedToken), q);
     stopped.await();
   }
 }
