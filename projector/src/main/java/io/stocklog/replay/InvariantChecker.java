@@ -68,7 +68,7 @@ public final class InvariantChecker {
     ReadModelSnapshot snapshot = ReadModelSnapshot.read(readModel, schema);
     Map<Integer, Long> last = replay.lastOffsets();
     ReadModelDiff.Plan plan = ReadModelDiff.plan(snapshot.appliedOffsets(), last);
-    Set<String> accepted = new HashSet<>(acceptedEventIds);
+    Set<String> accepted = acceptedEventIds == null ? Set.of() : new HashSet<>(acceptedEventIds);
     // The diff needs the fold up to the read model's positions; the ID check needs the whole log. One pass
     // folds through the log's end and keeps for the diff only the outcomes up to the positions: a partition's
     // outcomes up to an offset do not depend on what comes after it.
@@ -159,7 +159,8 @@ public final class InvariantChecker {
       }
       new TreeMap<>(held).forEach((sku, sum) -> {
         if (!levels.containsKey(sku)) {
-          violations.add("fold sku " + sku + " (partition " + fold.partition() + "): no stock but HELD reservations sum to " + sum);
+          violations.add("fold sku " + sku + " (partition " + fold.partition()
+              + "): no stock but HELD reservations sum to " + sum);
         }
       });
     }
