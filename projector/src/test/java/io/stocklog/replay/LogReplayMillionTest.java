@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
 import java.lang.management.ManagementFactory;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,7 +33,6 @@ class LogReplayMillionTest {
   void replaysTheWholeLog(TestKafka kafka) {
     int n = Integer.parseInt(System.getProperty("stocklog.replay.events"));
     String topic = kafka.createUniqueTopic("replay-million", 12);
-    List<SyntheticLog.Encoded> records = SyntheticLog.records(n, 20_000, 1);
     long started = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -43,7 +41,7 @@ class LogReplayMillionTest {
         ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new ByteArraySerializer(), new ByteArraySerializer())) {
       int tick = 0;
-      for (SyntheticLog.Encoded r : records) {
+      for (SyntheticLog.Encoded r : SyntheticLog.records(n, 20_000, 1)) {
         Integer partition = r.key() == null ? tick++ % 12 : null;
         producer.send(new ProducerRecord<>(topic, partition, r.key(), r.value()));
       }
@@ -55,14 +53,20 @@ class LogReplayMillionTest {
       LogReplay replay = LogReplay.of(kafka.bootstrapServers(), topic);
       ExpectedReadModel expected = new ExpectedReadModel();
       long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      long gc = gcMillis();
       LogReplay.Result result = replay.replay(replay.lastOffsets(), expected.listener());
       double cpuSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1e9;
       log.info(String.format(Locale.ROOT, "replay %d: %,d records in %.2f s = %,.0f records/s (deciding thread busy"
-          + " %.2f s; %,d outcomes, %,d SKUs, %,d reservations; load average %.1f)", round, result.records(),
-          result.elapsed().toNanos() / 1e9, result.recordsPerSecond(), cpuSeconds, result.outcomes(),
+          + " %.2f s, GC %,d ms; %,d outcomes, %,d SKUs, %,d reservations; load average %.1f)", round,
+          result.records(), result.elapsed().toNanos() / 1e9, result.recordsPerSecond(), cpuSeconds,
+          gcMillis() - gc, result.outcomes(),
           expected.stock().size(), expected.reservations().size(),
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
       assertThat(result.records()).isEqualTo(n);
     }
+  }
+
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
   }
 }
