@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "stocklog-operator", mixinStandardHelpOptions = true, version = "stocklog-operator 0.1.0",
     description = "Operate a running stocklog: look at it, rebuild its projections from the log, undo.",
     subcommands = {
-        StatusCommand.class, TopicsCommand.class, DlqCommand.class,
+        StatusCommand.class, TopicsCommand.class, DlqCommand.class, Verify.class,
         Main.Rebuild.class, Main.Rollback.class, Main.Drop.class, CommandLine.HelpCommand.class})
 public final class Main {
 
