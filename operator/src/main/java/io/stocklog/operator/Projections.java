@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -123,14 +124,23 @@ public final class Projections {
     //    written once at the end (a row changed a thousand times in the backlog is written once).
     FoldProgress seedProgress = new FoldProgress(head0.size());
     ReadModelWriter.Rows rows = new ReadModelWriter.Rows();
-    StateSeed.Result seeded;
+    StateSeed.Folded folded0;
     try (ProgressPrinter printer = new ProgressPrinter("rebuild " + name + " (fold)", seedProgress, total0, 0)) {
-      seeded = StateSeed.seed(config(t, state), head0, chunk -> chunk.forEach(rows::add), seedProgress);
+      folded0 = StateSeed.fold(config(t, state), head0, chunk -> chunk.forEach(rows::add), seedProgress);
       printer.finish();
     }
+    // The state into Kafka and the rows into Postgres at the same time: different machines' work.
     long writeStart = System.nanoTime();
+    CompletableFuture<StateSeed.Result> seeding = CompletableFuture.supplyAsync(folded0::seed);
     new ReadModelWriter(c.schema(t.schema())).write(rows, 20_000);
     double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
+    StateSeed.Result seeded;
+    try {
+      seeded = seeding.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new IllegalStateException("seeding the state of " + name + " failed: " + e.getCause().getMessage(),
+          e.getCause());
+    }
     Duration seedTime = Duration.ofNanos(System.nanoTime() - started);
     out.printf("folded %,d records in %.1f s (%,d dead letters skipped); %,d state entries into the changelogs in "
         + "%.1f s; %,d outcomes as %,d SKU and %,d reservation rows into %s in %.1f s%n", seeded.records(),

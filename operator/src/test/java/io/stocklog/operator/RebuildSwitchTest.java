@@ -101,6 +101,8 @@ class RebuildSwitchTest {
     post("/skus/s0/receipts", "{\"receiptId\":\"r0\",\"quantity\":500}"); // a repeated ID
     producePoison();
     awaitServed("public");
+    // The live projector has dead-lettered the poison before the rebuild starts.
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(TOPICS.deadLetters()) == 1);
     long deadLettersBefore = count(TOPICS.deadLetters());
 
     // Load during the rebuild: reservations keep coming, storefront reads keep going.

@@ -17,6 +17,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,12 +70,11 @@ public final class StateSeed {
   }
 
   /**
-   * Folds every partition of the events topic from its start up to (excluding) {@code end}, hands the outcomes to
-   * {@code outcomes} in log order per partition, in chunks, then writes the state to the changelogs of
-   * {@code config}'s application and commits its offsets at {@code end}. The application must be new: no
-   * changelog topic of it may exist.
+   * Folds every partition of the events topic from its start up to (excluding) {@code end}, handing the outcomes
+   * to {@code outcomes} in log order per partition, in chunks. Nothing is written yet: see {@link Folded}.
+   * Decoding (the JSON parse, the larger part of the work) runs on a second thread, a poll ahead of the fold.
    */
-  public static Result seed(ProjectorConfig config, Map<Integer, Long> end, Consumer<List<Outcome>> outcomes,
+  public static Folded fold(ProjectorConfig config, Map<Integer, Long> end, Consumer<List<Outcome>> outcomes,
       ProjectorOptions.Progress progress) {
     String topic = config.topics().events();
     long started = System.nanoTime();
@@ -80,6 +84,11 @@ public final class StateSeed {
     long deadLetters = 0;
     long outcomeCount = 0;
     List<Outcome> chunk = new ArrayList<>(CHUNK);
+    ExecutorService decoder = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "seed-decoder");
+      t.setDaemon(true);
+      return t;
+    });
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> pending = new ArrayList<>();
@@ -91,54 +100,126 @@ public final class StateSeed {
       consumer.assign(pending);
       consumer.seekToBeginning(pending);
       long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-      while (!pending.isEmpty()) {
+      Future<List<Decoded>> next = null;
+      while (!pending.isEmpty() || next != null) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("folding " + topic + " took over 30 minutes; still at " + pending);
         }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          long stop = end.get(r.partition());
-          if (r.offset() >= stop) {
-            continue;
+        Future<List<Decoded>> polled = null;
+        if (!pending.isEmpty()) {
+          List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            if (r.offset() < end.get(r.partition())) {
+              batch.add(r);
+            }
           }
-          records++;
-          Event event;
-          try {
-            event = RecordDecoder.decode(r.key(), r.value(), ProjectorOptions.DEFAULT_MAX_EVENT_BYTES);
-          } catch (InvalidEventException e) {
-            deadLetters++;
-            progress.folded(r.partition(), r.offset());
-            continue;
-          }
-          Position position = new Position(r.partition(), r.offset());
-          for (Outcome o : folds.get(r.partition()).inventory.apply(event)) {
-            chunk.add(o.at(position));
-          }
-          progress.folded(r.partition(), r.offset());
-          if (chunk.size() >= CHUNK) {
-            outcomeCount += chunk.size();
-            outcomes.accept(chunk);
-            chunk = new ArrayList<>(CHUNK);
+          pending.removeIf(tp -> {
+            boolean done = consumer.position(tp) >= end.get(tp.partition());
+            if (done) {
+              consumer.pause(List.of(tp));
+            }
+            return done;
+          });
+          polled = decoder.submit(() -> decode(batch));
+        }
+        if (next != null) {
+          for (Decoded d : join(next)) {
+            records++;
+            if (d.event() == null) {
+              deadLetters++;
+            } else {
+              Position position = new Position(d.partition(), d.offset());
+              for (Outcome o : folds.get(d.partition()).inventory.apply(d.event())) {
+                chunk.add(o.at(position));
+              }
+            }
+            progress.folded(d.partition(), d.offset());
+            if (chunk.size() >= CHUNK) {
+              outcomeCount += chunk.size();
+              outcomes.accept(chunk);
+              chunk = new ArrayList<>(CHUNK);
+            }
           }
         }
-        pending.removeIf(tp -> {
-          boolean done = consumer.position(tp) >= end.get(tp.partition());
-          if (done) {
-            consumer.pause(List.of(tp));
-          }
-          return done;
-        });
+        next = polled;
       }
+    } finally {
+      decoder.shutdownNow();
     }
     if (!chunk.isEmpty()) {
       outcomeCount += chunk.size();
       outcomes.accept(chunk);
     }
-    Duration fold = Duration.ofNanos(System.nanoTime() - started);
-    long writeStarted = System.nanoTime();
-    long entries = writeState(config, folds);
-    commit(config, end);
-    return new Result(new TreeMap<>(end), records, deadLetters, outcomeCount, entries, fold,
-        Duration.ofNanos(System.nanoTime() - writeStarted));
+    return new Folded(config, new TreeMap<>(end), folds, records, deadLetters, outcomeCount,
+        Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** A record decoded: its event, or null for one the projector would dead-letter. */
+  private record Decoded(int partition, long offset, Event event) {}
+
+  private static List<Decoded> decode(List<ConsumerRecord<byte[], byte[]>> batch) {
+    List<Decoded> decoded = new ArrayList<>(batch.size());
+    for (ConsumerRecord<byte[], byte[]> r : batch) {
+      Event event;
+      try {
+        event = RecordDecoder.decode(r.key(), r.value(), ProjectorOptions.DEFAULT_MAX_EVENT_BYTES);
+      } catch (InvalidEventException e) {
+        event = null;
+      }
+      decoded.add(new Decoded(r.partition(), r.offset(), event));
+    }
+    return decoded;
+  }
+
+  private static <T> T join(Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("decoding failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** A fold done in memory, not yet written anywhere. */
+  public static final class Folded {
+    private final ProjectorConfig config;
+    private final Map<Integer, Long> end;
+    private final Map<Integer, Fold> folds;
+    private final long records;
+    private final long deadLetters;
+    private final long outcomes;
+    private final Duration fold;
+
+    private Folded(ProjectorConfig config, Map<Integer, Long> end, Map<Integer, Fold> folds, long records,
+        long deadLetters, long outcomes, Duration fold) {
+      this.config = config;
+      this.end = end;
+      this.folds = folds;
+      this.records = records;
+      this.deadLetters = deadLetters;
+      this.outcomes = outcomes;
+      this.fold = fold;
+    }
+
+    /**
+     * Writes the state to the changelogs of {@code config}'s application (which must be new: none of its
+     * changelog topics may exist), then commits its offsets at the end of the fold.
+     */
+    public Result seed() {
+      long started = System.nanoTime();
+      long entries = writeState(config, folds);
+      commit(config, end);
+      return new Result(end, records, deadLetters, outcomes, entries, fold,
+          Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  /** {@link #fold}, then {@link Folded#seed}. */
+  public static Result seed(ProjectorConfig config, Map<Integer, Long> end, Consumer<List<Outcome>> outcomes,
+      ProjectorOptions.Progress progress) {
+    return fold(config, end, outcomes, progress).seed();
   }
 
   /** One partition's fold over maps: the same stores, by the same names, as a projector task's. */
@@ -182,41 +263,79 @@ public final class StateSeed {
     Serializer<Reservation> reservationValues = JsonSerde.of(Reservation.class).serializer();
     Serializer<AppliedId> appliedValues = JsonSerde.of(AppliedId.class).serializer();
     long entries = 0;
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    Callback check = (metadata, e) -> {
+      if (e != null) {
+        failed.compareAndSet(null, e);
+      }
+    };
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config),
         new ByteArraySerializer(), new ByteArraySerializer())) {
+      // A topic just created has no leader for a moment; writing then makes the idempotent producer retry
+      // out of sequence for minutes. Wait until every partition has one.
+      for (String store : KeyValueInventoryStore.storeNames()) {
+        awaitLeaders(producer, changelog(app, store), partitions);
+      }
       for (Map.Entry<Integer, Fold> e : folds.entrySet()) {
         int p = e.getKey();
         Fold f = e.getValue();
         String stock = changelog(app, KeyValueInventoryStore.STOCK);
         for (var x : f.stock.entries().entrySet()) {
           producer.send(new ProducerRecord<>(stock, p, strings.serialize(stock, x.getKey()),
-              stockValues.serialize(stock, x.getValue())));
+              stockValues.serialize(stock, x.getValue())), check);
         }
         String reservations = changelog(app, KeyValueInventoryStore.RESERVATIONS);
         for (var x : f.reservations.entries().entrySet()) {
           producer.send(new ProducerRecord<>(reservations, p, strings.serialize(reservations, x.getKey()),
-              reservationValues.serialize(reservations, x.getValue())));
+              reservationValues.serialize(reservations, x.getValue())), check);
         }
         String applied = changelog(app, KeyValueInventoryStore.APPLIED);
         for (var x : f.applied.entries().entrySet()) {
           producer.send(new ProducerRecord<>(applied, p, strings.serialize(applied, x.getKey()),
-              appliedValues.serialize(applied, x.getValue())));
+              appliedValues.serialize(applied, x.getValue())), check);
         }
         String deadlines = changelog(app, KeyValueInventoryStore.DEADLINES);
         for (var x : f.deadlines.entries().entrySet()) {
-          producer.send(new ProducerRecord<>(deadlines, p, x.getKey().get(), x.getValue()));
+          producer.send(new ProducerRecord<>(deadlines, p, x.getKey().get(), x.getValue()), check);
         }
         String clock = changelog(app, KeyValueInventoryStore.CLOCK);
         for (var x : f.clock.entries().entrySet()) {
           producer.send(new ProducerRecord<>(clock, p, strings.serialize(clock, x.getKey()),
-              longs.serialize(clock, x.getValue())));
+              longs.serialize(clock, x.getValue())), check);
         }
         entries += f.stock.entries().size() + f.reservations.entries().size() + f.applied.entries().size()
             + f.deadlines.entries().size() + f.clock.entries().size();
       }
       producer.flush();
     }
+    if (failed.get() != null) {
+      throw new IllegalStateException("writing the state of " + app + " to its changelogs failed: "
+          + failed.get().getMessage(), failed.get());
+    }
     return entries;
+  }
+
+  private static void awaitLeaders(KafkaProducer<?, ?> producer, String topic, int partitions) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        List<org.apache.kafka.common.PartitionInfo> info = producer.partitionsFor(topic);
+        if (info.size() == partitions && info.stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty())) {
+          return;
+        }
+      } catch (org.apache.kafka.common.KafkaException e) {
+        // Not known yet.
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic " + topic + " has no leader for each partition after 60 s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
   }
 
   private static void commit(ProjectorConfig config, Map<Integer, Long> end) {

@@ -90,7 +90,7 @@ public final class ReadModelWriter {
   public Map<Integer, Long> apply(List<Outcome> outcomes) throws SQLException {
     Map<String, Placed> stock = new LinkedHashMap<>();
     Map<String, Placed> reservations = new LinkedHashMap<>();
-    Map<Integer, Long> applied = new TreeMap<>();
+    Map<Integer, Placed> last = new TreeMap<>();
     for (Outcome outcome : outcomes) {
       Objects.requireNonNull(outcome.position(), () -> "outcome " + outcome.eventId() + " has no position");
       Placed placed = new Placed(outcome, Position.parse(outcome.position()));
@@ -98,8 +98,9 @@ public final class ReadModelWriter {
       if (reservationStatus(outcome) != null) {
         reservations.merge(outcome.sku() + '\u0000' + outcome.subjectId(), placed, Placed::newer);
       }
-      applied.merge(placed.position.partition(), placed.position.offset(), Math::max);
+      last.merge(placed.position.partition(), placed, Placed::newer);
     }
+    Map<Integer, Long> applied = appliedThrough(last);
     if (applied.isEmpty()) {
       return applied;
     }
@@ -121,6 +122,23 @@ public final class ReadModelWriter {
         throw e;
       }
     }
+    return applied;
+  }
+
+  /**
+   * How far each partition is applied once a batch whose last outcome per partition is {@code last} is in.
+   * An event's outcomes are the expiries it triggered, then its own decision, and a batch can end between
+   * them: if the last is an expiry caused by an event other than a clock tick (which has no decision of
+   * its own), that event's decision is still to come, so only the offset before it is complete.
+   */
+  static Map<Integer, Long> appliedThrough(Map<Integer, Placed> last) {
+    Map<Integer, Long> applied = new TreeMap<>();
+    last.forEach((partition, placed) -> {
+      Outcome o = placed.outcome;
+      boolean incomplete = o.decision() == io.stocklog.outcomes.Decision.EXPIRED
+          && !io.stocklog.events.ClockTick.TYPE.equals(o.eventType());
+      applied.put(partition, incomplete ? placed.position.offset() - 1 : placed.position.offset());
+    });
     return applied;
   }
 

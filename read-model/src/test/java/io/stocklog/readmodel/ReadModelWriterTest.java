@@ -136,4 +136,26 @@ class ReadModelWriterTest {
     assertThat(applied.ageMs()).isBetween(0L, 5_000L);
     assertThat(queries.appliedPositions()).extracting(PartitionPosition::partition).contains(9);
   }
+
+  @Test
+  void aBatchEndingBetweenAnEventsExpiriesAndItsDecisionClaimsOnlyTheOffsetBefore() throws SQLException {
+    String sku = sku();
+    Instant deadline = T0.plusSeconds(30);
+    // Offset 40 is a reservation request that first expired o-old, then was held; the batch ends between.
+    Outcome expiredByRequest = new Outcome("e-40", "ReservationRequested", sku, "o-old", Decision.EXPIRED, null, 2,
+        5, 0, deadline, false, T0.plusSeconds(40), new Position(11, 40).token());
+    Map<Integer, Long> applied = writer.apply(List.of(received(sku, 5, 5, 0, 11, 39), expiredByRequest));
+    assertThat(applied).containsExactly(Map.entry(11, 39L));
+    assertThat(queries.appliedPosition(11).orElseThrow().appliedOffset()).isEqualTo(39);
+
+    Outcome held = new Outcome("e-40", "ReservationRequested", sku, "o-new", Decision.HELD, null, 1, 5, 1,
+        T0.plusSeconds(100), false, T0.plusSeconds(40), new Position(11, 40).token());
+    assertThat(writer.apply(List.of(held))).containsExactly(Map.entry(11, 40L));
+
+    // A clock tick's expiries are all it decides: the batch that ends with them has the tick complete.
+    Outcome expiredByTick = new Outcome("e-41", "ClockTick", sku, "o-new", Decision.EXPIRED, null, 1, 5, 0,
+        T0.plusSeconds(100), false, T0.plusSeconds(100), new Position(11, 41).token());
+    assertThat(writer.apply(List.of(expiredByTick))).containsExactly(Map.entry(11, 41L));
+    assertThat(queries.appliedPosition(11).orElseThrow().appliedOffset()).isEqualTo(41);
+  }
 }
