@@ -132,7 +132,7 @@ public final class Projections {
     // The state into Kafka and the rows into Postgres at the same time: different machines' work.
     long writeStart = System.nanoTime();
     CompletableFuture<StateSeed.Result> seeding = CompletableFuture.supplyAsync(folded0::seed);
-    new ReadModelWriter(c.schema(t.schema())).write(rows, 20_000);
+    new ReadModelWriter(c.schema(t.schema())).copyInto(rows);
     double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
     StateSeed.Result seeded;
     try {
