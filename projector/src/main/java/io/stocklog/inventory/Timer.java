@@ -23,8 +23,18 @@ public record Timer(long at, Kind kind, String sku, String id) implements Compar
       .thenComparing(Timer::kind)
       .thenComparing(Timer::id);
 
+  /** {@link #ORDER}, written out: the in-memory store's deadline index compares timers on every change. */
   @Override
   public int compareTo(Timer other) {
-    return ORDER.compare(this, other);
+    int c = Long.compare(at, other.at);
+    if (c != 0) {
+      return c;
+    }
+    c = sku.compareTo(other.sku);
+    if (c != 0) {
+      return c;
+    }
+    c = kind.compareTo(other.kind);
+    return c != 0 ? c : id.compareTo(other.id);
   }
 }

@@ -1,15 +1,11 @@
 package io.stocklog.projector;
 
-import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
-import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
-import io.stocklog.events.SkuEvent;
 import io.stocklog.inventory.Inventory;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Decides each record of one events partition: decode, check, {@link Inventory#apply}, stamp each outcome
  * with the record's position, forward. A record that is not a usable event (not JSON, against its schema,
  * an unknown type, too large, or a SKU event whose key is not its SKU, which would put it in another SKU's
- * partition and serial order) is forwarded as a {@link DeadLetter} instead, and processing goes on.
+ * partition and serial order; see {@link RecordDecoder}) is forwarded as a {@link DeadLetter} instead, and
+ * processing goes on.
  *
  * <p>Each outcome is logged at DEBUG with its event's ID and position, and counted; each dead letter is
  * logged at WARN with its reason and position, and counted ({@link DecisionMetrics}).
@@ -78,26 +75,7 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   }
 
   private Event decode(Record<byte[], byte[]> record) throws InvalidEventException {
-    byte[] value = record.value();
-    if (value != null && value.length > options.maxEventBytes()) {
-      throw new InvalidEventException("record too large: " + value.length + " bytes, and an event is at most "
-          + options.maxEventBytes());
-    }
-    Event event = EventCodec.decode(value);
-    return switch (event) {
-      case ClockTick tick -> tick;
-      case SkuEvent e -> {
-        byte[] sku = e.sku().getBytes(StandardCharsets.UTF_8);
-        if (record.key() == null) {
-          throw new InvalidEventException("key: is missing; a " + e.type() + " must be keyed by its sku '" + e.sku() + "'");
-        }
-        if (!Arrays.equals(record.key(), sku)) {
-          throw new InvalidEventException("key: '" + abbreviate(new String(record.key(), StandardCharsets.UTF_8))
-              + "' is not the event's sku '" + e.sku() + "'");
-        }
-        yield e;
-      }
-    };
+    return RecordDecoder.decode(record.key(), record.value(), options.maxEventBytes());
   }
 
   private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String error) {
@@ -111,9 +89,5 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
     headers.add(DeadLetter.SOURCE_HEADER, letter.source().getBytes(StandardCharsets.UTF_8));
     context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp(), headers),
         ProjectorTopology.DEAD_LETTER_SINK);
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 }
