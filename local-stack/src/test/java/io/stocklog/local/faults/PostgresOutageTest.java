@@ -104,7 +104,7 @@ class PostgresOutageTest {
             .mapToLong(Read::answeredAt).min().orElseThrow() - cutAt;
         long firstOkAfter = reads.stream().filter(r -> r.sentAt() >= restoredAt && r.answer().status() == 200)
             .mapToLong(Read::answeredAt).min().orElse(Long.MAX_VALUE) - restoredAt;
-        assertThat(firstOkAfter).as("ms from restore to the first 200 read").isLessThan(3_000);
+        assertThat(firstOkAfter).as("ms from restore to the first 200 read").isLessThan(10_000);
         long maxDuring = during.stream().mapToLong(r -> r.answer().millis()).max().orElseThrow();
         double meanDuring = during.stream().mapToLong(r -> r.answer().millis()).average().orElseThrow();
         assertThat(sinkDownAt).as("the projector's /ready reported the sink down").isPositive();
