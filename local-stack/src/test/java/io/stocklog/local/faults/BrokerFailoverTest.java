@@ -55,7 +55,11 @@ class BrokerFailoverTest {
       assertThat(events.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
       int leader = events.partitions().get(partition).leader().id();
 
-      // Every read during the sale must show a consistent SKU, whatever the brokers are doing.
+      // The read model is eventually consistent: wait until it has the stock before judging reads of it.
+      Answer stocked = client.query("/skus/" + SKU + "?minPosition=" + stock.text("position") + "&wait=10");
+      assertThat(stocked.status()).as("%s", stocked).isEqualTo(200);
+      assertThat(stocked.number("onHand")).isEqualTo(STOCK);
+      // From then on every read during the sale must show a consistent SKU, whatever the brokers are doing.
       AtomicBoolean selling = new AtomicBoolean(true);
       ConcurrentLinkedQueue<String> badReads = new ConcurrentLinkedQueue<>();
       AtomicLong reads = new AtomicLong();

@@ -47,7 +47,11 @@ class PostgresOutageTest {
       CommandClient client = new CommandClient(stack.commandUrl(), stack.queryUrl());
       Ledger ledger = new Ledger();
       for (String sku : SKUS) {
-        assertThat(ledger.record(sku, "r-0-" + sku, client.receipt(sku, "r-0-" + sku, 200, 10)).status()).isEqualTo(200);
+        Answer stock = ledger.record(sku, "r-0-" + sku, client.receipt(sku, "r-0-" + sku, 200, 10));
+        assertThat(stock.status()).as("%s", stock).isEqualTo(200);
+        // The read model is eventually consistent: have it hold every SKU before reads are judged.
+        assertThat(client.query("/skus/" + sku + "?minPosition=" + stock.text("position") + "&wait=10").status())
+            .isEqualTo(200);
       }
       long t0 = System.nanoTime();
       ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
