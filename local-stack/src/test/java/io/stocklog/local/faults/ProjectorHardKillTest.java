@@ -6,6 +6,12 @@ import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.local.LocalStack;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,6 +58,7 @@ class ProjectorHardKillTest {
         long acceptedAtKill;
         long secondReadyMs;
         long resumedMs;
+        long uncommittedAtKill;
         try (SteadyLoad load = new SteadyLoad("kill", client, ledger, SKUS, 4, Duration.ofMillis(10), null).start()) {
           long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
           while (applied(readModel) < DECIDED_BEFORE_KILL && System.nanoTime() < deadline) {
@@ -63,6 +70,7 @@ class ProjectorHardKillTest {
           killedAt = System.nanoTime();
           exit = first.kill();
           assertThat(exit).as("exit code of a process killed by SIGKILL (128 + 9)").isEqualTo(137);
+          uncommittedAtKill = uncommitted(kafka, stack);
 
           Thread.sleep(2_000); // commands keep coming while no projector runs: accepted, not yet decided
           second = ProjectorProcess.start(stack.projectorEnvironment(), "projector-after-kill");
@@ -86,7 +94,8 @@ class ProjectorHardKillTest {
             stack.topics().partitions());
         FaultCheck.report("projector-hard-kill", "signal=SIGKILL exit=" + exit + " load=4_writers commands_sent="
             + ledger.sent() + " decided_before_kill=" + appliedAtKill + " accepted_after_kill=" + acceptedWhileDown
-            + " " + figures.line() + " aborted_outcomes_of_killed_transaction=" + aborted + " session_timeout_ms=6000 first_process_ready_ms=" + firstReadyMs
+            + " " + figures.line() + " events_past_last_commit_at_kill=" + uncommittedAtKill
+            + " aborted_outcomes_of_killed_transaction=" + aborted + " session_timeout_ms=6000 first_process_ready_ms=" + firstReadyMs
             + " restarted_process_ready_ms=" + secondReadyMs + " kill_to_decisions_again_ms=" + resumedMs
             + " convergence_after_load_stop_ms=" + convergeMillis);
       } catch (AssertionError | RuntimeException e) {
@@ -101,6 +110,29 @@ class ProjectorHardKillTest {
           second.close();
         }
       }
+    }
+  }
+
+  /**
+   * Events of the log past the projector group's committed offsets, right after the kill: what the killed
+   * process had not committed (read and decided in its open transaction, or not read yet), which the next
+   * process must decide, once.
+   */
+  private static long uncommitted(TestKafka kafka, LocalStack stack) throws Exception {
+    String group = stack.projectorEnvironment().get("STOCKLOG_PROJECTOR_APP_ID");
+    try (Admin admin = kafka.newAdmin()) {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < stack.topics().partitions(); p++) {
+        latest.put(new TopicPartition(stack.topics().events(), p), OffsetSpec.latest());
+      }
+      long behind = 0;
+      for (var e : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+        OffsetAndMetadata at = committed.get(e.getKey());
+        behind += e.getValue().offset() - (at == null ? 0 : at.offset());
+      }
+      return behind;
     }
   }
 
