@@ -188,6 +188,11 @@ public final class Bench implements Callable<Integer> {
                 Math.min(parts, 2), inflight);
             default -> throw new IllegalStateException(id);
           }, plan, id.equals("seed") ? driver : withProbe);
+          if (!id.equals("seed")) {
+            // After the timings, never part of them: is the read model still the fold of the log?
+            String verdict = StackInvariants.check(name, id, bootstrap, topics, stack.database());
+            addNote(verdict);
+          }
         }
       }
     }
@@ -237,6 +242,17 @@ public final class Bench implements Callable<Integer> {
       log.error("{} / {} failed", workload, c.name(), e);
       results.add(RunResult.skipped(workload, c.name(), parts, "failed: " + e));
     }
+  }
+
+  /** Adds {@code text} to the note of the last result (this system's contenders share one stack per workload). */
+  private void addNote(String text) {
+    if (results.isEmpty()) {
+      return;
+    }
+    RunResult r = results.remove(results.size() - 1);
+    String note = r.note() == null || r.note().isEmpty() ? text : r.note() + "; " + text;
+    results.add(new RunResult(r.workload(), r.contender(), r.partitions(), r.decisions(), r.seconds(), r.latency(),
+        r.granted(), r.oversold(), r.retries(), r.errors(), r.visible(), r.skipped(), note));
   }
 
   private String header(double minutes) {

@@ -33,13 +33,14 @@ final class FoldPipeline implements AutoCloseable {
   private final Deque<CompletableFuture<Chunk>> pending = new ArrayDeque<>();
 
   /**
-   * @param folds the fold of every partition a record may come from; all with the same largest event size
+   * @param folds the fold of every partition a record may come from
+   * @param maxEventBytes the largest record decided, as the folds' ({@link PartitionFold#maxEventBytes})
    * @param threads decoding threads; 0 decodes on the calling thread
    */
-  FoldPipeline(Map<Integer, PartitionFold> folds, ReplayListener listener, int threads) {
+  FoldPipeline(Map<Integer, PartitionFold> folds, int maxEventBytes, ReplayListener listener, int threads) {
     this.folds = folds;
     this.listener = listener;
-    this.maxEventBytes = folds.values().stream().mapToInt(PartitionFold::maxEventBytes).findFirst().orElse(1);
+    this.maxEventBytes = maxEventBytes;
     AtomicInteger n = new AtomicInteger();
     this.decoders = threads == 0 ? null : Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "stocklog-replay-decode-" + n.incrementAndGet());

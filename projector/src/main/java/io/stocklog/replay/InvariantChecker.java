@@ -68,7 +68,7 @@ public final class InvariantChecker {
     ReadModelSnapshot snapshot = ReadModelSnapshot.read(readModel, schema);
     Map<Integer, Long> last = replay.lastOffsets();
     ReadModelDiff.Plan plan = ReadModelDiff.plan(snapshot.appliedOffsets(), last);
-    Set<String> accepted = new HashSet<>(acceptedEventIds);
+    Set<String> accepted = acceptedEventIds == null ? Set.of() : new HashSet<>(acceptedEventIds);
     // The diff needs the fold up to the read model's positions; the ID check needs the whole log. One pass
     // folds through the log's end and keeps for the diff only the outcomes up to the positions: a partition's
     // outcomes up to an offset do not depend on what comes after it.
@@ -80,7 +80,9 @@ public final class InvariantChecker {
     try {
       result = replay.replay(through, scan);
     } catch (FoldFailedException e) {
+      // No fold to compare with past this record; the read model's own rows can still be checked.
       violations.add(e.getMessage());
+      readModelRows(snapshot, violations);
       return new InvariantReport(scan.events, snapshot.stock().size(), snapshot.reservations().size(), violations);
     }
 
@@ -88,7 +90,7 @@ public final class InvariantChecker {
     ReadModelDiff.differences(scan.expected, snapshot).forEach(d -> violations.add("read model vs log: " + d.describe()));
     readModelRows(snapshot, violations);
     foldState(result, violations);
-    scan.partitionsPerSku.forEach((sku, partitions) -> {
+    new TreeMap<>(scan.partitionsPerSku).forEach((sku, partitions) -> {
       if (partitions.size() > 1) {
         violations.add("sku " + sku + ": events in partitions " + partitions + "; a SKU must have one partition");
       }
@@ -159,7 +161,8 @@ public final class InvariantChecker {
       }
       new TreeMap<>(held).forEach((sku, sum) -> {
         if (!levels.containsKey(sku)) {
-          violations.add("fold sku " + sku + " (partition " + fold.partition() + "): no stock but HELD reservations sum to " + sum);
+          violations.add("fold sku " + sku + " (partition " + fold.partition()
+              + "): no stock but HELD reservations sum to " + sum);
         }
       });
     }
@@ -168,7 +171,7 @@ public final class InvariantChecker {
   /** What one pass over the log collects: the expected rows up to the read model's positions, and event IDs. */
   private static final class Scan implements ReplayListener {
     final ExpectedReadModel expected = new ExpectedReadModel();
-    final Map<String, Set<Integer>> partitionsPerSku = new TreeMap<>();
+    final Map<String, Set<Integer>> partitionsPerSku = new HashMap<>();
     private final Map<Integer, Long> diffThrough;
     private final Map<String, List<Position>> seen = new HashMap<>();
     private final Map<String, List<String>> deadLettered = new HashMap<>();

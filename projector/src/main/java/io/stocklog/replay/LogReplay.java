@@ -205,7 +205,7 @@ public final class LogReplay {
     consumer.assign(remaining);
     consumer.seekToBeginning(remaining);
     long lastProgress = System.nanoTime();
-    try (FoldPipeline pipeline = new FoldPipeline(folds, listener, decodeThreads)) {
+    try (FoldPipeline pipeline = new FoldPipeline(folds, maxEventBytes, listener, decodeThreads)) {
       while (!remaining.isEmpty()) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
         if (!records.isEmpty()) {

@@ -71,7 +71,10 @@ public final class PartitionFold {
    */
   public record Decoded(Event event, String error, String deadLetteredEventId) {}
 
-  /** Decides the record at {@code offset} and reports it to {@code listener}; see {@link #apply(long, Decoded, ReplayListener)}. */
+  /**
+   * Decides the record at {@code offset} and reports it to {@code listener}; see
+   * {@link #apply(long, Decoded, ReplayListener)}.
+   */
   public void apply(long offset, byte[] key, byte[] value, ReplayListener listener) {
     apply(offset, decode(key, value, maxEventBytes), listener);
   }

@@ -89,7 +89,8 @@ public record ReadModelDiff(Map<Integer, Long> through, long eventsReplayed, lon
     });
     applied.forEach((p, offset) -> {
       if (!lastOffsets.containsKey(p)) {
-        problems.add(Difference.position(p, "offset " + offset + " recorded for a partition the events topic does not have"));
+        problems.add(Difference.position(p,
+            "offset " + offset + " recorded for a partition the events topic does not have"));
       }
     });
     return new Plan(through, problems);

@@ -70,7 +70,8 @@ class PartitionFoldThroughputTest {
       folds.put(p, new PartitionFold(p, LogReplay.DEFAULT_RETENTION, ProjectorOptions.DEFAULT_MAX_EVENT_BYTES));
     }
     ExpectedReadModel expected = new ExpectedReadModel();
-    try (FoldPipeline pipeline = new FoldPipeline(folds, expected.listener(), decodeThreads)) {
+    try (FoldPipeline pipeline = new FoldPipeline(folds, ProjectorOptions.DEFAULT_MAX_EVENT_BYTES, expected.listener(),
+        decodeThreads)) {
       // As polls hand them over: up to 10,000 records at a time.
       for (int from = 0; from < records.size(); from += 10_000) {
         pipeline.submit(records.subList(from, Math.min(records.size(), from + 10_000)));

@@ -97,7 +97,8 @@ class TamperedReadModelTest {
       assertThat(report.violations()).anyMatch(v -> v.matches(
           "event " + redelivered + ": accepted once but in the log 2 times \\(at \\d+-\\d+, \\d+-\\d+\\)"));
       assertThat(report.violations()).anyMatch(v -> v.matches("event " + history.wrongKeyEventId
-          + ": accepted but never decided: dead-lettered at \\d+-\\d+ \\(key: 'sku-003' is not the event's sku 'sku-002'\\)"));
+          + ": accepted but never decided: dead-lettered at \\d+-\\d+"
+          + " \\(key: 'sku-003' is not the event's sku 'sku-002'\\)"));
       assertThat(report.ok()).isFalse();
       assertThat(report.summary()).startsWith("9 invariant violations (").contains("event never-appended");
 
