@@ -181,8 +181,10 @@ public final class Bench implements Callable<Integer> {
           }
           String bootstrap = stack.bootstrapServers();
           runOne(name, parts, id, () -> switch (id) {
-            case "http-wait" -> new HttpContender(bootstrap, topics.events(), watcher, stack.commandUrl(), true, httpInflight);
-            case "http" -> new HttpContender(bootstrap, topics.events(), watcher, stack.commandUrl(), false, httpInflight);
+            case "http-wait" -> new HttpContender(bootstrap, topics.events(), watcher, stack.commandUrl(),
+                stack.generatedToken().orElse(null), true, httpInflight);
+            case "http" -> new HttpContender(bootstrap, topics.events(), watcher, stack.commandUrl(),
+                stack.generatedToken().orElse(null), false, httpInflight);
             case "kafka" -> new KafkaContender(bootstrap, topics.events(), watcher, inflight);
             case "seed" -> new SeedArchitecture(db, bootstrap, "bench.seed." + tag(name, id, parts), parts,
                 Math.min(parts, 2), inflight);

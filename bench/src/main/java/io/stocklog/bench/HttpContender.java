@@ -17,18 +17,22 @@ import java.util.concurrent.CompletionException;
  * Contender 1: this system through the command service's HTTP API. With {@code Prefer: wait} the answer
  * carries the decision ({@code 201} held, {@code 409} refused); without it the answer is {@code 202} once
  * the event is in the log, and the decision is learnt from the outcomes topic, as a caller that does not
- * wait would. Either way the latency runs to the known decision.
+ * wait would. Either way the latency runs to the known decision. Every request carries the stack's operator
+ * token, so the token check is part of what is measured, as it is in production.
  */
 final class HttpContender extends StackContender {
 
   private final String commandUrl;
+  private final String token;
   private final boolean wait;
   private final HttpClient http;
 
+  /** @param token the bearer token to send; null sends none */
   HttpContender(String bootstrapServers, String eventsTopic, OutcomeWatcher watcher, String commandUrl,
-      boolean wait, int inFlight) {
+      String token, boolean wait, int inFlight) {
     super(bootstrapServers, eventsTopic, watcher, inFlight);
     this.commandUrl = commandUrl;
+    this.token = token;
     this.wait = wait;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).build();
@@ -47,6 +51,9 @@ final class HttpContender extends StackContender {
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (wait) {
       b.header("Prefer", "wait=10");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
     }
     return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenCompose(r -> {
       int s = r.statusCode();

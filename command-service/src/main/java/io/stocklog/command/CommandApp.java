@@ -35,7 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face of the command service: six command routes, health, readiness and metrics. Handlers only
+ * The HTTP face of the command service: six command routes, each needing a bearer token with its scope
+ * ({@link BearerAuth}), and health, readiness and metrics, open to all. Handlers only
  * read the request ({@link Commands}, {@link PreferWait}), hand the event to the {@link CommandSubmitter}
  * and write its {@link Reply}; every error becomes {@code application/problem+json} here, in one place.
  *
@@ -60,6 +61,7 @@ final class CommandApp {
   private final ExecutorService responders;
   private final Clock clock;
   private final int maxBodyBytes;
+  private final BearerAuth auth;
   private final Javalin javalin;
 
   CommandApp(CommandConfig config, CommandSubmitter submitter, KafkaReadiness readiness,
@@ -70,6 +72,7 @@ final class CommandApp {
     this.responders = responders;
     this.clock = clock;
     this.maxBodyBytes = config.maxBodyBytes();
+    this.auth = new BearerAuth(config.auth(), config.apiTokens());
     this.javalin = Javalin.create(c -> configure(c, config));
   }
 
@@ -104,17 +107,20 @@ final class CommandApp {
       }
     });
 
-    c.routes.post("/skus/{sku}/receipts", ctx ->
+    // Each command route checks its caller's token (BearerAuth) before it reads the body; an unknown route or
+    // method is still a 404 or 405, for no route's check runs then.
+    post(c, "/skus/{sku}/receipts", Scope.STOCK, ctx ->
         submit(ctx, Commands.receipt(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
-    c.routes.post("/skus/{sku}/adjustments", ctx ->
+    // An adjustment changes stock by decree (shrinkage, recounts): an operator's action.
+    post(c, "/skus/{sku}/adjustments", Scope.OPERATOR, ctx ->
         submit(ctx, Commands.adjustment(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
-    c.routes.post("/skus/{sku}/reservations", ctx ->
+    post(c, "/skus/{sku}/reservations", Scope.ORDERS, ctx ->
         submit(ctx, Commands.reservation(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
-    c.routes.post("/skus/{sku}/reservations/{orderId}/confirm", ctx -> submit(ctx,
+    post(c, "/skus/{sku}/reservations/{orderId}/confirm", Scope.ORDERS, ctx -> submit(ctx,
         Commands.confirm(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
-    c.routes.post("/skus/{sku}/reservations/{orderId}/cancel", ctx -> submit(ctx,
+    post(c, "/skus/{sku}/reservations/{orderId}/cancel", Scope.ORDERS, ctx -> submit(ctx,
         Commands.cancel(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
-    c.routes.post("/skus/{sku}/reservations/{orderId}/extend", ctx -> submit(ctx,
+    post(c, "/skus/{sku}/reservations/{orderId}/extend", Scope.ORDERS, ctx -> submit(ctx,
         Commands.extend(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
 
     Handler health = ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP"));
@@ -139,6 +145,19 @@ final class CommandApp {
       }
       log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
       problem(ctx, new Problem(500, "unexpected error on the server; it has been logged", Map.of()), null);
+    });
+  }
+
+  /** A command route: the caller must hold {@code scope} (or be let in by the auth mode) before {@code handler} runs. */
+  private void post(JavalinConfig c, String path, Scope scope, Handler handler) {
+    String route = "POST " + path;
+    c.routes.post(path, ctx -> {
+      Optional<Problem> refused = auth.refusal(Collections.list(ctx.req().getHeaders("Authorization")),
+          ctx.req().getRemoteAddr(), scope, route);
+      if (refused.isPresent()) {
+        throw refused.get().toException();
+      }
+      handler.handle(ctx);
     });
   }
 

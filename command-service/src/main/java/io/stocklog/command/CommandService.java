@@ -1,5 +1,6 @@
 package io.stocklog.command;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -46,6 +47,8 @@ public final class CommandService implements AutoCloseable {
 
   /** As {@link #start(CommandConfig)}, with the clock that stamps {@code occurredAt} on new events. */
   public static CommandService start(CommandConfig config, Clock clock) {
+    // Before anything is opened: required auth with no token would refuse every command.
+    config.requireUsableAuth();
     // Closed in reverse order of opening: HTTP first, then what it uses.
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
@@ -79,14 +82,20 @@ public final class CommandService implements AutoCloseable {
           .description("first outcomes of IDs remembered to answer repeats without appending")
           .register(metrics);
 
+      Counter waitsSkipped = Counter.builder("stocklog.command.waits.skipped")
+          .description("Prefer: wait calls appended and answered 202 at once, because the cap on waiting callers"
+              + " (STOCKLOG_MAX_WAITING) was reached")
+          .register(metrics);
+
       ExecutorService responders = Executors.newVirtualThreadPerTaskExecutor();
       opened.push(responders::close);
-      CommandApp app = new CommandApp(config, new CommandSubmitter(appender, follower),
+      CommandApp app = new CommandApp(config, new CommandSubmitter(appender, follower, waitsSkipped),
           new KafkaReadiness(admin, Clock.systemUTC()), metrics, responders, clock);
       app.javalin().start(config.httpPort());
       opened.push(app.javalin()::stop);
       int port = app.javalin().port();
       log.info("command service listening on port {}, appending to {}", port, config.topics().events());
+      log.info("command API auth {}", new BearerAuth(config.auth(), config.apiTokens()).describe());
       return new CommandService(opened, port);
     } catch (RuntimeException e) {
       closeAll(opened, e);

@@ -1,5 +1,6 @@
 package io.stocklog.command;
 
+import io.micrometer.core.instrument.Counter;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
@@ -50,10 +51,16 @@ final class CommandSubmitter {
 
   private final EventAppender appender;
   private final OutcomeFollower follower;
+  private final Counter waitsSkipped;
 
-  CommandSubmitter(EventAppender appender, OutcomeFollower follower) {
+  /**
+   * @param waitsSkipped counts the {@code Prefer: wait} calls answered without waiting because the cap on
+   *     waiting callers was reached (they are appended all the same)
+   */
+  CommandSubmitter(EventAppender appender, OutcomeFollower follower, Counter waitsSkipped) {
     this.appender = Objects.requireNonNull(appender, "appender");
     this.follower = Objects.requireNonNull(follower, "follower");
+    this.waitsSkipped = Objects.requireNonNull(waitsSkipped, "waitsSkipped");
   }
 
   /**
@@ -73,9 +80,21 @@ final class CommandSubmitter {
     String eventId = event.eventId();
     Optional<CompletableFuture<Outcome>> waiter =
         wait.filter(w -> w.seconds() > 0).flatMap(w -> follower.expect(eventId));
-    // wait=0 is honoured trivially; a wait past the waiter cap is not honoured at all.
+    // wait=0 is honoured trivially; a wait past the waiter cap is not honoured at all: the event is appended all
+    // the same (the wait is only a preference) and the caller gets its 202 as soon as it is in the log.
     Optional<PreferWait> honoured = wait.filter(w -> w.seconds() == 0 || waiter.isPresent());
-    return appender.append(event)
+    if (wait.isPresent() && honoured.isEmpty()) {
+      waitsSkipped.increment();
+    }
+    CompletableFuture<Position> appended;
+    try {
+      appended = appender.append(event);
+    } catch (RuntimeException e) {
+      // The waiter's place under the cap is given back whatever happens.
+      follower.forget(eventId);
+      throw e;
+    }
+    return appended
         .thenCompose(position -> waiter
             .map(w -> w.completeOnTimeout(null, wait.orElseThrow().seconds(), TimeUnit.SECONDS)
                 .thenApply(outcome -> outcome == null

@@ -55,9 +55,9 @@ class CommandServiceTest {
     topics = TopicSettings.defaults().withPartitions(3)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
     service = CommandService.start(
-        CommandConfig.defaults().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics),
+        TestTokens.config().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics),
         Clock.fixed(NOW, ZoneOffset.UTC));
-    http = new Http(service.port());
+    http = new Http(service.port(), TestTokens.OPERATOR);
   }
 
   @AfterAll

@@ -65,14 +65,18 @@ final class Http {
   }
 
   private final int port;
+  /** Sent as {@code Authorization: Bearer <token>} with every request; null sends none. */
+  private final String token;
   // One client per service: a shared pool could hold a connection to an earlier service on a reused port.
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5))
       .build();
 
-  Http(int port) {
+  /** A client that sends {@code token} as its bearer token (null: no {@code Authorization} header). */
+  Http(int port, String token) {
     this.port = port;
+    this.token = token;
   }
 
   Answer post(String path, String body, String... headers) {
@@ -92,6 +96,9 @@ final class Http {
   private HttpRequest.Builder request(String path, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(60));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
     if (headers.length > 0) {
       b.headers(headers);
     }

@@ -26,10 +26,10 @@ class KafkaUnavailableTest {
   void writesFailFastWith503WhileKafkaIsDownAndSucceedAgainAfter(TestKafka kafka) {
     TopicSettings topics = TopicSettings.defaults().withPartitions(2)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
-    CommandConfig config = CommandConfig.defaults().withHttpPort(0)
+    CommandConfig config = TestTokens.config().withHttpPort(0)
         .withKafka(kafka.bootstrapServers(), topics).withAppendTimeout(APPEND_TIMEOUT);
     try (CommandService service = CommandService.start(config)) {
-      Http http = new Http(service.port());
+      Http http = new Http(service.port(), TestTokens.OPERATOR);
       assertThat(http.post("/skus/k-1/receipts", "{\"receiptId\":\"before\",\"quantity\":1}").status())
           .isEqualTo(202);
 

@@ -33,8 +33,8 @@ class MalformedRequestsTest {
     topics = TopicSettings.defaults().withPartitions(3)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
     service = CommandService.start(
-        CommandConfig.defaults().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics));
-    http = new Http(service.port());
+        TestTokens.config().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics));
+    http = new Http(service.port(), TestTokens.OPERATOR);
   }
 
   @AfterAll
@@ -75,6 +75,7 @@ class MalformedRequestsTest {
     String thirtyBytes = "{\"receiptId\":\"r-1\",\"quantity\"";
 
     Http.RawAnswer answer = http.raw("POST /skus/eof-1/receipts HTTP/1.1\r\nHost: localhost\r\n"
+        + "Authorization: Bearer " + TestTokens.OPERATOR + "\r\n"
         + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n" + thirtyBytes, true);
 
     assertRawProblem(answer, 400, "request body ended before Content-Length");

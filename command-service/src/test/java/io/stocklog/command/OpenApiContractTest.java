@@ -24,6 +24,8 @@ import io.stocklog.topics.TopicSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -55,9 +57,9 @@ class OpenApiContractTest {
     TopicSettings topics = TopicSettings.defaults().withPartitions(3)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
     service = CommandService.start(
-        CommandConfig.defaults().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics));
+        TestTokens.config().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics));
     projector = new FakeProjector(kafka, topics.events(), topics.outcomes(), OpenApiContractTest::decide);
-    http = new Http(service.port());
+    http = new Http(service.port(), TestTokens.OPERATOR);
   }
 
   @AfterAll
@@ -259,6 +261,71 @@ class OpenApiContractTest {
     assertThat(wrongMethod.header("Allow")).isEqualTo("POST");
     assertThat(spec.undocumented(spec.at("/components/responses/MethodNotAllowed"), wrongMethod.response()))
         .isEmpty();
+  }
+
+  static Stream<Operation> commandOperations() {
+    return OpenApiSpec.load(CommandApp.OPENAPI).operations().stream()
+        .filter(op -> op.at().node().path("tags").toString().contains("\"commands\""));
+  }
+
+  /** The scopes the document lists for an operation: the roles of its bearer security requirements. */
+  private static Set<String> documentedScopes(Operation op) {
+    Set<String> scopes = new TreeSet<>();
+    op.at().node().path("security").forEach(requirement -> {
+      assertThat(requirement.fieldNames()).toIterable().as("%s security", op).containsExactly("bearerToken");
+      requirement.get("bearerToken").forEach(role -> scopes.add(role.asText()));
+    });
+    return scopes;
+  }
+
+  @Test
+  void everyCommandNeedsTheBearerSchemeAndDocuments401And403AndNothingElseDoes() {
+    assertThat(spec.at("/components/securitySchemes/bearerToken").node().path("scheme").asText()).isEqualTo("bearer");
+    assertThat(commandOperations()).hasSize(6);
+    for (Operation op : spec.operations()) {
+      boolean command = commandOperations().anyMatch(c -> c.route().equals(op.route()));
+      if (!command) {
+        assertThat(documentedScopes(op)).as("%s needs no token", op).isEmpty();
+      } else {
+        assertThat(documentedScopes(op)).as("%s scopes", op).contains("operator").isSubsetOf("orders", "stock", "operator");
+        assertThat(spec.response(op, 401)).as("%s 401", op).isPresent();
+        assertThat(spec.response(op, 403)).as("%s 403", op).isPresent();
+      }
+    }
+  }
+
+  /**
+   * Every command, with no token, an unknown one and each test token: a 401, a 403 or the 202, exactly as the
+   * scopes the document lists say, and every answer as documented.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("commandOperations")
+  void theServiceEnforcesExactlyTheScopesTheDocumentLists(Operation op) {
+    Set<String> documented = documentedScopes(op);
+    JsonNode example = spec.requestExamples(op, JSON).values().iterator().next();
+    Map<String, Set<String>> tokens = Map.of(
+        TestTokens.ORDERS, Set.of("orders"), TestTokens.STOCK, Set.of("stock"),
+        TestTokens.ORDERS_AND_STOCK, Set.of("orders", "stock"), TestTokens.OPERATOR, Set.of("operator"));
+
+    Http.Answer none = new Http(service.port(), null).post(spec.exampleUri(op, Map.of()), example.toString(),
+        "Content-Type", JSON);
+    Http.Answer unknown = new Http(service.port(), TestTokens.UNKNOWN).post(spec.exampleUri(op, Map.of()),
+        example.toString(), "Content-Type", JSON);
+
+    assertThat(none.status()).as("%s", none).isEqualTo(401);
+    assertThat(spec.undocumented(op, none.response())).isEmpty();
+    assertThat(unknown.status()).as("%s", unknown).isEqualTo(401);
+    assertThat(spec.undocumented(op, unknown.response())).isEmpty();
+    tokens.forEach((token, scopes) -> {
+      String id = "scoped-" + UNIQUE.incrementAndGet();
+      String body = example.toString().replaceAll("\"(receiptId|adjustmentId|orderId)\":\"[^\"]*\"", "\"$1\":\"" + id + "\"");
+      Http.Answer answer = new Http(service.port(), token).post(spec.exampleUri(op, Map.of("sku", id)), body,
+          "Content-Type", JSON);
+      boolean allowed = scopes.stream().anyMatch(documented::contains);
+
+      assertThat(answer.status()).as("%s with scopes %s: %s", op, scopes, answer).isEqualTo(allowed ? 202 : 403);
+      assertThat(spec.undocumented(op, answer.response())).isEmpty();
+    });
   }
 
   /**

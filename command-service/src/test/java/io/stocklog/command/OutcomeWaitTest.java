@@ -51,7 +51,7 @@ class OutcomeWaitTest {
     kafka = testKafka;
     topics = TopicSettings.defaults().withPartitions(3)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
-    config = CommandConfig.defaults().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics);
+    config = TestTokens.config().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics);
     first = CommandService.start(config);
     second = CommandService.start(config);
     projector = new FakeProjector(kafka, topics.events(), topics.outcomes(), OutcomeWaitTest::decide);
@@ -130,7 +130,7 @@ class OutcomeWaitTest {
 
   @Test
   void aHeldReservationIs201WithTheOutcome() {
-    Http.Answer answer = new Http(first.port()).post("/skus/w-1/reservations",
+    Http.Answer answer = new Http(first.port(), TestTokens.OPERATOR).post("/skus/w-1/reservations",
         "{\"orderId\":\"o-1\",\"quantity\":2,\"holdSeconds\":600}", "Prefer", "wait=10");
 
     assertThat(answer.status()).as("%s", answer).isEqualTo(201);
@@ -149,7 +149,7 @@ class OutcomeWaitTest {
 
   @Test
   void receiptsAndConfirmsAre200() {
-    Http http = new Http(first.port());
+    Http http = new Http(first.port(), TestTokens.OPERATOR);
     Http.Answer received = http.post("/skus/w-2/receipts", "{\"receiptId\":\"r-1\",\"quantity\":50}", "Prefer", "wait=10");
     Http.Answer confirmed = http.post("/skus/w-2/reservations/o-1/confirm", null, "Prefer", "respond-async, wait=10");
 
@@ -162,7 +162,7 @@ class OutcomeWaitTest {
 
   @Test
   void rejectionsAre409ProblemsWithTheReason() {
-    Http http = new Http(first.port());
+    Http http = new Http(first.port(), TestTokens.OPERATOR);
     Http.Answer outOfStock = http.post("/skus/w-3/reservations",
         "{\"orderId\":\"o-9\",\"quantity\":11,\"holdSeconds\":60}", "Prefer", "wait=10");
     Http.Answer conflict = http.post("/skus/w-3/reservations",
@@ -178,7 +178,7 @@ class OutcomeWaitTest {
 
   @Test
   void aWaitThatRunsOutIsThePlain202() {
-    Http.Answer answer = new Http(first.port()).post("/skus/silent-1/receipts",
+    Http.Answer answer = new Http(first.port(), TestTokens.OPERATOR).post("/skus/silent-1/receipts",
         "{\"receiptId\":\"r-1\",\"quantity\":5}", "Prefer", "wait=1");
 
     assertThat(answer.status()).as("%s", answer).isEqualTo(202);
@@ -190,8 +190,8 @@ class OutcomeWaitTest {
   @Test
   void twoInstancesEachAnswerTheirOwnCallers() throws Exception {
     List<Future<Http.Answer>> answers = new ArrayList<>();
-    Http viaFirst = new Http(first.port());
-    Http viaSecond = new Http(second.port());
+    Http viaFirst = new Http(first.port(), TestTokens.OPERATOR);
+    Http viaSecond = new Http(second.port(), TestTokens.OPERATOR);
     try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 20; i++) {
         Http via = i % 2 == 0 ? viaFirst : viaSecond;
@@ -210,7 +210,7 @@ class OutcomeWaitTest {
   @Test
   void pastTheWaiterCapACallerGetsThe202AtOnce() {
     try (CommandService capped = CommandService.start(config.withMaxWaiters(0))) {
-      Http.Answer answer = new Http(capped.port()).post("/skus/w-4/receipts",
+      Http.Answer answer = new Http(capped.port(), TestTokens.OPERATOR).post("/skus/w-4/receipts",
           "{\"receiptId\":\"r-1\",\"quantity\":5}", "Prefer", "wait=30");
 
       assertThat(answer.status()).as("%s", answer).isEqualTo(202);
@@ -219,9 +219,39 @@ class OutcomeWaitTest {
   }
 
   @Test
+  void atTheWaiterCapOneCallerWaitsAndTheNextIsAppendedAndAnswered202AtOnceAndCounted() throws Exception {
+    try (CommandService capped = CommandService.start(config.withMaxWaiters(1));
+         ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      Http http = new Http(capped.port(), TestTokens.OPERATOR);
+      // "silent" SKUs get no outcome, so the first caller holds the one place for its whole wait.
+      Future<Http.Answer> waiting = callers.submit(() -> http.post("/skus/silent-cap/receipts",
+          "{\"receiptId\":\"r-1\",\"quantity\":5}", "Prefer", "wait=3"));
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          http.get("/metrics").response().body().contains("stocklog_command_waiting 1.0"));
+
+      long started = System.nanoTime();
+      Http.Answer second = http.post("/skus/silent-cap/receipts", "{\"receiptId\":\"r-2\",\"quantity\":5}",
+          "Prefer", "wait=3");
+      long secondMillis = (System.nanoTime() - started) / 1_000_000;
+      Http.Answer first = waiting.get();
+
+      assertThat(second.status()).as("%s", second).isEqualTo(202);
+      assertThat(second.header("Preference-Applied")).as("the wait was not honoured").isNull();
+      assertThat(secondMillis).as("ms to answer past the cap").isLessThan(2_000);
+      assertThat(first.status()).as("%s", first).isEqualTo(202);
+      assertThat(first.header("Preference-Applied")).as("the wait was honoured and ran out").isEqualTo("wait=3");
+      List<String> inLog = EventLog.readAll(kafka, topics.events()).stream()
+          .map(r -> EventLog.decode(r.value()).eventId()).toList();
+      assertThat(inLog).contains(first.json().get("eventId").asText(), second.json().get("eventId").asText());
+      String metrics = http.get("/metrics").response().body();
+      assertThat(metrics).contains("stocklog_command_waits_skipped_total 1.0").contains("stocklog_command_waiting 0.0");
+    }
+  }
+
+  @Test
   void closeLetsAWaitingCallerFinishThenStopsAndIsIdempotent() throws Exception {
     CommandService closing = CommandService.start(config);
-    Http http = new Http(closing.port());
+    Http http = new Http(closing.port(), TestTokens.OPERATOR);
     try (ExecutorService caller = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<Http.Answer> inFlight = caller.submit(() -> http.post("/skus/silent-2/receipts",
           "{\"receiptId\":\"r-1\",\"quantity\":5}", "Prefer", "wait=2"));
@@ -238,7 +268,7 @@ class OutcomeWaitTest {
 
   @Test
   void aRepeatedIdIsAnsweredWithItsOriginalOutcomeAtOnceWithoutAppending() {
-    Http http = new Http(first.port());
+    Http http = new Http(first.port(), TestTokens.OPERATOR);
     String body = "{\"orderId\":\"o-1\",\"quantity\":2,\"holdSeconds\":600}";
     Http.Answer original = http.post("/skus/idem-1/reservations", body, "Prefer", "wait=10");
     assertThat(original.status()).as("%s", original).isEqualTo(201);
@@ -268,7 +298,7 @@ class OutcomeWaitTest {
 
   @Test
   void aRepeatAppendedBeforeTheFirstWasDecidedIsAnsweredWithTheOriginalsEventIdAndPosition() throws Exception {
-    Http http = new Http(first.port());
+    Http http = new Http(first.port(), TestTokens.OPERATOR);
     String body = "{\"orderId\":\"o-1\",\"quantity\":2,\"holdSeconds\":600}";
     Http.Answer original = http.post("/skus/idem-slow-1/reservations", body);
     assertThat(original.status()).as("%s", original).isEqualTo(202);

@@ -1,7 +1,11 @@
 package io.stocklog.local;
 
+import io.stocklog.command.ApiTokens;
+import io.stocklog.command.AuthMode;
 import io.stocklog.command.CommandConfig;
 import io.stocklog.command.CommandService;
+import io.stocklog.command.Scope;
+import io.stocklog.config.Env;
 import io.stocklog.infra.EmbeddedKafka;
 import io.stocklog.infra.Postgres;
 import io.stocklog.infra.PostgresEndpoint;
@@ -12,14 +16,17 @@ import io.stocklog.query.QueryService;
 import io.stocklog.topics.TopicSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -35,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>The broker keeps its log in a temporary directory, so every run starts from an empty log; the read
  * model database ({@value #DATABASE} by default) is therefore created afresh at start and dropped at close,
  * or it would show stock from a log that no longer exists.
+ *
+ * <p>The command service runs with {@code STOCKLOG_AUTH=local} unless told otherwise: requests from this
+ * machine without a token are let in, any token presented must be valid. Without {@code STOCKLOG_API_TOKENS},
+ * one operator token is made for the run ({@link #generatedToken()}).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -48,6 +59,8 @@ public final class LocalStack implements AutoCloseable {
   private QueryService query;
   private String bootstrapServers;
   private PostgresEndpoint database;
+  private AuthMode commandAuth;
+  private String generatedToken;
   private Map<String, String> environment;
   private TopicSettings topics;
 
@@ -64,7 +77,17 @@ public final class LocalStack implements AutoCloseable {
    * database of that name.
    */
   public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions, String database) {
-    return start(new Options().ports(commandPort, queryPort, projectorPort).partitions(partitions).database(database));
+    return start(commandPort, queryPort, projectorPort, partitions, database, Map.of());
+  }
+
+  /**
+   * As {@link #start(int, int, int, int, String)}, with the command service's {@code STOCKLOG_AUTH} (default
+   * {@code local}) and {@code STOCKLOG_API_TOKENS} (default: one new operator token) taken from {@code security}.
+   */
+  public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions, String database,
+      Map<String, String> security) {
+    return start(new Options().ports(commandPort, queryPort, projectorPort).partitions(partitions).database(database)
+        .security(security));
   }
 
   /** Starts the stack as {@code options} say. */
@@ -95,6 +118,7 @@ public final class LocalStack implements AutoCloseable {
     private UnaryOperator<String> serviceJdbcUrl = UnaryOperator.identity();
     private boolean projector = true;
     private final Map<String, String> env = new HashMap<>();
+    private Map<String, String> security = Map.of();
 
     /** HTTP ports of the command, query and projector services; 0 (the default) picks free ones. */
     public Options ports(int command, int query, int projectorHttp) {
@@ -136,6 +160,15 @@ public final class LocalStack implements AutoCloseable {
     /** Start no projector in this JVM; {@link LocalStack#projectorEnvironment()} is what one started elsewhere needs. */
     public Options withoutProjector() {
       this.projector = false;
+      return this;
+    }
+
+    /**
+     * The command service's {@code STOCKLOG_AUTH} (default {@code local}) and {@code STOCKLOG_API_TOKENS}
+     * (default: one new operator token, {@link LocalStack#generatedToken()}).
+     */
+    public Options security(Map<String, String> settings) {
+      this.security = Map.copyOf(settings);
       return this;
     }
 
@@ -186,6 +219,8 @@ public final class LocalStack implements AutoCloseable {
 
     Map<String, String> commandEnv = new HashMap<>(env);
     commandEnv.put("HTTP_PORT", Integer.toString(options.commandPort));
+    generatedToken = secure(commandEnv, options.security).orElse(null);
+    commandAuth = AuthMode.fromEnv(commandEnv);
     command = own(CommandService.start(CommandConfig.fromEnv(commandEnv)));
 
     Map<String, String> queryEnv = new HashMap<>(env);
@@ -204,6 +239,29 @@ public final class LocalStack implements AutoCloseable {
   /** The topics the services use. */
   public TopicSettings topics() {
     return topics;
+  }
+
+  /**
+   * Sets the command service's {@code STOCKLOG_AUTH} in {@code commandEnv} as {@code given} says, else
+   * {@code local}, and its {@code STOCKLOG_API_TOKENS} as given, else to one new operator token, returned.
+   */
+  static Optional<String> secure(Map<String, String> commandEnv, Map<String, String> given) {
+    commandEnv.put(AuthMode.VARIABLE, Env.text(given, AuthMode.VARIABLE, AuthMode.LOCAL.configName()));
+    String tokens = Env.text(given, ApiTokens.VARIABLE, "");
+    if (!tokens.isEmpty()) {
+      commandEnv.put(ApiTokens.VARIABLE, tokens);
+      return Optional.empty();
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    commandEnv.put(ApiTokens.VARIABLE, token + "=" + Scope.OPERATOR.configName());
+    return Optional.of(token);
+  }
+
+  /** The operator token made for this run, if {@code STOCKLOG_API_TOKENS} was not given. */
+  public Optional<String> generatedToken() {
+    return Optional.ofNullable(generatedToken);
   }
 
   /**
@@ -283,6 +341,29 @@ public final class LocalStack implements AutoCloseable {
     return server.withDatabase(name);
   }
 
+  /** What the start banner says about tokens: the generated one, printed here once, and never a given one. */
+  static String authHelp(AuthMode mode, String generatedToken) {
+    if (mode == AuthMode.DISABLED) {
+      return "Commands need no token (STOCKLOG_AUTH=disabled).\n";
+    }
+    String who = mode == AuthMode.LOCAL
+        ? "Requests from this machine without a token are let in too (STOCKLOG_AUTH=required to require it everywhere).\n"
+        : "Every command needs one (STOCKLOG_AUTH=required).\n";
+    return generatedToken == null
+        ? "Commands take a bearer token from STOCKLOG_API_TOKENS (not shown).\n" + who
+        : "Commands take a bearer token; this run's operator token (new each run, shown only here):\n  "
+            + generatedToken + "\n" + who;
+  }
+
+  /** The curl option that sends the token, with a trailing space; none when tokens are off. */
+  static String curlAuth(AuthMode mode, String generatedToken) {
+    if (mode == AuthMode.DISABLED) {
+      return "";
+    }
+    return generatedToken == null
+        ? "-H \"Authorization: Bearer $STOCKLOG_TOKEN\" " : "-H 'Authorization: Bearer " + generatedToken + "' ";
+  }
+
   public static void main(String[] args) throws InterruptedException {
     // logback.xml picks its appender by this name; any other value would leave the log silent.
     String logFormat = System.getenv().getOrDefault("STOCKLOG_LOG_FORMAT", "text");
@@ -293,7 +374,7 @@ public final class LocalStack implements AutoCloseable {
     int queryPort = Integer.parseInt(System.getenv().getOrDefault("QUERY_PORT", "8082"));
     int projectorPort = Integer.parseInt(System.getenv().getOrDefault("PROJECTOR_PORT", "8083"));
     int partitions = Integer.parseInt(System.getenv().getOrDefault("STOCKLOG_PARTITIONS", "12"));
-    LocalStack stack = LocalStack.start(commandPort, queryPort, projectorPort, partitions);
+    LocalStack stack = LocalStack.start(commandPort, queryPort, projectorPort, partitions, DATABASE, System.getenv());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stack.close();
@@ -310,13 +391,16 @@ public final class LocalStack implements AutoCloseable {
           Kafka            %s   (topic inventory.events)
           Postgres         %s
 
+        %s
         Try it:
-          curl -s -XPOST %s/skus/SKU-1/receipts -H 'Content-Type: application/json' -d '{"receiptId":"r-1","quantity":10}'
-          curl -s -XPOST %s/skus/SKU-1/reservations -H 'Prefer: wait=5' -H 'Content-Type: application/json' \\
+          curl -s -XPOST %s/skus/SKU-1/receipts %s-H 'Content-Type: application/json' -d '{"receiptId":"r-1","quantity":10}'
+          curl -s -XPOST %s/skus/SKU-1/reservations %s-H 'Prefer: wait=5' -H 'Content-Type: application/json' \\
                -d '{"orderId":"o-1","quantity":2,"holdSeconds":600}'
           curl -s '%s/skus/SKU-1?minPosition=<position from the answer above>&wait=5'
 
-        """, c, q, stack.projectorUrl(), stack.bootstrapServers(), stack.database().jdbcUrl(), c, c, q);
+        """, c, q, stack.projectorUrl(), stack.bootstrapServers(), stack.database().jdbcUrl(),
+        authHelp(stack.commandAuth, stack.generatedToken), c, curlAuth(stack.commandAuth, stack.generatedToken),
+        c, curlAuth(stack.commandAuth, stack.generatedToken), q);
     stopped.await();
   }
 }

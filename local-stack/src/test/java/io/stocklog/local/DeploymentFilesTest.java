@@ -3,6 +3,7 @@ package io.stocklog.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stocklog.command.AuthMode;
 import io.stocklog.command.CommandConfig;
 import io.stocklog.json.Json;
 import io.stocklog.projector.ProjectorServiceConfig;
@@ -32,6 +33,10 @@ class DeploymentFilesTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z_]+):-([^}]*)}");
+  private static final Pattern REQUIRED = Pattern.compile("\\$\\{([A-Z_]+):\\?([^}]*)}");
+  /** What compose refuses to start without (${VAR:?message}), as an operator would set it. */
+  private static final Map<String, String> SET_BY_OPERATOR =
+      Map.of("STOCKLOG_API_TOKENS", "0123456789abcdef0123456789abcdef=operator");
 
   private final Map<String, Object> compose = load();
 
@@ -58,10 +63,13 @@ class DeploymentFilesTest {
     return env;
   }
 
-  /** Compose's ${VAR:-default} with nothing set: the default. */
+  /** Compose's ${VAR:-default} with nothing set: the default; ${VAR:?message}: what the operator set. */
   private static String resolve(String value) {
-    Matcher m = DEFAULTED.matcher(value);
-    return m.replaceAll(r -> Matcher.quoteReplacement(r.group(2)));
+    String defaulted = DEFAULTED.matcher(value).replaceAll(r -> Matcher.quoteReplacement(r.group(2)));
+    return REQUIRED.matcher(defaulted).replaceAll(r -> {
+      assertThat(SET_BY_OPERATOR).as("a value for %s, which compose requires", r.group(1)).containsKey(r.group(1));
+      return Matcher.quoteReplacement(SET_BY_OPERATOR.get(r.group(1)));
+    });
   }
 
   /** The variables a service's fromEnv reads, found by handing it a map that records every lookup. */
@@ -118,6 +126,19 @@ class DeploymentFilesTest {
     assertThat(query.jdbcUrl()).isEqualTo(projector.jdbcUrl()).contains("//postgres:5432/");
     assertThat(query.partitions()).isEqualTo(projector.projector().topics().partitions())
         .isEqualTo(command.topics().partitions());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theCommandServiceRequiresTokensAndHasNoDefaultOne() {
+    Map<String, Object> raw = (Map<String, Object>) service("command-service").get("environment");
+    assertThat(String.valueOf(raw.get("STOCKLOG_API_TOKENS"))).as("compose refuses to start without tokens")
+        .matches("\\$\\{STOCKLOG_API_TOKENS:\\?[^}]+}");
+
+    CommandConfig command = CommandConfig.fromEnv(environment("command-service"));
+    assertThat(command.auth()).isEqualTo(AuthMode.REQUIRED);
+    assertThat(command.apiTokens().size()).isEqualTo(1);
+    command.requireUsableAuth();
   }
 
   @Test

@@ -30,11 +30,19 @@ final class Http {
       .build();
 
   Response post(String url, String json, Integer waitSeconds) {
+    return post(url, json, waitSeconds, new String[0]);
+  }
+
+  /** As {@link #post(String, String, Integer)}, with more headers, as name-value pairs. */
+  Response post(String url, String json, Integer waitSeconds, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));
     if (waitSeconds != null) {
       b.header("Prefer", "wait=" + waitSeconds);
+    }
+    if (headers.length > 0) {
+      b.headers(headers);
     }
     return send(b.build());
   }

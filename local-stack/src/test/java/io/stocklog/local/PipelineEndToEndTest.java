@@ -102,6 +102,27 @@ class PipelineEndToEndTest {
   }
 
   @Test
+  void commandsTakeTheRunsOperatorTokenOrComeFromThisMachineAndReadsNeedNone() {
+    String token = stack.generatedToken().orElseThrow();
+    String sku = "AUTH-1";
+
+    Http.Response withToken = http.post(cmd("/skus/" + sku + "/adjustments"),
+        "{\"adjustmentId\":\"a-1\",\"delta\":5,\"reason\":\"found\"}", 30, "Authorization", "Bearer " + token);
+    Http.Response wrongToken = http.post(cmd("/skus/" + sku + "/receipts"),
+        "{\"receiptId\":\"r-1\",\"quantity\":1}", null, "Authorization", "Bearer " + token + "x");
+    Http.Response noToken = http.post(cmd("/skus/" + sku + "/receipts"), "{\"receiptId\":\"r-2\",\"quantity\":1}", 30);
+
+    assertThat(token).matches("[A-Za-z0-9_-]{43}");
+    assertThat(withToken.status()).as("%s", withToken.body()).isEqualTo(200);
+    assertThat(wrongToken.status()).as("%s", wrongToken.body()).isEqualTo(401);
+    assertThat(wrongToken.raw().headers().firstValue("WWW-Authenticate")).contains(
+        "Bearer realm=\"stocklog\", error=\"invalid_token\"");
+    assertThat(noToken.status()).as("from loopback without a token: %s", noToken.body()).isEqualTo(200);
+    JsonNode read = skuWhenCaughtUp(sku, noToken.text("position"));
+    assertThat(read.get("onHand").asLong()).isEqualTo(6);
+  }
+
+  @Test
   void aFlashSaleHoldsExactlyTheStockAndNoReadEverShowsAnInconsistentSku() throws Exception {
     String sku = "FLASH-1";
     receive(sku, "r-flash", 1_000);

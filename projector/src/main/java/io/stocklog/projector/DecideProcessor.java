@@ -53,15 +53,24 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata source = context.recordMetadata()
         .orElseThrow(() -> new IllegalStateException("a record from the events topic has no metadata"));
+    boolean publish = options.publishes(source.partition(), source.offset());
     Event event;
     try {
       event = decode(record);
     } catch (InvalidEventException e) {
-      deadLetter(record, source, e.getMessage());
+      if (publish && options.deadLetters()) {
+        deadLetter(record, source, e.getMessage());
+      }
+      options.progress().folded(source.partition(), source.offset());
       return;
     }
     Position position = new Position(source.partition(), source.offset());
     List<Outcome> outcomes = inventory.apply(event);
+    options.progress().folded(source.partition(), source.offset());
+    if (!publish) {
+      // Folded into the state; the projector that decided before this one published its outputs.
+      return;
+    }
     for (Outcome outcome : outcomes) {
       metrics.decided(outcome);
       if (log.isDebugEnabled()) {

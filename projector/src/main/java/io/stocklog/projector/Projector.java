@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -46,29 +47,58 @@ public final class Projector implements AutoCloseable {
 
   /** As {@link #start(ProjectorConfig)}, counting decisions and dead letters in {@code metrics}. */
   public static Projector start(ProjectorConfig config, MeterRegistry metrics) {
+    return startDecider(config, metrics, Map.of());
+  }
+
+  /**
+   * The deciding projector: publishes to the outcomes and dead-letter topics, from {@code publishFrom} on
+   * in each partition (see {@link ProjectorOptions#publishFrom()}), and ticks the partitions' clocks.
+   */
+  public static Projector startDecider(ProjectorConfig config, MeterRegistry metrics, Map<Integer, Long> publishFrom) {
+    return start(config, config.topics(),
+        ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).withPublishFrom(publishFrom), true);
+  }
+
+  /**
+   * A rebuild: folds the log under {@code config}'s (fresh) application ID, writing its outcomes to
+   * {@code privateOutcomes} instead of the live topic, no dead letters, and no ticks (the log has them).
+   */
+  public static Projector startRebuild(ProjectorConfig config, String privateOutcomes, ProjectorOptions.Progress progress,
+      MeterRegistry metrics) {
+    TopicSettings topics = config.topics().withNames(config.topics().events(), privateOutcomes,
+        config.topics().deadLetters());
+    return start(config, topics,
+        ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).forRebuild(progress), false);
+  }
+
+  private static Projector start(ProjectorConfig config, TopicSettings topics, ProjectorOptions options, boolean tick) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-      TopicBootstrap.ensure(admin, config.topics());
+      TopicBootstrap.ensure(admin, topics);
     }
-    KafkaStreams streams = new KafkaStreams(
-        ProjectorTopology.build(config.topics(),
-            ProjectorOptions.withRetention(config.retention()).withMetrics(metrics)),
-        streamsProperties(config));
+    Properties properties = streamsProperties(config);
+    if (!tick) {
+      properties.putAll(rebuildProperties());
+    }
+    KafkaStreams streams = new KafkaStreams(ProjectorTopology.build(topics, options), properties);
     streams.setUncaughtExceptionHandler(e -> {
       // With exactly-once the failed transaction is aborted; a new thread resumes from the last commit.
       log.error("projector stream thread failed; replacing it", e);
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.start();
-    Ticker ticker;
-    try {
-      ticker = Ticker.start(config.bootstrapServers(), config.topics().events(), config.tickInterval());
-    } catch (RuntimeException e) {
-      streams.close(CLOSE_TIMEOUT);
-      throw e;
+    Ticker ticker = null;
+    if (tick) {
+      try {
+        ticker = Ticker.start(config.bootstrapServers(), topics.events(), config.tickInterval());
+      } catch (RuntimeException e) {
+        streams.close(CLOSE_TIMEOUT);
+        throw e;
+      }
     }
-    log.info("projector {} started: {} -> {} (dead letters to {}), {} thread(s), state in {}",
-        config.applicationId(), config.topics().events(), config.topics().outcomes(),
-        config.topics().deadLetters(), config.streamThreads(), config.stateDir());
+    log.info("projector {} started: {} -> {} (dead letters {}), {} thread(s), state in {}{}",
+        config.applicationId(), topics.events(), topics.outcomes(),
+        options.deadLetters() ? "to " + topics.deadLetters() : "not written", config.streamThreads(),
+        config.stateDir(), options.publishFrom().isEmpty() ? "" : ", publishing from " + options.publishFrom());
     return new Projector(streams, ticker);
   }
 
@@ -105,6 +135,23 @@ public final class Projector implements AutoCloseable {
     return p;
   }
 
+  /**
+   * What a rebuild changes: it folds a long backlog, not a trickle, so it trades latency for throughput.
+   * Bigger fetches and polls, a bigger store cache (a SKU updated many times between two commits is written
+   * to RocksDB and its changelog once), and bigger producer batches.
+   */
+  static Properties rebuildProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 128L * 1024 * 1024);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5_000);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 64 * 1024 * 1024);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 8 * 1024 * 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 512 * 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    return p;
+  }
+
   /** True while Streams is running or rebalancing: the projector is deciding, or about to. */
   public boolean ready() {
     KafkaStreams.State state = streams.state();
@@ -126,7 +173,9 @@ public final class Projector implements AutoCloseable {
       return;
     }
     log.info("projector closing");
-    ticker.close();
+    if (ticker != null) {
+      ticker.close();
+    }
     boolean stopped = streams.close(CLOSE_TIMEOUT);
     if (!stopped) {
       log.warn("projector streams did not stop within {}", CLOSE_TIMEOUT);

@@ -115,6 +115,12 @@ public record ProjectorConfig(
         streamThreads, commitInterval, sessionTimeout);
   }
 
+  /** The same with another commit interval (a rebuild commits less often, for throughput). */
+  public ProjectorConfig withCommitInterval(Duration interval) {
+    return new ProjectorConfig(bootstrapServers, topics, applicationId, stateDir, tickInterval, retention,
+        streamThreads, interval, sessionTimeout);
+  }
+
   private static long number(Map<String, String> env, String variable, long fallback) {
     String value = env.get(variable);
     if (value == null || value.isBlank()) {

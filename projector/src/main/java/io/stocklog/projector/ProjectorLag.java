@@ -43,7 +43,13 @@ final class ProjectorLag {
   /** Reads the lag of every owned partition now; the partitions no longer owned lose their series. */
   void refresh() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    lagByPartition(streams.get().metrics(), topic)
+    KafkaStreams running = streams.get();
+    if (running == null) {
+      // No projector runs (a handoff): no partition is owned here.
+      gauge.register(rows, true);
+      return;
+    }
+    lagByPartition(running.metrics(), topic)
         .forEach((partition, lag) -> rows.add(MultiGauge.Row.of(Tags.of("partition", partition), lag)));
     gauge.register(rows, true);
   }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.inventory.Inventory;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What the topology needs beyond the topic names.
@@ -17,9 +18,24 @@ import java.time.Duration;
  * @param stores where the state stores keep their data; {@link StoreKind#PERSISTENT} in production
  * @param metrics where decisions and dead letters are counted (see {@link DecisionMetrics}); by default a
  *     registry that records nothing
+ * @param publishFrom per events partition, the first offset whose outcomes and dead letters are forwarded:
+ *     the events before it are folded into the state but their outputs were published by the projector
+ *     that decided before this one (a handoff, see the operator CLI); partitions not in it publish all
+ * @param deadLetters whether dead letters are forwarded at all (a rebuild folds the log again and must not
+ *     dead-letter its poison a second time)
+ * @param progress told of every record folded, for a rebuild's progress bar
  */
 public record ProjectorOptions(
-    Duration retention, int maxEventBytes, int maxDeadLetterValueBytes, StoreKind stores, MeterRegistry metrics) {
+    Duration retention, int maxEventBytes, int maxDeadLetterValueBytes, StoreKind stores, MeterRegistry metrics,
+    Map<Integer, Long> publishFrom, boolean deadLetters, Progress progress) {
+
+  /** Told of each record after it is folded: its partition and offset. Called on the stream thread. */
+  @FunctionalInterface
+  public interface Progress {
+    void folded(int partition, long offset);
+
+    Progress NONE = (partition, offset) -> {};
+  }
 
   /** Both kinds are logged to changelog topics; they differ in where the live copy is. */
   public enum StoreKind {
@@ -38,6 +54,8 @@ public record ProjectorOptions(
   public ProjectorOptions {
     java.util.Objects.requireNonNull(stores, "stores");
     java.util.Objects.requireNonNull(metrics, "metrics");
+    publishFrom = Map.copyOf(publishFrom);
+    java.util.Objects.requireNonNull(progress, "progress");
     if (retention == null || retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive (was " + retention + ")");
     }
@@ -56,14 +74,34 @@ public record ProjectorOptions(
   public static ProjectorOptions withRetention(Duration retention) {
     // A composite with no registries in it records nothing.
     return new ProjectorOptions(retention, DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_DEAD_LETTER_VALUE_BYTES,
-        StoreKind.PERSISTENT, new CompositeMeterRegistry());
+        StoreKind.PERSISTENT, new CompositeMeterRegistry(), Map.of(), true, Progress.NONE);
   }
 
   public ProjectorOptions withStores(StoreKind kind) {
-    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, kind, metrics);
+    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, kind, metrics, publishFrom,
+        deadLetters, progress);
   }
 
   public ProjectorOptions withMetrics(MeterRegistry registry) {
-    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, registry);
+    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, registry, publishFrom,
+        deadLetters, progress);
+  }
+
+  /** Publishes outcomes and dead letters of events partition p only from offset {@code from.get(p)} on. */
+  public ProjectorOptions withPublishFrom(Map<Integer, Long> from) {
+    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, metrics, from,
+        deadLetters, progress);
+  }
+
+  /** A rebuild: no dead letters (the live projector wrote them), progress reported to {@code listener}. */
+  public ProjectorOptions forRebuild(Progress listener) {
+    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, metrics, publishFrom,
+        false, listener);
+  }
+
+  /** Whether the outputs of the event at {@code offset} of {@code partition} are forwarded. */
+  boolean publishes(int partition, long offset) {
+    Long from = publishFrom.get(partition);
+    return from == null || offset >= from;
   }
 }

@@ -96,6 +96,11 @@ class ProjectorConfigTest {
     assertThat(process.projector().sessionTimeout()).isEqualTo(Duration.ofSeconds(9));
     assertThat(process.sink().sessionTimeout()).as("the sink of the same process").isEqualTo(Duration.ofSeconds(9));
 
+    ProjectorConfig six = ProjectorConfig.fromEnv(Map.of("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS", "6000"));
+    assertThat(six.withApplicationId("other", Path.of("/tmp/x")).sessionTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(six.withCommitInterval(Duration.ofSeconds(1)).sessionTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(process.sink().withGroup("projection-2").sessionTimeout()).isEqualTo(Duration.ofSeconds(9));
+
     assertThatThrownBy(() -> ProjectorConfig.fromEnv(Map.of("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS", "1000")))
         .hasMessageContaining("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS");
     assertThatThrownBy(() -> ProjectorServiceConfig.fromEnv(Map.of("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS", "1000")))

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stocklog.readmodel.ProjectionCatalog;
 import io.stocklog.readmodel.ReadModelQueries;
 import io.stocklog.readmodel.ReadModelSchema;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,8 +29,10 @@ public final class QueryService implements AutoCloseable {
   private final JvmGcMetrics gcMetrics;
   private final QueryApp app;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ServedSchemaFollower follower;
 
-  private QueryService(HikariDataSource pool, JvmGcMetrics gcMetrics, QueryApp app) {
+  private QueryService(HikariDataSource pool, JvmGcMetrics gcMetrics, QueryApp app, ServedSchemaFollower follower) {
+    this.follower = follower;
     this.pool = pool;
     this.gcMetrics = gcMetrics;
     this.app = app;
@@ -52,12 +55,13 @@ public final class QueryService implements AutoCloseable {
     try {
       ReadModelSchema.migrate(pool);
       ReadModelQueries queries = new ReadModelQueries(pool);
+      ServedSchemaFollower follower = ServedSchemaFollower.start(new ProjectionCatalog(pool), queries);
       ReadModelAge.bind(queries, config.partitions(), registry);
       QueryApp app = new QueryApp(new StockReader(queries, new SkuPartitioner(config.partitions())), queries,
           registry);
       app.javalin().start(config.httpPort());
       log.info("Query service listening on port {} ({})", app.javalin().port(), config);
-      return new QueryService(pool, gc, app);
+      return new QueryService(pool, gc, app, follower);
     } catch (RuntimeException e) {
       pool.close();
       gc.close();
@@ -96,6 +100,7 @@ public final class QueryService implements AutoCloseable {
     log.info("Query service stopping");
     try {
       app.javalin().stop();
+      follower.close();
     } finally {
       pool.close();
       gcMetrics.close();

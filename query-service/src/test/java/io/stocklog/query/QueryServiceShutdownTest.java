@@ -21,12 +21,16 @@ class QueryServiceShutdownTest {
   void aReadWaitingForItsPositionIsAnsweredWhenTheServiceStops(TestDatabase db) throws Exception {
     QueryService service = QueryService.start(new QueryConfig(0, db.jdbcUrl(), db.user(), db.password(), 4, 12));
     HttpClient http = HttpClient.newHttpClient();
-    // Nothing is ever applied at partition 0 offset 1000, so this read waits its full two seconds.
+    // One request first, so the connection and the server's threads are up before the timed part: on a loaded
+    // machine the waiting request could otherwise still be connecting when the service closes.
+    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/health")).GET()
+        .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    // Nothing is ever applied at partition 0 offset 1000, so this read waits its full three seconds.
     CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/skus/apple?minPosition=0-1000&wait=2"))
+        HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/skus/apple?minPosition=0-1000&wait=3"))
             .timeout(Duration.ofSeconds(20)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
-    Thread.sleep(300); // let the request reach its wait
+    Thread.sleep(800); // let the request reach its wait
     long closing = System.nanoTime();
     service.close();
     long closeMs = (System.nanoTime() - closing) / 1_000_000;

@@ -74,6 +74,7 @@ public final class OutcomeSink implements AutoCloseable {
   private volatile boolean running = true;
 
   private final AtomicLong batchesApplied = new AtomicLong();
+  private final AtomicLong rounds = new AtomicLong();
   private final AtomicLong outcomesApplied = new AtomicLong();
   private final AtomicLong recordsSkipped = new AtomicLong();
   private final AtomicLong outages = new AtomicLong();
@@ -115,10 +116,20 @@ public final class OutcomeSink implements AutoCloseable {
 
   /** As {@link #start(SinkConfig, DataSource)}, recording each applied batch's size and latency in {@code metrics}. */
   public static OutcomeSink start(SinkConfig config, DataSource dataSource, MeterRegistry metrics) {
-    ReadModelSchema.migrate(dataSource);
+    return start(config, dataSource, ReadModelSchema.DEFAULT_SCHEMA, metrics);
+  }
+
+  /**
+   * As {@link #start(SinkConfig, DataSource, MeterRegistry)} for the read model in {@code schema}; the
+   * connections of {@code dataSource} must have it as their current schema (the writer's names are
+   * unqualified).
+   */
+  public static OutcomeSink start(SinkConfig config, DataSource dataSource, String schema, MeterRegistry metrics) {
+    ReadModelSchema.migrate(dataSource, schema);
     OutcomeSink sink = new OutcomeSink(config, dataSource, metrics);
     sink.thread.start();
-    log.info("Outcome sink started: {} -> read model, group {}", config.outcomesTopic(), config.groupId());
+    log.info("Outcome sink started: {} -> read model in schema {}, group {}", config.outcomesTopic(), schema,
+        config.groupId());
     return sink;
   }
 
@@ -162,6 +173,7 @@ public final class OutcomeSink implements AutoCloseable {
           backoffMs = FIRST_BACKOFF_MS;
         }
         updateLag();
+        rounds.incrementAndGet();
         long now = System.nanoTime();
         if (now - nextIdleCheck >= 0) {
           touchCaughtUpPartitions();
@@ -245,6 +257,10 @@ public final class OutcomeSink implements AutoCloseable {
   }
 
   private void updateLag() {
+    if (consumer.assignment().isEmpty()) {
+      lag = -1;
+      return;
+    }
     long total = 0;
     for (TopicPartition tp : consumer.assignment()) {
       var partitionLag = consumer.currentLag(tp);
@@ -271,6 +287,15 @@ public final class OutcomeSink implements AutoCloseable {
     } catch (Exception e) {
       log.debug("Outcome sink: could not refresh checked_at: {}", e.toString());
     }
+  }
+
+  /**
+   * Rounds of the sink's loop completed (poll, apply, measure the lag). Once two more rounds have completed
+   * than when a caller looked, with {@link #lag()} 0, everything committed to the topic before the caller
+   * looked is in the read model.
+   */
+  public long rounds() {
+    return rounds.get();
   }
 
   /** Outcomes applied in batches since start. */

@@ -23,51 +23,85 @@ import javax.sql.DataSource;
  */
 public final class ReadModelQueries {
 
-  private static final String SKU = """
-      select sku, on_hand, reserved, available, position_partition, position_offset, updated_at
-        from sku_stock
-       where sku = ?
-      """;
+  /**
+   * The statements for one schema. The schema is validated against a strict identifier pattern before it
+   * is put into SQL (an identifier cannot be a bound parameter); every value is bound.
+   */
+  private record Statements(String schema, String sku, String skus, String reservation, String position,
+      String positions) {
 
-  private static final String SKUS = """
-      select sku, on_hand, reserved, available, position_partition, position_offset, updated_at
-        from sku_stock
-       where sku = any (?)
-       order by sku
-      """;
-
-  private static final String RESERVATION = """
-      select sku, order_id, quantity, status, reject_reason, expires_at, position_partition, position_offset,
-             updated_at
-        from reservation
-       where sku = ? and order_id = ?
-      """;
-
-  /** The age by the database's clock, so a skewed client clock cannot make the model look fresher. */
-  private static final String POSITION = """
-      select events_partition, applied_offset, checked_at,
-             greatest(0, (extract(epoch from clock_timestamp() - checked_at) * 1000)::bigint) as age_ms
-        from applied_position
-       where events_partition = ?
-      """;
-
-  private static final String POSITIONS = """
-      select events_partition, applied_offset, checked_at,
-             greatest(0, (extract(epoch from clock_timestamp() - checked_at) * 1000)::bigint) as age_ms
-        from applied_position
-       order by events_partition
-      """;
+    static Statements of(String schema) {
+      if (schema == null || !schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+        throw new IllegalArgumentException("schema must be 1 to 63 of [a-z0-9_] (was '" + schema + "')");
+      }
+      String q = '"' + schema + '"';
+      return new Statements(schema,
+          """
+          select sku, on_hand, reserved, available, position_partition, position_offset, updated_at
+            from %s.sku_stock
+           where sku = ?
+          """.formatted(q),
+          """
+          select sku, on_hand, reserved, available, position_partition, position_offset, updated_at
+            from %s.sku_stock
+           where sku = any (?)
+           order by sku
+          """.formatted(q),
+          """
+          select sku, order_id, quantity, status, reject_reason, expires_at, position_partition, position_offset,
+                 updated_at
+            from %s.reservation
+           where sku = ? and order_id = ?
+          """.formatted(q),
+          // The age by the database's clock, so a skewed client clock cannot make the model look fresher.
+          """
+          select events_partition, applied_offset, checked_at,
+                 greatest(0, (extract(epoch from clock_timestamp() - checked_at) * 1000)::bigint) as age_ms
+            from %s.applied_position
+           where events_partition = ?
+          """.formatted(q),
+          """
+          select events_partition, applied_offset, checked_at,
+                 greatest(0, (extract(epoch from clock_timestamp() - checked_at) * 1000)::bigint) as age_ms
+            from %s.applied_position
+           order by events_partition
+          """.formatted(q));
+    }
+  }
 
   private static final String PING = "select 1";
 
   private final DataSource dataSource;
+  /** Swapped whole by {@link #useSchema}, so one statement never mixes two schemas. */
+  private volatile Statements sql;
 
+  /** Reads the read model in schema {@value ReadModelSchema#DEFAULT_SCHEMA}. */
   public ReadModelQueries(DataSource dataSource) {
+    this(dataSource, ReadModelSchema.DEFAULT_SCHEMA);
+  }
+
+  public ReadModelQueries(DataSource dataSource, String schema) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.sql = Statements.of(schema);
+  }
+
+  /**
+   * Reads schema {@code schema} from the next statement on: how the query service follows a switch of the
+   * served projection without a restart. Statements already running finish on the old one.
+   */
+  public void useSchema(String schema) {
+    if (!schema.equals(sql.schema())) {
+      sql = Statements.of(schema);
+    }
+  }
+
+  /** The schema read now. */
+  public String schema() {
+    return sql.schema();
   }
 
   public Optional<SkuRow> sku(String sku) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SKU)) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.sku())) {
       s.setString(1, sku);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(skuRow(rs)) : Optional.empty();
@@ -79,7 +113,7 @@ public final class ReadModelQueries {
 
   /** The rows found among {@code skus}, ordered by SKU; absent SKUs are simply not in the list. */
   public List<SkuRow> skus(Collection<String> skus) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SKUS)) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.skus())) {
       Array ids = c.createArrayOf("text", skus.toArray(String[]::new));
       s.setArray(1, ids);
       List<SkuRow> rows = new ArrayList<>(skus.size());
@@ -95,7 +129,7 @@ public final class ReadModelQueries {
   }
 
   public Optional<ReservationRow> reservation(String sku, String orderId) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RESERVATION)) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.reservation())) {
       s.setString(1, sku);
       s.setString(2, orderId);
       try (ResultSet rs = s.executeQuery()) {
@@ -120,7 +154,7 @@ public final class ReadModelQueries {
 
   /** How far the read model has applied events partition {@code partition}; empty if never touched. */
   public Optional<PartitionPosition> appliedPosition(int partition) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(POSITION)) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.position())) {
       s.setInt(1, partition);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(position(rs)) : Optional.empty();
@@ -132,7 +166,7 @@ public final class ReadModelQueries {
 
   /** Every partition the sink has touched, by partition number. */
   public List<PartitionPosition> appliedPositions() {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(POSITIONS);
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.positions());
          ResultSet rs = s.executeQuery()) {
       List<PartitionPosition> rows = new ArrayList<>();
       while (rs.next()) {

@@ -125,6 +125,69 @@ public final class ReadModelWriter {
   }
 
   /**
+   * Outcomes folded into the rows they leave, by the same rules as {@link #apply} (the newest outcome by
+   * position wins each row): what a rebuild accumulates over a whole backlog and writes once with
+   * {@link #write}, instead of writing every intermediate state of a row. Not thread-safe.
+   */
+  public static final class Rows {
+    private final Map<String, Placed> stock = new LinkedHashMap<>();
+    private final Map<String, Placed> reservations = new LinkedHashMap<>();
+    private final Map<Integer, Long> applied = new TreeMap<>();
+
+    public void add(Outcome outcome) {
+      Objects.requireNonNull(outcome.position(), () -> "outcome " + outcome.eventId() + " has no position");
+      Placed placed = new Placed(outcome, Position.parse(outcome.position()));
+      stock.merge(outcome.sku(), placed, Placed::newer);
+      if (reservationStatus(outcome) != null) {
+        reservations.merge(outcome.sku() + '\u0000' + outcome.subjectId(), placed, Placed::newer);
+      }
+      applied.merge(placed.position.partition(), placed.position.offset(), Math::max);
+    }
+
+    public int stockRows() {
+      return stock.size();
+    }
+
+    public int reservationRows() {
+      return reservations.size();
+    }
+  }
+
+  /**
+   * Writes {@code rows} in transactions of at most {@code slice} rows each, the applied positions in the last:
+   * until that one commits, the read model says it has applied nothing of them. For a read model no sink
+   * writes meanwhile (a rebuild's).
+   */
+  public void write(Rows rows, int slice) throws SQLException {
+    List<Placed> stock = List.copyOf(rows.stock.values());
+    List<Placed> reservations = List.copyOf(rows.reservations.values());
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        for (int i = 0; i < stock.size(); i += slice) {
+          upsertStock(c, stock.subList(i, Math.min(stock.size(), i + slice)));
+          c.commit();
+        }
+        for (int i = 0; i < reservations.size(); i += slice) {
+          upsertReservations(c, reservations.subList(i, Math.min(reservations.size(), i + slice)));
+          c.commit();
+        }
+        if (!rows.applied.isEmpty()) {
+          try (PreparedStatement s = c.prepareStatement(ADVANCE_POSITION)) {
+            s.setArray(1, c.createArrayOf("int", rows.applied.keySet().toArray(Integer[]::new)));
+            s.setArray(2, c.createArrayOf("bigint", rows.applied.values().toArray(Long[]::new)));
+            s.executeUpdate();
+          }
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    }
+  }
+
+  /**
    * Records that the read model is still current for {@code partitions} (nothing pending in them):
    * refreshes {@code checked_at}, creating the row at offset -1 for a partition never applied.
    */

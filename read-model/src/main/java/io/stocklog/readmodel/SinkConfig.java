@@ -66,6 +66,11 @@ public record SinkConfig(
     this(bootstrapServers, outcomesTopic, groupId, maxPollRecords, idleCheck, maxBackoff, DEFAULT_SESSION_TIMEOUT);
   }
 
+  /** The same settings for another consumer group (a projection's own sink). */
+  public SinkConfig withGroup(String group) {
+    return new SinkConfig(bootstrapServers, outcomesTopic, group, maxPollRecords, idleCheck, maxBackoff, sessionTimeout);
+  }
+
   /** How often the sink heartbeats: a third of the session timeout, as Kafka advises, at most Kafka's 3 s. */
   public Duration heartbeatInterval() {
     return Duration.ofMillis(Math.min(3_000, sessionTimeout.toMillis() / 3));

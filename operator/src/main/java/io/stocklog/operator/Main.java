@@ -1,0 +1,133 @@
+package io.stocklog.operator;
+
+import io.stocklog.projector.ProjectorConfig;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code stocklog-operator}: what operators do to a running system. Reads the same environment variables as
+ * the services ({@link OperatorSettings}); every command is safe to run while the system serves.
+ */
+@Command(name = "stocklog-operator", mixinStandardHelpOptions = true, version = "stocklog-operator 0.1.0",
+    description = "Operate a running stocklog: look at it, rebuild its projections from the log, undo.",
+    subcommands = {
+        StatusCommand.class, TopicsCommand.class, DlqCommand.class, Verify.class,
+        Main.Rebuild.class, Main.Rollback.class, Main.Drop.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  final Map<String, String> env;
+  final PrintStream out;
+  final boolean terminal;
+
+  Main(Map<String, String> env, PrintStream out, boolean terminal) {
+    this.env = env;
+    this.out = out;
+    this.terminal = terminal;
+  }
+
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-operator.xml");
+    }
+    System.exit(run(System.getenv(), System.out, System.console() != null, args));
+  }
+
+  /** Runs one command line; returns its exit code (0 done, 1 refused or failed, 2 usage, 3 differences found). */
+  public static int run(Map<String, String> env, PrintStream out, boolean terminal, String... args) {
+    CommandLine cli = new CommandLine(new Main(env, out, terminal));
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("error: " + e.getMessage());
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  OperatorSettings settings() {
+    return OperatorSettings.fromEnv(env);
+  }
+
+  Projections projections(Connections connections, Duration timeout) {
+    return new Projections(connections, ProjectorConfig.fromEnv(env), out, terminal, timeout);
+  }
+
+  /** Options every command that waits on the live services takes. */
+  static final class Waiting {
+    @Option(names = "--timeout", defaultValue = "120",
+        description = "Seconds to wait for the live services at each step before giving up (default ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    Duration timeout() {
+      return Duration.ofSeconds(timeoutSeconds);
+    }
+  }
+
+  @Command(name = "rebuild", mixinStandardHelpOptions = true,
+      description = {
+          "Replay inventory.events from the beginning into a fresh projection (its own projector application,",
+          "state, schema and private outcomes topic) while the live one keeps serving; when it has caught up with",
+          "the head of the log, it takes over deciding and serving in one switch. The previous projection stays,",
+          "kept current, for `rollback` until `drop`. Outcomes are never published twice."})
+  static final class Rebuild implements Callable<Integer> {
+    @ParentCommand Main main;
+    @Option(names = "--name", description = "Name of the new projection (default: r<UTC time>).")
+    String name;
+    @CommandLine.Mixin Waiting waiting = new Waiting();
+
+    @Override
+    public Integer call() throws Exception {
+      try (Connections c = new Connections(main.settings())) {
+        Projections.RebuildResult r = main.projections(c, waiting.timeout())
+            .rebuild(name != null ? name : Projections.newName());
+        main.out.printf("rebuilt %s: %,d events folded in %.1f s (%,.0f events/s), handoff %.1f s%n",
+            r.projection().name(), r.eventsFolded(), r.catchUp().toMillis() / 1000.0, r.eventsPerSecond(),
+            r.handoff().toMillis() / 1000.0);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = {
+          "Serve and decide with the projection that served before the last switch (or --to NAME) again.",
+          "It was kept current, so reads switch at once; its projector catches up, then takes over deciding.",
+          "Also undoes a handoff that was interrupted."})
+  static final class Rollback implements Callable<Integer> {
+    @ParentCommand Main main;
+    @Option(names = "--to", description = "The projection to go back to (default: the previous one).")
+    String to;
+    @CommandLine.Mixin Waiting waiting = new Waiting();
+
+    @Override
+    public Integer call() throws Exception {
+      try (Connections c = new Connections(main.settings())) {
+        main.projections(c, waiting.timeout()).rollback(to);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "drop", mixinStandardHelpOptions = true,
+      description = "Delete a projection that is neither served nor deciding: its schema, topics and groups.")
+  static final class Drop implements Callable<Integer> {
+    @ParentCommand Main main;
+    @Parameters(paramLabel = "NAME", description = "The projection to drop.")
+    String name;
+    @CommandLine.Mixin Waiting waiting = new Waiting();
+
+    @Override
+    public Integer call() throws Exception {
+      try (Connections c = new Connections(main.settings())) {
+        main.projections(c, waiting.timeout()).drop(name);
+        return 0;
+      }
+    }
+  }
+}

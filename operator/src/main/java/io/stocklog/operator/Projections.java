@@ -1,0 +1,474 @@
+package io.stocklog.operator;
+
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.stocklog.projector.Projector;
+import io.stocklog.projector.ProjectorConfig;
+import io.stocklog.projector.StateSeed;
+import io.stocklog.readmodel.OutcomeSink;
+import io.stocklog.readmodel.ReadModelWriter;
+import io.stocklog.readmodel.ProjectionCatalog;
+import io.stocklog.readmodel.ProjectionCatalog.Projection;
+import io.stocklog.readmodel.ProjectionCatalog.State;
+import io.stocklog.readmodel.ReadModelSchema;
+import io.stocklog.readmodel.SinkConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Rebuild, rollback and drop: the operations that change which projection decides and which one serves.
+ *
+ * <h2>The handoff</h2>
+ * Exactly one projector may publish to the live outcomes topic, and every event's outcome must be published
+ * exactly once. Moving that role from the deciding projection L to a projection T goes:
+ * <ol>
+ *   <li>T's projector, run here, folds the log (writing only to T's private topic) until it is near the head;
+ *       then it is closed, and its committed offsets are CT.
+ *   <li>Wait until L's committed offsets are at or past CT, then tell the projector services to stop L
+ *       (catalog: decider null) and wait until L's consumer group has no member. Its committed offsets CL are
+ *       now final, and CL &gt;= CT: every event before CL has its outcome published, none after.
+ *   <li>Tell the services to run T as decider publishing from CL on (catalog: decider T, publish_from CL).
+ *       T resumes at CT, folds [CT, CL) into its state without publishing, and publishes from CL.
+ * </ol>
+ * Commands keep being appended throughout (the command service needs only Kafka); outcomes pause for the
+ * few seconds of step 2 and 3. Reads are never interrupted: the query service keeps serving the previous
+ * read model, which stays complete, until T's has caught up with it; then one UPDATE of the catalog serves
+ * T's, and the query services follow it within a quarter of a second.
+ */
+public final class Projections {
+
+  /** How close to the head of the log a catching-up projector must get before the handoff starts. */
+  static final long CATCH_UP_SLACK = 2_000;
+  private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+
+  private final Connections c;
+  private final ProjectorConfig base;
+  private final PrintStream out;
+  private final boolean terminal;
+  private final Duration timeout;
+
+  /**
+   * @param base the projector settings (retention, commit interval, topics) the live projector runs with: a
+   *     rebuild must fold with the same retention to decide the same
+   * @param timeout how long to wait for the live services at each step before giving up and undoing
+   */
+  public Projections(Connections connections, ProjectorConfig base, PrintStream out, boolean terminal,
+      Duration timeout) {
+    this.c = connections;
+    this.base = base;
+    this.out = out;
+    this.terminal = terminal;
+    this.timeout = timeout;
+  }
+
+  /** What a rebuild measured. */
+  public record RebuildResult(Projection projection, long eventsFolded, Duration catchUp, double eventsPerSecond,
+      Duration handoff) {}
+
+  /** A name for a new projection: {@code r} and the UTC time, e.g. {@code r20261122213000}. */
+  public static String newName() {
+    return "r" + NAME_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+  }
+
+  /**
+   * Replays the events topic from the beginning into a new projection {@code name}: its own projector
+   * application and state, its own schema, its own private outcomes topic; then hands the deciding role to it
+   * and serves its read model (see the class comment). The previous projection stays, kept current, for
+   * {@link #rollback} until {@link #drop}.
+   */
+  public RebuildResult rebuild(String name) throws SQLException {
+    ProjectionCatalog catalog = c.catalog();
+    State before = requireCatalog(catalog);
+    requireSettled(before);
+    if (before.projection(name).isPresent()) {
+      throw new IllegalArgumentException("a projection named " + name + " exists already");
+    }
+    String events = base.topics().events();
+    Projection t = new Projection(name, "stocklog-projector-" + name, "rm_" + name, "stocklog-read-model-" + name,
+        base.topics().outcomes() + "." + name, ProjectionCatalog.Status.BUILDING, null);
+    catalog.add(t);
+    ReadModelSchema.migrate(c.schema(t.schema()), t.schema());
+    out.printf("rebuilding into projection %s (application %s, schema %s)%n", t.name(), t.applicationId(),
+        t.schema());
+
+    // Every outcome of an event after head0 is published after liveStart: T's sink starts there on the
+    // live topic, since T will have folded at least up to head0 itself.
+    Map<Integer, Long> liveStart = c.offsets().end(base.topics().outcomes());
+    Map<Integer, Long> head0 = c.offsets().end(events);
+    long total0 = head0.values().stream().mapToLong(x -> x).sum();
+    long started = System.nanoTime();
+    Path state = stateDir(t);
+    deleteQuietly(state);
+
+    // 1. The bulk, folded here in memory into T's state and into the rows of T's read model, which are
+    //    written once at the end (a row changed a thousand times in the backlog is written once).
+    FoldProgress seedProgress = new FoldProgress(head0.size());
+    ReadModelWriter.Rows rows = new ReadModelWriter.Rows();
+    StateSeed.Result seeded;
+    try (ProgressPrinter printer = new ProgressPrinter("rebuild " + name + " (fold)", seedProgress, total0, 0)) {
+      seeded = StateSeed.seed(config(t, state), head0, chunk -> chunk.forEach(rows::add), seedProgress);
+      printer.finish();
+    }
+    long writeStart = System.nanoTime();
+    new ReadModelWriter(c.schema(t.schema())).write(rows, 20_000);
+    double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
+    Duration seedTime = Duration.ofNanos(System.nanoTime() - started);
+    out.printf("folded %,d records in %.1f s (%,d dead letters skipped); %,d state entries into the changelogs in "
+        + "%.1f s; %,d outcomes as %,d SKU and %,d reservation rows into %s in %.1f s%n", seeded.records(),
+        seeded.fold().toMillis() / 1000.0, seeded.deadLetters(), seeded.stateEntries(),
+        seeded.write().toMillis() / 1000.0, seeded.outcomes(), rows.stockRows(), rows.reservationRows(), t.schema(),
+        writeSeconds);
+
+    // 2. The rest, folded by T's own projector: it restores the state from the changelogs and goes on from head0.
+    long streamsStart = System.nanoTime();
+    FoldProgress progress = new FoldProgress(head0.size());
+    progress.startAt(head0);
+    CompositeMeterRegistry metrics = new CompositeMeterRegistry();
+    Projector projector = Projector.startRebuild(config(t, state), t.privateTopic(), progress, metrics);
+    OutcomeSink sink = OutcomeSink.start(SinkConfig.of(base.bootstrapServers(), t.privateTopic(),
+        t.sinkGroup() + "-rebuild"), c.schema(t.schema()), t.schema(), metrics);
+    long folded;
+    try {
+      folded = seeded.records() + catchUp("rebuild " + name + " (catch up)", projector, progress, head0, total0);
+      projector.close();
+      long mark = sink.rounds();
+      waitFor("the rebuild's sink to apply every outcome of the rebuild",
+          () -> sink.rounds() > mark + 1 && sink.lag() == 0);
+    } finally {
+      projector.close();
+      sink.close();
+    }
+    Duration streamsTime = Duration.ofNanos(System.nanoTime() - streamsStart);
+    Duration catchUp = Duration.ofNanos(System.nanoTime() - started);
+    double rate = folded * 1e9 / Math.max(1, catchUp.toNanos());
+    out.printf("folded %,d events in %.1f s (%,.0f events/s): %.1f s in memory, %.1f s restoring and catching up "
+        + "in Kafka Streams; handing over%n", folded, catchUp.toMillis() / 1000.0, rate,
+        seedTime.toMillis() / 1000.0, streamsTime.toMillis() / 1000.0);
+    long handoffStart = System.nanoTime();
+    handOver(t, liveStart);
+    Duration handoff = Duration.ofNanos(System.nanoTime() - handoffStart);
+    deleteQuietly(state);
+    return new RebuildResult(t, folded, catchUp, rate, handoff);
+  }
+
+  /**
+   * Goes back to the projection that served before the last switch (or {@code to}): it has been kept
+   * current, so it serves at once; its projector catches up here and takes the deciding role back. Also
+   * finishes the undo of a handoff that was interrupted.
+   */
+  public Projection rollback(String to) throws SQLException {
+    ProjectionCatalog catalog = c.catalog();
+    State s = requireCatalog(catalog);
+    if (s.control().decider() == null) {
+      out.printf("a handoff from %s was interrupted; %s decides again%n", s.control().handoffFrom(),
+          s.control().handoffFrom());
+      catalog.abortHandoff(s.control().version());
+      return s.projections().get(s.control().handoffFrom());
+    }
+    String name = to != null ? to : s.control().previous();
+    if (name == null) {
+      throw new IllegalStateException("nothing to roll back to: no projection served before "
+          + s.control().serving() + " (name one with --to)");
+    }
+    Projection t = s.projection(name).orElseThrow(() -> new IllegalArgumentException("no projection " + name));
+    if (t.status() != ProjectionCatalog.Status.ACTIVE) {
+      throw new IllegalStateException("projection " + name + " is " + t.status() + ", not a complete read model");
+    }
+    if (!name.equals(s.control().decider())) {
+      Map<Integer, Long> head0 = c.offsets().end(base.topics().events());
+      Map<Integer, Long> resumed = c.offsets().committed(t.applicationId(), base.topics().events());
+      Path state = stateDir(t);
+      FoldProgress progress = new FoldProgress(head0.size());
+      progress.startAt(resumed);
+      Projector projector = Projector.startRebuild(config(t, state), t.privateTopic(), progress,
+          new CompositeMeterRegistry());
+      try {
+        catchUp("catch up " + name, projector, progress, head0, resumed.values().stream().mapToLong(x -> x).sum());
+      } finally {
+        projector.close();
+      }
+      handOver(t, null);
+      deleteQuietly(state);
+    } else {
+      serveWhenCaughtUp(t);
+    }
+    return t;
+  }
+
+  /** Forgets projection {@code name} and deletes its schema, topics and groups; refuses a live one. */
+  public void drop(String name) throws SQLException {
+    ProjectionCatalog catalog = c.catalog();
+    State s = requireCatalog(catalog);
+    Projection p = s.projection(name).orElseThrow(() -> new IllegalArgumentException("no projection " + name));
+    if (name.equals(s.control().serving()) || name.equals(s.control().decider())
+        || name.equals(s.control().handoffFrom())) {
+      throw new IllegalStateException("projection " + name + " is live (serving " + s.control().serving()
+          + ", deciding " + s.control().decider() + "): switch away from it first");
+    }
+    catalog.remove(s.control().version(), name);
+    out.printf("dropped %s from the catalog; waiting for the services to stop its sink%n", name);
+    waitFor("the projector services to stop the sink of " + name, () -> c.offsets().idle(p.sinkGroup()));
+    try (Connection conn = c.database().getConnection(); Statement st = conn.createStatement()) {
+      if (p.schema().equals(ReadModelSchema.DEFAULT_SCHEMA)) {
+        // Never drop the public schema itself: only what the read model put in it.
+        st.execute("drop table if exists public.sku_stock, public.reservation, public.applied_position, "
+            + "public.flyway_schema_history");
+      } else {
+        // The name matched [a-z_][a-z0-9_]{0,62} when it was recorded; identifiers cannot be bound.
+        st.execute("drop schema if exists \"" + p.schema() + "\" cascade");
+      }
+    }
+    Set<String> topics = KafkaOffsets.get(c.admin().listTopics().names());
+    List<String> doomed = topics.stream()
+        .filter(t -> t.equals(p.privateTopic()) || t.startsWith(p.applicationId() + "-"))
+        .sorted().toList();
+    if (!doomed.isEmpty()) {
+      KafkaOffsets.get(c.admin().deleteTopics(doomed).all());
+    }
+    for (String group : List.of(p.applicationId(), p.sinkGroup(), p.sinkGroup() + "-rebuild")) {
+      try {
+        KafkaOffsets.get(c.admin().deleteConsumerGroups(List.of(group)).all());
+      } catch (IllegalStateException e) {
+        // Never created, or already gone.
+      }
+    }
+    deleteQuietly(stateDir(p));
+    out.printf("dropped projection %s: schema %s, topics %s%n", name, p.schema(), doomed);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private ProjectorConfig config(Projection p, Path state) {
+    // A rebuild commits once a second: fewer, larger transactions fold faster.
+    return base.withApplicationId(p.applicationId(), state).withCommitInterval(Duration.ofSeconds(1));
+  }
+
+  private Path stateDir(Projection p) {
+    return c.settings().stateDir().resolve(p.name());
+  }
+
+  /** Runs until {@code projector} has folded past {@code head0} and is near the head; returns events folded. */
+  private long catchUp(String what, Projector projector, FoldProgress progress, Map<Integer, Long> head0, long base0) {
+    ProgressBar bar = new ProgressBar(out, terminal, base0);
+    String events = base.topics().events();
+    Map<Integer, Long> end = c.offsets().end(events);
+    long lastEnd = System.nanoTime();
+    while (true) {
+      if (projector.state() == KafkaStreams.State.ERROR || projector.state() == KafkaStreams.State.NOT_RUNNING) {
+        throw new IllegalStateException(what + ": the projector stopped (state " + projector.state()
+            + "); see its log");
+      }
+      if (System.nanoTime() - lastEnd > 1_000_000_000L) {
+        end = c.offsets().end(events);
+        lastEnd = System.nanoTime();
+      }
+      Map<Integer, Long> next = progress.next();
+      long done = next.values().stream().mapToLong(x -> x).sum();
+      long total = end.values().stream().mapToLong(x -> x).sum();
+      bar.show(what, done, total);
+      if (KafkaOffsets.atLeast(next, head0) && KafkaOffsets.distance(next, end) <= CATCH_UP_SLACK) {
+        bar.finish(what, done, Math.max(done, total));
+        return done - base0;
+      }
+      sleep(200);
+    }
+  }
+
+  /** Draws a {@link ProgressBar} from another thread while the caller folds. */
+  private final class ProgressPrinter implements AutoCloseable {
+    private final Thread thread;
+    private final ProgressBar bar;
+    private final FoldProgress progress;
+    private final String what;
+    private final long total;
+    private volatile boolean running = true;
+
+    ProgressPrinter(String what, FoldProgress progress, long total, long base0) {
+      this.what = what;
+      this.progress = progress;
+      this.total = total;
+      this.bar = new ProgressBar(out, terminal, base0);
+      this.thread = Thread.ofPlatform().daemon().name("rebuild-progress").start(() -> {
+        while (running) {
+          bar.show(what, done(), total);
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    private long done() {
+      return progress.next().values().stream().mapToLong(x -> x).sum();
+    }
+
+    void finish() {
+      close();
+      bar.finish(what, done(), total);
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Steps 2 and 3 of the handoff to {@code t} (whose projector has just been closed), then serve it. */
+  private void handOver(Projection t, Map<Integer, Long> sinkStart) throws SQLException {
+    ProjectionCatalog catalog = c.catalog();
+    String events = base.topics().events();
+    Map<Integer, Long> ct = c.offsets().committed(t.applicationId(), events);
+    State s = requireCatalog(catalog);
+    Projection l = s.decider().orElseThrow(() -> new IllegalStateException("no projection decides"));
+    waitFor("the live projector " + l.name() + " to reach " + ct + " (is a projector service running?)",
+        () -> KafkaOffsets.atLeast(c.offsets().committed(l.applicationId(), events), ct));
+    catalog.beginHandoff(s.control().version());
+    long stopped = System.nanoTime();
+    long handoffVersion = s.control().version() + 1;
+    // From here until the new decider is recorded, no projector decides: whatever stops this command
+    // (an error, Ctrl-C) puts the previous decider back rather than leave the system without one.
+    AtomicBoolean settled = new AtomicBoolean();
+    Thread undo = new Thread(() -> {
+      if (settled.compareAndSet(false, true)) {
+        try {
+          catalog.abortHandoff(handoffVersion);
+          out.printf("interrupted: the handoff was undone, %s decides%n", l.name());
+        } catch (Exception e) {
+          out.printf("interrupted, and the handoff could not be undone (%s): run `rollback`%n", e.getMessage());
+        }
+      }
+    }, "undo-handoff");
+    Runtime.getRuntime().addShutdownHook(undo);
+    Map<Integer, Long> cl;
+    try {
+      waitFor("the projector services to stop " + l.name(), () -> c.offsets().idle(l.applicationId()));
+      cl = c.offsets().committed(l.applicationId(), events);
+      if (!KafkaOffsets.atLeast(cl, ct)) {
+        // Cannot happen: committed offsets only grow, and L was at CT before it stopped.
+        throw new IllegalStateException("the live projector's offsets " + cl + " went behind " + ct);
+      }
+      if (sinkStart != null) {
+        c.offsets().commit(t.sinkGroup(), base.topics().outcomes(), sinkStart);
+      }
+      if (!settled.compareAndSet(false, true)) {
+        throw new IllegalStateException("interrupted");
+      }
+      catalog.completeHandoff(handoffVersion, t.name(), cl);
+    } catch (RuntimeException | SQLException e) {
+      if (settled.compareAndSet(false, true)) {
+        catalog.abortHandoff(handoffVersion);
+        throw new IllegalStateException(e.getMessage() + "; the handoff was undone, " + l.name() + " decides", e);
+      }
+      throw e;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(undo);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or has run.
+      }
+    }
+    out.printf("%s decides from %s on (no projector decided for %d ms)%n", t.name(), cl,
+        (System.nanoTime() - stopped) / 1_000_000);
+    serveWhenCaughtUp(t);
+  }
+
+  /** Waits until {@code t}'s read model has applied what the served one had, then serves it. */
+  private void serveWhenCaughtUp(Projection t) throws SQLException {
+    ProjectionCatalog catalog = c.catalog();
+    State s = requireCatalog(catalog);
+    if (s.control().serving().equals(t.name())) {
+      return;
+    }
+    Projection served = s.serving();
+    Map<Integer, Long> target = applied(served.schema());
+    waitFor("the read model of " + t.name() + " to catch up with " + served.name(),
+        () -> KafkaOffsets.atLeast(applied(t.schema()), target));
+    catalog.serve(requireCatalog(catalog).control().version(), t.name());
+    out.printf("serving %s (was %s; `rollback` goes back to it until it is dropped)%n", t.name(), served.name());
+  }
+
+  /** {@code applied_position} of the read model in {@code schema}, by partition. */
+  Map<Integer, Long> applied(String schema) {
+    Map<Integer, Long> m = new TreeMap<>();
+    try (Connection conn = c.database().getConnection();
+         PreparedStatement st = conn.prepareStatement(
+             "select events_partition, applied_offset from \"" + schema + "\".applied_position");
+         ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        m.put(rs.getInt(1), rs.getLong(2));
+      }
+      return m;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read " + schema + ".applied_position: " + e.getMessage(), e);
+    }
+  }
+
+  private static State requireCatalog(ProjectionCatalog catalog) throws SQLException {
+    return catalog.read().orElseThrow(() -> new IllegalStateException(
+        "no projection catalog in this database: start the projector service once, it creates it"));
+  }
+
+  private static void requireSettled(State s) {
+    if (s.control().decider() == null) {
+      throw new IllegalStateException("a handoff from " + s.control().handoffFrom()
+          + " was interrupted; run `rollback` to undo it first");
+    }
+  }
+
+  private void waitFor(String what, BooleanSupplier done) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("gave up waiting " + timeout.toSeconds() + " s for " + what);
+      }
+      sleep(100);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // A leftover state directory only costs disk.
+    }
+  }
+}
