@@ -52,6 +52,24 @@ public final class RawHttp {
     }
   }
 
+  /**
+   * Sends {@code request} exactly as given (request line, headers, blank line, any body: the caller writes
+   * every byte, so it can be as malformed as a test needs) and reads the answer up to the connection's close.
+   * The request should say {@code Connection: close}, or the read ends only at the socket timeout.
+   *
+   * @throws UncheckedIOException if no complete status line and headers come back within 10 s
+   */
+  public static Answer exchange(int port, byte[] request) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request);
+      socket.getOutputStream().flush();
+      return read(socket.getInputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static Answer read(InputStream in) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int matched = 0;

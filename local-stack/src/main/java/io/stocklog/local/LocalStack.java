@@ -13,6 +13,7 @@ import io.stocklog.projector.ProjectorService;
 import io.stocklog.projector.ProjectorServiceConfig;
 import io.stocklog.query.QueryConfig;
 import io.stocklog.query.QueryService;
+import io.stocklog.topics.TopicSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,8 @@ public final class LocalStack implements AutoCloseable {
   private PostgresEndpoint database;
   private AuthMode commandAuth;
   private String generatedToken;
+  private Map<String, String> environment;
+  private TopicSettings topics;
 
   private LocalStack() {}
 
@@ -82,12 +86,15 @@ public final class LocalStack implements AutoCloseable {
    */
   public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions, String database,
       Map<String, String> security) {
-    if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
-      throw new IllegalArgumentException("database must be 1 to 63 of [a-z0-9_], starting with a letter (was '" + database + "')");
-    }
+    return start(new Options().ports(commandPort, queryPort, projectorPort).partitions(partitions).database(database)
+        .security(security));
+  }
+
+  /** Starts the stack as {@code options} say. */
+  public static LocalStack start(Options options) {
     LocalStack stack = new LocalStack();
     try {
-      stack.startAll(commandPort, queryPort, projectorPort, partitions, database, security);
+      stack.startAll(options);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -95,12 +102,94 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startAll(int commandPort, int queryPort, int projectorPort, int partitions, String databaseName,
-      Map<String, String> security) {
-    EmbeddedKafka kafka = own(EmbeddedKafka.start(1));
-    bootstrapServers = kafka.bootstrapServers();
-    log.info("Kafka broker ready at {} in {} ms", bootstrapServers, kafka.startupTime().toMillis());
+  /**
+   * How to start a stack. The defaults are the one-command stack's: a broker of its own, the read model in
+   * {@value #DATABASE}, all three services. Fault tests change what they need: an existing cluster (so they
+   * can stop its brokers), a route to Postgres through a proxy (so they can cut it), no in-process projector
+   * (so they can run it as a process and kill it), settings in the services' environment.
+   */
+  public static final class Options {
+    private int commandPort;
+    private int queryPort;
+    private int projectorPort;
+    private int partitions = 12;
+    private String database = DATABASE;
+    private String kafkaBootstrapServers;
+    private UnaryOperator<String> serviceJdbcUrl = UnaryOperator.identity();
+    private boolean projector = true;
+    private final Map<String, String> env = new HashMap<>();
+    private Map<String, String> security = Map.of();
 
+    /** HTTP ports of the command, query and projector services; 0 (the default) picks free ones. */
+    public Options ports(int command, int query, int projectorHttp) {
+      this.commandPort = command;
+      this.queryPort = query;
+      this.projectorPort = projectorHttp;
+      return this;
+    }
+
+    public Options partitions(int count) {
+      this.partitions = count;
+      return this;
+    }
+
+    /** The read model's database, created afresh at start and dropped at close. */
+    public Options database(String name) {
+      if (name == null || !name.matches("[a-z][a-z0-9_]{0,62}")) {
+        throw new IllegalArgumentException("database must be 1 to 63 of [a-z0-9_], starting with a letter (was '" + name + "')");
+      }
+      this.database = name;
+      return this;
+    }
+
+    /** Use the Kafka cluster at {@code bootstrapServers} instead of starting a broker; the caller owns it. */
+    public Options kafka(String bootstrapServers) {
+      this.kafkaBootstrapServers = bootstrapServers;
+      return this;
+    }
+
+    /**
+     * How the services reach the read model: maps the database's JDBC URL to the one they are given (to send
+     * them through a proxy, say). The stack itself creates and drops the database over the direct URL.
+     */
+    public Options serviceJdbcUrl(UnaryOperator<String> mapping) {
+      this.serviceJdbcUrl = java.util.Objects.requireNonNull(mapping, "mapping");
+      return this;
+    }
+
+    /** Start no projector in this JVM; {@link LocalStack#projectorEnvironment()} is what one started elsewhere needs. */
+    public Options withoutProjector() {
+      this.projector = false;
+      return this;
+    }
+
+    /**
+     * The command service's {@code STOCKLOG_AUTH} (default {@code local}) and {@code STOCKLOG_API_TOKENS}
+     * (default: one new operator token, {@link LocalStack#generatedToken()}).
+     */
+    public Options security(Map<String, String> settings) {
+      this.security = Map.copyOf(settings);
+      return this;
+    }
+
+    /** A variable of every service's environment (topic names, timeouts, ...); wins over the stack's own. */
+    public Options env(String variable, String value) {
+      env.put(variable, value);
+      return this;
+    }
+  }
+
+  private void startAll(Options options) {
+    if (options.kafkaBootstrapServers == null) {
+      EmbeddedKafka kafka = own(EmbeddedKafka.start(1));
+      bootstrapServers = kafka.bootstrapServers();
+      log.info("Kafka broker ready at {} in {} ms", bootstrapServers, kafka.startupTime().toMillis());
+    } else {
+      bootstrapServers = options.kafkaBootstrapServers;
+      log.info("Kafka: the cluster at {}", bootstrapServers);
+    }
+
+    String databaseName = options.database;
     Postgres postgres = own(Postgres.locate());
     database = freshDatabase(postgres.endpoint(), databaseName);
     // Closed after every service that uses it: the read model of a log that is gone is of no use.
@@ -109,8 +198,8 @@ public final class LocalStack implements AutoCloseable {
 
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-    env.put("STOCKLOG_PARTITIONS", Integer.toString(partitions));
-    env.put("STOCKLOG_JDBC_URL", database.jdbcUrl());
+    env.put("STOCKLOG_PARTITIONS", Integer.toString(options.partitions));
+    env.put("STOCKLOG_JDBC_URL", options.serviceJdbcUrl.apply(database.jdbcUrl()));
     env.put("STOCKLOG_JDBC_USER", database.user());
     env.put("STOCKLOG_JDBC_PASSWORD", database.password() == null ? "" : database.password());
     try {
@@ -118,20 +207,38 @@ public final class LocalStack implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create a state directory for the projector", e);
     }
+    env.putAll(options.env);
+    environment = Map.copyOf(env);
+    topics = TopicSettings.fromEnv(env);
 
-    Map<String, String> projectorEnv = new HashMap<>(env);
-    projectorEnv.put("HTTP_PORT", Integer.toString(projectorPort));
-    projector = own(ProjectorService.start(ProjectorServiceConfig.fromEnv(projectorEnv)));
+    if (options.projector) {
+      Map<String, String> projectorEnv = new HashMap<>(env);
+      projectorEnv.put("HTTP_PORT", Integer.toString(options.projectorPort));
+      projector = own(ProjectorService.start(ProjectorServiceConfig.fromEnv(projectorEnv)));
+    }
 
     Map<String, String> commandEnv = new HashMap<>(env);
-    commandEnv.put("HTTP_PORT", Integer.toString(commandPort));
-    generatedToken = secure(commandEnv, security).orElse(null);
+    commandEnv.put("HTTP_PORT", Integer.toString(options.commandPort));
+    generatedToken = secure(commandEnv, options.security).orElse(null);
     commandAuth = AuthMode.fromEnv(commandEnv);
     command = own(CommandService.start(CommandConfig.fromEnv(commandEnv)));
 
     Map<String, String> queryEnv = new HashMap<>(env);
-    queryEnv.put("HTTP_PORT", Integer.toString(queryPort));
+    queryEnv.put("HTTP_PORT", Integer.toString(options.queryPort));
     query = own(QueryService.start(QueryConfig.fromEnv(queryEnv)));
+  }
+
+  /**
+   * The environment the stack gives its services, HTTP_PORT aside: what a projector process started elsewhere
+   * needs to join this stack when it was started {@link Options#withoutProjector() without one}.
+   */
+  public Map<String, String> projectorEnvironment() {
+    return environment;
+  }
+
+  /** The topics the services use. */
+  public TopicSettings topics() {
+    return topics;
   }
 
   /**
@@ -162,6 +269,9 @@ public final class LocalStack implements AutoCloseable {
    * redeploy would: exactly-once processing must leave no decision doubled or lost.
    */
   public void restartProjector() {
+    if (projector == null) {
+      throw new IllegalStateException("this stack was started without a projector");
+    }
     projector.restartProjector();
   }
 
@@ -169,7 +279,11 @@ public final class LocalStack implements AutoCloseable {
     return "http://localhost:" + command.port();
   }
 
+  /** @throws IllegalStateException if the stack was started without a projector */
   public String projectorUrl() {
+    if (projector == null) {
+      throw new IllegalStateException("this stack was started without a projector");
+    }
     return "http://localhost:" + projector.port();
   }
 

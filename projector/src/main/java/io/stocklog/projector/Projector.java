@@ -127,6 +127,11 @@ public final class Projector implements AutoCloseable {
     // Leaving makes a restart or a scale-in hand the partitions over in about a second. (Internal consumer
     // setting; KafkaStreams.CloseOptions.leaveGroup only acts on static members in this version.)
     p.put(StreamsConfig.consumerPrefix(LEAVE_GROUP_ON_CLOSE), true);
+    // An instance that dies without leaving (a crash, a kill -9) holds its partitions until its session
+    // times out; this bounds how long its partitions go undecided.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) config.sessionTimeout().toMillis());
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        (int) ProjectorConfig.heartbeatInterval(config.sessionTimeout()).toMillis());
     return p;
   }
 

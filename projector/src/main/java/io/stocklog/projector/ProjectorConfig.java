@@ -26,6 +26,10 @@ import java.util.Objects;
  *   <tr><td>STOCKLOG_STREAM_THREADS</td><td>1</td></tr>
  *   <tr><td>STOCKLOG_COMMIT_INTERVAL_MS</td><td>100 (with exactly-once a commit ends a transaction, and
  *       outcomes are visible to read_committed readers only then: this is the added latency)</td></tr>
+ *   <tr><td>STOCKLOG_KAFKA_SESSION_TIMEOUT_MS</td><td>45000, Kafka's own default (how long the group waits
+ *       for an instance that stopped heartbeating, i.e. crashed, before its partitions move to another or to
+ *       its own restart; a clean stop leaves the group at once and needs no wait). The brokers allow 6000 to
+ *       1800000 by default; heartbeats go every third of it, at most every 3 s.</td></tr>
  * </table>
  */
 public record ProjectorConfig(
@@ -36,7 +40,8 @@ public record ProjectorConfig(
     Duration tickInterval,
     Duration retention,
     int streamThreads,
-    Duration commitInterval) {
+    Duration commitInterval,
+    Duration sessionTimeout) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final String DEFAULT_APPLICATION_ID = "stocklog-projector";
@@ -44,6 +49,8 @@ public record ProjectorConfig(
   public static final long DEFAULT_RETENTION_DAYS = 7;
   public static final int DEFAULT_STREAM_THREADS = 1;
   public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
+  /** Kafka's consumer default, stated here so that what the projector runs with is visible in one place. */
+  public static final long DEFAULT_SESSION_TIMEOUT_MS = 45_000;
 
   public ProjectorConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -61,6 +68,14 @@ public record ProjectorConfig(
       throw new IllegalArgumentException("STOCKLOG_STREAM_THREADS must be at least 1 (was " + streamThreads + ")");
     }
     positive("STOCKLOG_COMMIT_INTERVAL_MS", commitInterval);
+    sessionTimeout(sessionTimeout);
+  }
+
+  /** The settings before the session timeout was configurable; it takes its default. */
+  public ProjectorConfig(String bootstrapServers, TopicSettings topics, String applicationId, Path stateDir,
+      Duration tickInterval, Duration retention, int streamThreads, Duration commitInterval) {
+    this(bootstrapServers, topics, applicationId, stateDir, tickInterval, retention, streamThreads, commitInterval,
+        Duration.ofMillis(DEFAULT_SESSION_TIMEOUT_MS));
   }
 
   public static ProjectorConfig fromEnv(Map<String, String> env) {
@@ -73,18 +88,37 @@ public record ProjectorConfig(
         Duration.ofMillis(number(env, "STOCKLOG_TICK_INTERVAL_MS", DEFAULT_TICK_INTERVAL_MS)),
         Duration.ofDays(number(env, "STOCKLOG_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
         (int) number(env, "STOCKLOG_STREAM_THREADS", DEFAULT_STREAM_THREADS),
-        Duration.ofMillis(number(env, "STOCKLOG_COMMIT_INTERVAL_MS", DEFAULT_COMMIT_INTERVAL_MS)));
+        Duration.ofMillis(number(env, "STOCKLOG_COMMIT_INTERVAL_MS", DEFAULT_COMMIT_INTERVAL_MS)),
+        sessionTimeoutFromEnv(env));
+  }
+
+  /** {@code STOCKLOG_KAFKA_SESSION_TIMEOUT_MS}, checked; the sink of the same process reads it too. */
+  public static Duration sessionTimeoutFromEnv(Map<String, String> env) {
+    return sessionTimeout(Duration.ofMillis(number(env, "STOCKLOG_KAFKA_SESSION_TIMEOUT_MS", DEFAULT_SESSION_TIMEOUT_MS)));
+  }
+
+  /** How often a member heartbeats for a session timeout: a third of it, as Kafka advises, at most Kafka's 3 s. */
+  public static Duration heartbeatInterval(Duration sessionTimeout) {
+    return Duration.ofMillis(Math.min(3_000, sessionTimeout.toMillis() / 3));
+  }
+
+  private static Duration sessionTimeout(Duration d) {
+    if (d == null || d.toMillis() < 6_000 || d.toMillis() > 1_800_000) {
+      throw new IllegalArgumentException("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS must be between 6000 and 1800000, the"
+          + " brokers' default bounds (was " + (d == null ? null : d.toMillis()) + ")");
+    }
+    return d;
   }
 
   public ProjectorConfig withApplicationId(String newApplicationId, Path newStateDir) {
     return new ProjectorConfig(bootstrapServers, topics, newApplicationId, newStateDir, tickInterval, retention,
-        streamThreads, commitInterval);
+        streamThreads, commitInterval, sessionTimeout);
   }
 
   /** The same with another commit interval (a rebuild commits less often, for throughput). */
   public ProjectorConfig withCommitInterval(Duration interval) {
     return new ProjectorConfig(bootstrapServers, topics, applicationId, stateDir, tickInterval, retention,
-        streamThreads, interval);
+        streamThreads, interval, sessionTimeout);
   }
 
   private static long number(Map<String, String> env, String variable, long fallback) {

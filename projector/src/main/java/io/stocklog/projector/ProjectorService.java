@@ -267,9 +267,7 @@ public final class ProjectorService implements AutoCloseable {
         + (p.name().equals(ProjectionCatalog.INITIAL) ? "" : "-" + p.name());
     HikariDataSource pool = new HikariDataSource(poolConfig(poolName, p.schema(), registry));
     try {
-      SinkConfig base = config.sink();
-      SinkConfig sinkConfig = new SinkConfig(base.bootstrapServers(), base.outcomesTopic(), p.sinkGroup(),
-          base.maxPollRecords(), base.idleCheck(), base.maxBackoff());
+      SinkConfig sinkConfig = config.sink().withGroup(p.sinkGroup());
       OutcomeSink sink = OutcomeSink.start(sinkConfig, pool, p.schema(), registry);
       Tags tags = Tags.of("projection", p.name());
       List<Meter> meters = List.of(

@@ -81,4 +81,29 @@ class ProjectorConfigTest {
     assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
     assertThat(new StreamsConfig(p).getString(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("stocklog-projector");
   }
+
+  @Test
+  void theSessionTimeoutBoundsHowLongACrashedInstanceHoldsItsPartitions() {
+    ProjectorConfig defaults = ProjectorConfig.fromEnv(Map.of());
+    assertThat(defaults.sessionTimeout()).isEqualTo(Duration.ofSeconds(45));
+    Properties p = Projector.streamsProperties(ProjectorConfig.fromEnv(Map.of("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS", "6000")));
+    StreamsConfig streams = new StreamsConfig(p);
+    Map<String, Object> consumer = streams.getMainConsumerConfigs("group", "client", 0);
+    assertThat(consumer.get("session.timeout.ms")).isEqualTo(6000);
+    assertThat(consumer.get("heartbeat.interval.ms")).isEqualTo(2000);
+
+    ProjectorServiceConfig process = ProjectorServiceConfig.fromEnv(Map.of("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS", "9000"));
+    assertThat(process.projector().sessionTimeout()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(process.sink().sessionTimeout()).as("the sink of the same process").isEqualTo(Duration.ofSeconds(9));
+
+    ProjectorConfig six = ProjectorConfig.fromEnv(Map.of("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS", "6000"));
+    assertThat(six.withApplicationId("other", Path.of("/tmp/x")).sessionTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(six.withCommitInterval(Duration.ofSeconds(1)).sessionTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(process.sink().withGroup("projection-2").sessionTimeout()).isEqualTo(Duration.ofSeconds(9));
+
+    assertThatThrownBy(() -> ProjectorConfig.fromEnv(Map.of("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS", "1000")))
+        .hasMessageContaining("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS");
+    assertThatThrownBy(() -> ProjectorServiceConfig.fromEnv(Map.of("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS", "1000")))
+        .hasMessageContaining("STOCKLOG_KAFKA_SESSION_TIMEOUT_MS");
+  }
 }

@@ -8,6 +8,7 @@ import io.stocklog.events.EventCodec;
 import io.stocklog.events.Events;
 import io.stocklog.events.InvalidEventException;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.infra.TestDatabase;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.inventory.InMemoryInventoryStore;
@@ -16,6 +17,10 @@ import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
+import io.stocklog.readmodel.OutcomeSink;
+import io.stocklog.readmodel.SinkConfig;
+import io.stocklog.replay.InvariantChecker;
+import io.stocklog.replay.InvariantReport;
 import io.stocklog.topics.TopicBootstrap;
 import io.stocklog.topics.TopicSettings;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -70,6 +76,8 @@ import org.slf4j.LoggerFactory;
  * Two projector processes on one application ID, as in production when it scales out by partition: they
  * share the partitions, and when one stops in the middle of a stream of requests the other takes over its
  * partitions, and still every event is decided exactly once, in log order, exactly as a replay decides it.
+ * A read-model sink applies the decisions to Postgres throughout, and the test ends with the shared
+ * {@link InvariantChecker} against that read model and the log.
  */
 @WithInfra
 class TwoProjectorsTest {
@@ -94,7 +102,8 @@ class TwoProjectorsTest {
   record Appended(Event event, Position position) {}
 
   @Test
-  void shareThePartitionsAndOneTakesOverWithoutLosingOrRepeatingADecision(TestKafka kafka) throws Exception {
+  void shareThePartitionsAndOneTakesOverWithoutLosingOrRepeatingADecision(TestKafka kafka, TestDatabase readModel)
+      throws Exception {
     TopicSettings topics = TopicSettings.defaults()
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dlq"))
         .withPartitions(PARTITIONS);
@@ -102,82 +111,133 @@ class TwoProjectorsTest {
     List<String> skus = skusCoveringEveryPartition();
     long started = System.nanoTime();
 
+    long takeoverMillis;
     try (Admin admin = kafka.newAdmin();
         KafkaConsumer<String, Outcome> watcher = outcomeConsumer(kafka, topics)) {
       createTopics(admin, topics);
-      Projector a = Projector.start(config(kafka, topics, applicationId, stateA));
-      Projector b = Projector.start(config(kafka, topics, applicationId, stateB));
-      ExecutorService producing = Executors.newSingleThreadExecutor();
-      AtomicBoolean stop = new AtomicBoolean();
-      try {
-        // 1. Both run, each owns some of the partitions, together all of them.
-        await("both instances running, each with a share of the partitions")
-            .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-            .untilAsserted(() -> {
-              assertThat(a.state()).isEqualTo(KafkaStreams.State.RUNNING);
-              assertThat(b.state()).isEqualTo(KafkaStreams.State.RUNNING);
-              assertShared(assignment(admin, applicationId, topics.events()), 2);
-            });
-        log.info("two instances sharing {} partitions after {} ms", PARTITIONS, millisSince(started));
+      // The read model, applied from the outcomes throughout, for the invariant check at the end.
+      try (OutcomeSink sink = OutcomeSink.start(
+          SinkConfig.of(kafka.bootstrapServers(), topics.outcomes(), kafka.uniqueName("read-model")),
+          readModel.dataSource())) {
+        Projector a = Projector.start(config(kafka, topics, applicationId, stateA));
+        Projector b = Projector.start(config(kafka, topics, applicationId, stateB));
+        ExecutorService producing = Executors.newSingleThreadExecutor();
+        AtomicBoolean stop = new AtomicBoolean();
+        try {
+          // 1. Both run, each owns some of the partitions, together all of them.
+          await("both instances running, each with a share of the partitions")
+              .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+              .untilAsserted(() -> {
+                assertThat(a.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                assertThat(b.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                assertShared(assignment(admin, applicationId, topics.events()), 2);
+              });
+          log.info("two instances sharing {} partitions after {} ms", PARTITIONS, millisSince(started));
 
-        Future<?> producer = producing.submit(() -> produce(kafka, topics, skus, stop));
-        awaitOutcomes(watcher, "outcomes from every partition while both run",
-            () -> appended.size() >= EVENTS_PER_PHASE && partitionsWithOutcomes().size() == PARTITIONS);
+          Future<?> producer = producing.submit(() -> produce(kafka, topics, skus, stop));
+          awaitOutcomes(watcher, "outcomes from every partition while both run",
+              () -> appended.size() >= EVENTS_PER_PHASE && partitionsWithOutcomes().size() == PARTITIONS);
 
-        // 2. One stops in the middle of the stream; the other takes over all of its partitions.
-        long closing = System.nanoTime();
-        a.close();
-        long closeMillis = millisSince(closing);
-        await("the survivor owning every partition")
-            .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-            .untilAsserted(() -> {
-              assertThat(b.state()).isEqualTo(KafkaStreams.State.RUNNING);
-              assertShared(assignment(admin, applicationId, topics.events()), 1);
-            });
-        log.info("instance A closed in {} ms; B owned all partitions {} ms after the close began",
-            closeMillis, millisSince(closing));
-        assertThat(closeMillis).as("close() with leave-group on close").isLessThan(10_000);
+          // 2. One stops in the middle of the stream; the other takes over all of its partitions.
+          long closing = System.nanoTime();
+          a.close();
+          long closeMillis = millisSince(closing);
+          await("the survivor owning every partition")
+              .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+              .untilAsserted(() -> {
+                assertThat(b.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                assertShared(assignment(admin, applicationId, topics.events()), 1);
+              });
+          takeoverMillis = millisSince(closing);
+          log.info("instance A closed in {} ms; B owned all partitions {} ms after the close began",
+              closeMillis, takeoverMillis);
+          assertThat(closeMillis).as("close() with leave-group on close").isLessThan(10_000);
 
-        // 3. The survivor decides what is appended after the takeover, on every partition.
-        Map<Integer, Long> takeoverEnds = endOffsets(admin, topics.events());
-        int appendedAtTakeover = appended.size();
-        awaitOutcomes(watcher, "outcomes of events appended after the takeover on every partition",
-            () -> appended.size() >= appendedAtTakeover + EVENTS_PER_PHASE
-                && seen.stream()
-                    .filter(o -> o.decision() != Decision.EXPIRED)
-                    .map(o -> Position.parse(o.position()))
-                    .filter(p -> p.offset() >= takeoverEnds.get(p.partition()))
-                    .map(Position::partition).distinct().count() == PARTITIONS);
-        stop.set(true);
-        producer.get(30, TimeUnit.SECONDS);
-        Set<String> positions = appended.stream().map(e -> e.position().token()).collect(Collectors.toSet());
-        awaitOutcomes(watcher, "an outcome for every appended event",
-            () -> seen.stream().map(Outcome::position).collect(Collectors.toSet()).containsAll(positions));
-        log.info("{} events appended ({} after the takeover), all decided, {} ms after the start",
-            appended.size(), appended.size() - appendedAtTakeover, millisSince(started));
-      } finally {
-        stop.set(true);
-        producing.shutdownNow();
-        a.close();
-        b.close();
+          // 3. The survivor decides what is appended after the takeover, on every partition.
+          Map<Integer, Long> takeoverEnds = endOffsets(admin, topics.events());
+          int appendedAtTakeover = appended.size();
+          awaitOutcomes(watcher, "outcomes of events appended after the takeover on every partition",
+              () -> appended.size() >= appendedAtTakeover + EVENTS_PER_PHASE
+                  && seen.stream()
+                      .filter(o -> o.decision() != Decision.EXPIRED)
+                      .map(o -> Position.parse(o.position()))
+                      .filter(p -> p.offset() >= takeoverEnds.get(p.partition()))
+                      .map(Position::partition).distinct().count() == PARTITIONS);
+          stop.set(true);
+          producer.get(30, TimeUnit.SECONDS);
+          Set<String> positions = appended.stream().map(e -> e.position().token()).collect(Collectors.toSet());
+          awaitOutcomes(watcher, "an outcome for every appended event",
+              () -> seen.stream().map(Outcome::position).collect(Collectors.toSet()).containsAll(positions));
+          log.info("{} events appended ({} after the takeover), all decided, {} ms after the start",
+              appended.size(), appended.size() - appendedAtTakeover, millisSince(started));
+        } finally {
+          stop.set(true);
+          producing.shutdownNow();
+          a.close();
+          b.close();
+        }
+
+        // The log and the decisions, as they are now that nothing writes to either.
+        Map<Integer, Long> committed = committedOffsets(admin, applicationId, topics.events());
+        Map<Integer, List<ConsumerRecord<String, byte[]>>> events = readAll(kafka, topics.events(), new ByteArrayDeserializer());
+        Map<Integer, List<ConsumerRecord<String, Outcome>>> outcomes =
+            readAll(kafka, topics.outcomes(), JsonSerde.of(Outcome.class).deserializer());
+        List<Outcome> all = outcomes.values().stream().flatMap(List::stream).map(ConsumerRecord::value).toList();
+
+        assertEveryAppendedEventHasExactlyOneOutcome(all);
+        assertOutcomesAreInTheirEventsPartitionAndInLogOrderPerSku(outcomes);
+        assertEqualToAFoldOfTheLog(events, outcomes, committed);
+        awaitReadModelCaughtUp(readModel.dataSource(), outcomes);
+        sink.close(); // nothing more to apply: the check reads a read model at rest
+        InvariantReport report = InvariantChecker.check(kafka.bootstrapServers(), topics, readModel.dataSource(), "public",
+            appended.stream().map(e -> e.event().eventId()).toList());
+        assertThat(report.violations()).as(report.summary()).isEmpty();
+        assertThat(report.eventsReplayed()).isGreaterThanOrEqualTo(appended.size());
+        reportFigures(all, takeoverMillis);
+        log.info("checked {} outcomes of {} log records; test took {} ms", all.size(),
+            events.values().stream().mapToInt(List::size).sum(), millisSince(started));
       }
-
-      // The log and the decisions, as they are now that nothing writes to either.
-      Map<Integer, Long> committed = committedOffsets(admin, applicationId, topics.events());
-      Map<Integer, List<ConsumerRecord<String, byte[]>>> events = readAll(kafka, topics.events(), new ByteArrayDeserializer());
-      Map<Integer, List<ConsumerRecord<String, Outcome>>> outcomes =
-          readAll(kafka, topics.outcomes(), JsonSerde.of(Outcome.class).deserializer());
-      List<Outcome> all = outcomes.values().stream().flatMap(List::stream).map(ConsumerRecord::value).toList();
-
-      assertEveryAppendedEventHasExactlyOneOutcome(all);
-      assertOutcomesAreInTheirEventsPartitionAndInLogOrderPerSku(outcomes);
-      assertEqualToAFoldOfTheLog(events, outcomes, committed);
-      log.info("checked {} outcomes of {} log records; test took {} ms", all.size(),
-          events.values().stream().mapToInt(List::size).sum(), millisSince(started));
     }
   }
 
   // ---- what is checked at the end
+
+  /** Waits until the read model has applied every one of {@code outcomes}, partition by partition. */
+  private static void awaitReadModelCaughtUp(DataSource readModel,
+      Map<Integer, List<ConsumerRecord<String, Outcome>>> outcomes) {
+    Map<Integer, Long> lastDecided = new HashMap<>();
+    outcomes.values().stream().flatMap(List::stream).map(r -> Position.parse(r.value().position()))
+        .forEach(p -> lastDecided.merge(p.partition(), p.offset(), Math::max));
+    await("the read model applied every decision").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          Map<Integer, Long> applied = new HashMap<>();
+          try (var c = readModel.getConnection(); var st = c.createStatement();
+              var rs = st.executeQuery("select events_partition, applied_offset from applied_position")) {
+            while (rs.next()) {
+              applied.put(rs.getInt(1), rs.getLong(2));
+            }
+          }
+          return lastDecided.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), -1L) >= e.getValue());
+        });
+  }
+
+  /**
+   * One line of the reliability report (docs/reliability.md): accepted here are the events the producer had
+   * acknowledged; lost and duplicated are counted from the outcomes (the assertions above require zero);
+   * oversold is the largest deficit any decision left a SKU in.
+   */
+  private void reportFigures(List<Outcome> all, long takeoverMillis) {
+    Map<String, Long> perPosition = all.stream().filter(o -> o.decision() != Decision.EXPIRED)
+        .collect(Collectors.groupingBy(Outcome::position, Collectors.counting()));
+    long lost = appended.stream().filter(e -> !perPosition.containsKey(e.position().token())).count();
+    long duplicated = perPosition.values().stream().filter(n -> n > 1).count();
+    Map<String, Long> deficit = new HashMap<>();
+    all.stream().filter(o -> o.available() < 0).forEach(o -> deficit.merge(o.sku(), -o.available(), Math::max));
+    long oversold = deficit.values().stream().mapToLong(Long::longValue).sum();
+    System.out.println("RELIABILITY fault=two-projectors-one-stopped instances=2 partitions=" + PARTITIONS
+        + " load=producer_1_event_per_ms accepted=" + appended.size() + " lost=" + lost + " duplicated=" + duplicated
+        + " oversold=" + oversold + " takeover_ms=" + takeoverMillis);
+  }
 
   /** Nothing lost, nothing doubled: one outcome (expiries aside) per appended event, and none for anything else. */
   private void assertEveryAppendedEventHasExactlyOneOutcome(List<Outcome> all) {

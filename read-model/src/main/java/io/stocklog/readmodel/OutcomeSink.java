@@ -145,6 +145,9 @@ public final class OutcomeSink implements AutoCloseable {
     // A new group builds the read model from the first outcome.
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    // A sink that dies without leaving holds its partitions until this runs out (see SinkConfig).
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.heartbeatInterval().toMillis());
     return p;
   }
 
