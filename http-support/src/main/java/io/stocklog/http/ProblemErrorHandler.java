@@ -30,6 +30,13 @@ public final class ProblemErrorHandler extends ErrorHandler {
   @Override
   protected void generateResponse(Request request, Response response, int code, String message,
       Throwable cause, Callback callback) {
+    if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+      // A request line naming an HTTP version other than 1.x is the client's mistake, and a client's mistake
+      // is never answered 5xx here (RFC 9110 would allow 505; the contract promises 4xx).
+      code = HttpStatus.BAD_REQUEST_400;
+      message = "unsupported HTTP version: this server speaks HTTP/1.0 and HTTP/1.1";
+      response.setStatus(code);
+    }
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
     response.write(true, ByteBuffer.wrap(body(code, message, cause)), callback);
   }

@@ -373,6 +373,10 @@ public final class StateSeed {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // One batch in flight per broker: on topics just created, Kafka 4.1's producer can have the batches behind
+    // one refused with NOT_LEADER_OR_FOLLOWER accepted, then its retry refused as out of sequence until it
+    // expires. Big batches keep the throughput.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

@@ -40,7 +40,7 @@ class OtherSchemaTest {
     StockReceived first = Events.received("sku-x", "r-1", 4, T);
     StockReceived second = Events.received("sku-x", "r-2", 6, T);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
+        Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all", "max.in.flight.requests.per.connection", 1),
         new ByteArraySerializer(), new ByteArraySerializer())) {
       byte[] key = "sku-x".getBytes(StandardCharsets.UTF_8);
       // Keyed by its SKU, but sent to a partition of the producer's choosing: nothing in the record says no.

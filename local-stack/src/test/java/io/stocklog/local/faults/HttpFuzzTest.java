@@ -120,15 +120,14 @@ class HttpFuzzTest {
         String shown = r.status() + " <- " + r.request().describe() + " -> " + abbreviate(r.body(), 300);
         if (r.status() < 0) {
           unanswered.add(r.error() + " <- " + r.request().describe());
-        } else if (r.status() == 505 && r.request().kind().equals(UNSUPPORTED_VERSION)) {
-          // Jetty's answer to a request line claiming an HTTP version it does not speak: standard (RFC 9110
-          // 15.6.6), a problem+json like every other refusal, and the only 5xx allowed here. See
-          // docs/reliability.md: whether it should be a 400 is an open question.
-          unsupportedVersion++;
         } else if (r.status() >= 500) {
           fiveHundreds.add(shown);
         } else if (r.request().malformed() && r.status() < 400) {
           malformedNot4xx.add(shown);
+        }
+        if (r.request().kind().equals(UNSUPPORTED_VERSION) && r.status() == 400) {
+          // Jetty would say 505 (RFC 9110 15.6.6); the contract says a client's mistake is never a 5xx.
+          unsupportedVersion++;
         }
         if (r.status() >= 400 && r.status() < 500 && !"HEAD".equals(r.request().method())
             && (r.contentType() == null || !r.contentType().startsWith("application/problem+json"))) {
@@ -170,7 +169,7 @@ class HttpFuzzTest {
       long malformed = requests.stream().filter(Request::malformed).count();
       FaultCheck.report("http-fuzz", "seed=" + seed + " requests=" + count + " malformed=" + malformed
           + " concurrency=" + CONCURRENCY + " status_counts=" + byStatus.toString().replace(" ", "")
-          + " 5xx=" + fiveHundreds.size() + " 505_for_http_9.9=" + unsupportedVersion + " unanswered=" + unanswered.size() + " " + figures.line()
+          + " 5xx=" + fiveHundreds.size() + " 400_for_http_9.9=" + unsupportedVersion + " unanswered=" + unanswered.size() + " " + figures.line()
           + " fuzz_ms=" + fuzzMillis + " convergence_ms=" + convergeMillis);
     }
   }
