@@ -77,13 +77,93 @@ public final class RebuildBench implements Callable<Integer> {
         double liveSeconds = (System.nanoTime() - t1) / 1e9;
         System.out.printf("live projector decided them in %.1f s (%,.0f/s)%n", liveSeconds, produced / liveSeconds);
 
-        Projections.RebuildResult r = new Projections(c, projector, System.out, false, Duration.ofMinutes(10))
-            .rebuild("bench");
-        System.out.printf("REBUILD events=%d catch_up_s=%.1f events_per_s=%.0f handoff_s=%.1f%n", r.eventsFolded(),
-            r.catchUp().toMillis() / 1000.0, r.eventsPerSecond(), r.handoff().toMillis() / 1000.0);
+        // A trickle of live traffic through the rebuild: how long its events wait for a decision shows the pause
+        // the handoff makes (the projector service restoring the new projection's state included).
+        try (Trickle trickle = new Trickle(stack.bootstrapServers(), projector.topics())) {
+          Projections.RebuildResult r = new Projections(c, projector, System.out, false, Duration.ofMinutes(10))
+              .rebuild("bench");
+          Thread.sleep(20_000); // decisions flowing again under the new decider
+          Trickle.Figures f = trickle.figures();
+          System.out.printf("REBUILD events=%d catch_up_s=%.1f events_per_s=%.0f handoff_s=%.1f%n", r.eventsFolded(),
+              r.catchUp().toMillis() / 1000.0, r.eventsPerSecond(), r.handoff().toMillis() / 1000.0);
+          System.out.printf("TRICKLE appended=%d decided=%d p50_ms=%d max_wait_for_decision_ms=%d%n", f.appended(),
+              f.decided(), f.p50(), f.max());
+        }
       }
     }
     return 0;
+  }
+
+  /** One receipt every 50 ms appended straight to the log, and when each one's outcome appeared. */
+  private static final class Trickle implements AutoCloseable {
+    record Figures(int appended, int decided, long p50, long max) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> sent = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> waits = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final Thread writer;
+    private final Thread reader;
+
+    Trickle(String bootstrap, io.stocklog.topics.TopicSettings topics) {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+      Properties c = new Properties();
+      c.put("bootstrap.servers", bootstrap);
+      c.put("isolation.level", "read_committed");
+      var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(c,
+          new org.apache.kafka.common.serialization.StringDeserializer(),
+          new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+      var parts = consumer.partitionsFor(topics.outcomes()).stream()
+          .map(i -> new org.apache.kafka.common.TopicPartition(topics.outcomes(), i.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToEnd(parts);
+      parts.forEach(consumer::position);
+      reader = Thread.ofPlatform().start(() -> {
+        try (consumer) {
+          while (running.get()) {
+            for (var r : consumer.poll(Duration.ofMillis(50))) {
+              try {
+                var o = io.stocklog.json.Json.MAPPER.readValue(r.value(), io.stocklog.outcomes.Outcome.class);
+                Long at = sent.remove(o.eventId());
+                if (at != null) {
+                  waits.add((System.nanoTime() - at) / 1_000_000);
+                }
+              } catch (java.io.IOException e) {
+                // not ours
+              }
+            }
+          }
+        }
+      });
+      writer = Thread.ofPlatform().start(() -> {
+        try (producer) {
+          for (int i = 0; running.get(); i++) {
+            SkuEvent e = Events.received("trickle-" + (i % 50), "t-" + i, 1, Instant.now());
+            sent.put(e.eventId(), System.nanoTime());
+            producer.send(new ProducerRecord<>(topics.events(), e.sku(), EventCodec.encode(e)));
+            Thread.sleep(50);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+
+    Figures figures() {
+      java.util.List<Long> w = waits.stream().sorted().toList();
+      long undecidedOldest = sent.values().stream().mapToLong(t -> (System.nanoTime() - t) / 1_000_000).max().orElse(0);
+      return new Figures(w.size() + sent.size(), w.size(), w.isEmpty() ? -1 : w.get(w.size() / 2),
+          Math.max(undecidedOldest, w.isEmpty() ? 0 : w.get(w.size() - 1)));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      writer.join();
+      reader.join();
+    }
   }
 
   /** A day of trade: receipts, then reservations of which most are confirmed or cancelled, some extended. */
