@@ -12,7 +12,6 @@ import io.stocklog.projector.ProjectorConfig;
 import io.stocklog.readmodel.ProjectionCatalog;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
@@ -53,12 +52,7 @@ public final class RebuildBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (LocalStack stack = LocalStack.start(0, 0, 0, partitions, "rebuild_bench")) {
-      Map<String, String> env = new HashMap<>();
-      env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-      env.put("STOCKLOG_PARTITIONS", Integer.toString(partitions));
-      env.put("STOCKLOG_JDBC_URL", stack.database().jdbcUrl());
-      env.put("STOCKLOG_JDBC_USER", stack.database().user());
-      env.put("STOCKLOG_JDBC_PASSWORD", stack.database().password() == null ? "" : stack.database().password());
+      Map<String, String> env = stack.projectorEnvironment();
       ProjectorConfig projector = ProjectorConfig.fromEnv(env);
 
       long t0 = System.nanoTime();

@@ -229,8 +229,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * The environment the stack gives its services, HTTP_PORT aside: what a projector process started elsewhere
-   * needs to join this stack when it was started {@link Options#withoutProjector() without one}.
+   * The environment the stack gives its services, HTTP_PORT aside: what a process joining this stack needs, a
+   * projector started elsewhere (with {@link Options#withoutProjector()}) or the operator CLI.
    */
   public Map<String, String> projectorEnvironment() {
     return environment;

@@ -54,8 +54,16 @@ public final class Main {
     return OperatorSettings.fromEnv(env);
   }
 
-  Projections projections(Connections connections, Duration timeout) {
-    return new Projections(connections, ProjectorConfig.fromEnv(env), out, terminal, timeout);
+  /** What a command that changes projections does, given them; closes the connections after. */
+  interface ProjectionsAction {
+    void run(Projections projections) throws Exception;
+  }
+
+  int withProjections(Duration timeout, ProjectionsAction action) throws Exception {
+    try (Connections c = new Connections(settings())) {
+      action.run(new Projections(c, ProjectorConfig.fromEnv(env), out, terminal, timeout));
+      return 0;
+    }
   }
 
   /** Options every command that waits on the live services takes. */
@@ -83,14 +91,12 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
-      try (Connections c = new Connections(main.settings())) {
-        Projections.RebuildResult r = main.projections(c, waiting.timeout())
-            .rebuild(name != null ? name : Projections.newName());
+      return main.withProjections(waiting.timeout(), projections -> {
+        Projections.RebuildResult r = projections.rebuild(name != null ? name : Projections.newName());
         main.out.printf("rebuilt %s: %,d events folded in %.1f s (%,.0f events/s), handoff %.1f s%n",
             r.projection().name(), r.eventsFolded(), r.catchUp().toMillis() / 1000.0, r.eventsPerSecond(),
             r.handoff().toMillis() / 1000.0);
-        return 0;
-      }
+      });
     }
   }
 
@@ -107,10 +113,7 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
-      try (Connections c = new Connections(main.settings())) {
-        main.projections(c, waiting.timeout()).rollback(to);
-        return 0;
-      }
+      return main.withProjections(waiting.timeout(), projections -> projections.rollback(to));
     }
   }
 
@@ -124,10 +127,7 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
-      try (Connections c = new Connections(main.settings())) {
-        main.projections(c, waiting.timeout()).drop(name);
-        return 0;
-      }
+      return main.withProjections(waiting.timeout(), projections -> projections.drop(name));
     }
   }
 }

@@ -9,6 +9,7 @@ import io.stocklog.readmodel.ReadModelWriter;
 import io.stocklog.readmodel.ProjectionCatalog;
 import io.stocklog.readmodel.ProjectionCatalog.Projection;
 import io.stocklog.readmodel.ProjectionCatalog.State;
+import io.stocklog.readmodel.ReadModelQueries;
 import io.stocklog.readmodel.ReadModelSchema;
 import io.stocklog.readmodel.SinkConfig;
 import java.io.IOException;
@@ -16,8 +17,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -427,17 +426,8 @@ public final class Projections {
   /** {@code applied_position} of the read model in {@code schema}, by partition. */
   Map<Integer, Long> applied(String schema) {
     Map<Integer, Long> m = new TreeMap<>();
-    try (Connection conn = c.database().getConnection();
-         PreparedStatement st = conn.prepareStatement(
-             "select events_partition, applied_offset from \"" + schema + "\".applied_position");
-         ResultSet rs = st.executeQuery()) {
-      while (rs.next()) {
-        m.put(rs.getInt(1), rs.getLong(2));
-      }
-      return m;
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read " + schema + ".applied_position: " + e.getMessage(), e);
-    }
+    new ReadModelQueries(c.database(), schema).appliedPositions().forEach(p -> m.put(p.partition(), p.appliedOffset()));
+    return m;
   }
 
   private static State requireCatalog(ProjectionCatalog catalog) throws SQLException {

@@ -40,13 +40,7 @@ final class Cli {
 
   /** The environment a deployment of {@code stack} would give the CLI. */
   static Map<String, String> env(LocalStack stack) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("STOCKLOG_PARTITIONS", Integer.toString(SharedStack.PARTITIONS));
-    env.put("STOCKLOG_JDBC_URL", stack.database().jdbcUrl());
-    env.put("STOCKLOG_JDBC_USER", stack.database().user());
-    env.put("STOCKLOG_JDBC_PASSWORD", stack.database().password() == null ? "" : stack.database().password());
-    return env;
+    return new HashMap<>(stack.projectorEnvironment());
   }
 
   static Run run(Map<String, String> env, String... args) {

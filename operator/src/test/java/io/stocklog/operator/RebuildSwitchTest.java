@@ -64,12 +64,7 @@ class RebuildSwitchTest {
   @BeforeAll
   static void start() {
     stack = LocalStack.start(0, 0, 0, 4, "rebuild_" + Long.toHexString(System.nanoTime()));
-    env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("STOCKLOG_PARTITIONS", "4");
-    env.put("STOCKLOG_JDBC_URL", stack.database().jdbcUrl());
-    env.put("STOCKLOG_JDBC_USER", stack.database().user());
-    env.put("STOCKLOG_JDBC_PASSWORD", stack.database().password() == null ? "" : stack.database().password());
+    env = new HashMap<>(stack.projectorEnvironment());
   }
 
   @AfterAll

@@ -48,12 +48,7 @@ class VerifyAfterRebuildTest {
   @BeforeAll
   static void start() {
     stack = LocalStack.start(0, 0, 0, 4, "verify_" + Long.toHexString(System.nanoTime()));
-    env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("STOCKLOG_PARTITIONS", "4");
-    env.put("STOCKLOG_JDBC_URL", stack.database().jdbcUrl());
-    env.put("STOCKLOG_JDBC_USER", stack.database().user());
-    env.put("STOCKLOG_JDBC_PASSWORD", stack.database().password() == null ? "" : stack.database().password());
+    env = new HashMap<>(stack.projectorEnvironment());
   }
 
   @AfterAll

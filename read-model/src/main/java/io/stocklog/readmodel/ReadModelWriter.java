@@ -92,28 +92,20 @@ public final class ReadModelWriter {
    * @return the highest events offset applied per events partition
    */
   public Map<Integer, Long> apply(List<Outcome> outcomes) throws SQLException {
-    Map<String, Placed> stock = new LinkedHashMap<>();
-    Map<String, Placed> reservations = new LinkedHashMap<>();
-    Map<Integer, Placed> last = new TreeMap<>();
-    for (Outcome outcome : outcomes) {
-      Objects.requireNonNull(outcome.position(), () -> "outcome " + outcome.eventId() + " has no position");
-      Placed placed = new Placed(outcome, Position.parse(outcome.position()));
-      stock.merge(outcome.sku(), placed, Placed::newer);
-      if (reservationStatus(outcome) != null) {
-        reservations.merge(outcome.sku() + '\u0000' + outcome.subjectId(), placed, Placed::newer);
-      }
-      last.merge(placed.position.partition(), placed, Placed::newer);
-    }
-    Map<Integer, Long> applied = appliedThrough(last);
+    Rows rows = new Rows();
+    outcomes.forEach(rows::add);
+    Collection<Placed> stock = rows.stock.values();
+    Collection<Placed> reservations = rows.reservations.values();
+    Map<Integer, Long> applied = rows.applied();
     if (applied.isEmpty()) {
       return applied;
     }
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        upsertStock(c, stock.values());
+        upsertStock(c, stock);
         if (!reservations.isEmpty()) {
-          upsertReservations(c, reservations.values());
+          upsertReservations(c, reservations);
         }
         try (PreparedStatement s = c.prepareStatement(ADVANCE_POSITION)) {
           s.setArray(1, c.createArrayOf("int", applied.keySet().toArray(Integer[]::new)));
@@ -147,14 +139,14 @@ public final class ReadModelWriter {
   }
 
   /**
-   * Outcomes folded into the rows they leave, by the same rules as {@link #apply} (the newest outcome by
-   * position wins each row): what a rebuild accumulates over a whole backlog and writes once with
+   * Outcomes folded into the rows they leave (the newest outcome by position wins each row): what
+   * {@link #apply} writes for one batch, and what a rebuild accumulates over a whole backlog and writes once with
    * {@link #copyInto}, instead of writing every intermediate state of a row. Not thread-safe.
    */
   public static final class Rows {
     private final Map<String, Placed> stock = new LinkedHashMap<>();
     private final Map<String, Placed> reservations = new LinkedHashMap<>();
-    private final Map<Integer, Long> applied = new TreeMap<>();
+    private final Map<Integer, Placed> last = new TreeMap<>();
 
     public void add(Outcome outcome) {
       Objects.requireNonNull(outcome.position(), () -> "outcome " + outcome.eventId() + " has no position");
@@ -163,7 +155,12 @@ public final class ReadModelWriter {
       if (reservationStatus(outcome) != null) {
         reservations.merge(outcome.sku() + '\u0000' + outcome.subjectId(), placed, Placed::newer);
       }
-      applied.merge(placed.position.partition(), placed.position.offset(), Math::max);
+      last.merge(placed.position.partition(), placed, Placed::newer);
+    }
+
+    /** How far each partition is applied once these rows are in (see {@link #appliedThrough}). */
+    Map<Integer, Long> applied() {
+      return appliedThrough(last);
     }
 
     public int stockRows() {
@@ -207,10 +204,11 @@ public final class ReadModelWriter {
         }
         copy.copyIn("copy reservation (sku, order_id, quantity, status, reject_reason, expires_at, position_partition, "
             + "position_offset, updated_at) from stdin", new StringReader(b.toString()));
-        if (!rows.applied.isEmpty()) {
+        Map<Integer, Long> applied = rows.applied();
+        if (!applied.isEmpty()) {
           try (PreparedStatement s = c.prepareStatement(ADVANCE_POSITION)) {
-            s.setArray(1, c.createArrayOf("int", rows.applied.keySet().toArray(Integer[]::new)));
-            s.setArray(2, c.createArrayOf("bigint", rows.applied.values().toArray(Long[]::new)));
+            s.setArray(1, c.createArrayOf("int", applied.keySet().toArray(Integer[]::new)));
+            s.setArray(2, c.createArrayOf("bigint", applied.values().toArray(Long[]::new)));
             s.executeUpdate();
           }
         }
