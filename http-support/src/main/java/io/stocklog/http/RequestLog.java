@@ -63,7 +63,7 @@ public final class RequestLog {
 
   /** The caller's ID if it is a valid one, else a new random one. */
   public static String requestId(String offered) {
-    return offered != null && Checks.ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+    return offered != null && Checks.isId(offered) ? offered : UUID.randomUUID().toString();
   }
 
   /**

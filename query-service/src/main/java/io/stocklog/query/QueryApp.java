@@ -243,7 +243,7 @@ public final class QueryApp {
     }
     Set<String> ids = new LinkedHashSet<>();
     for (String part : parts) {
-      if (!Checks.ID.matcher(part).matches()) {
+      if (!Checks.isId(part)) {
         throw Problem.badRequest("ids must be SKUs of 1 to 64 characters of [A-Za-z0-9._:-] separated by commas"
             + " (bad entry: \"" + (part.length() > 70 ? part.substring(0, 70) + "..." : part) + "\")");
       }
