@@ -2,12 +2,18 @@ package io.stocklog.bench;
 
 import io.stocklog.local.LocalStack;
 import io.stocklog.topics.TopicSettings;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -54,8 +60,13 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--inflight", description = "Requests in flight through a Kafka producer (default ${DEFAULT-VALUE})")
   int inflight = 8192;
 
-  @Option(names = "--http-inflight", description = "Concurrent HTTP requests (default ${DEFAULT-VALUE})")
-  int httpInflight = 256;
+  @Option(names = "--http-inflight", description = "HTTP with Prefer: wait: requests in flight, each on its own"
+      + " connection until decided (default ${DEFAULT-VALUE})")
+  int httpInflight = 2048;
+
+  @Option(names = "--http-connections", description = "HTTP without waiting: connections; a connection is free again at"
+      + " the 202, so orders in flight are --inflight (default ${DEFAULT-VALUE})")
+  int httpConnections = 256;
 
   @Option(names = "--skus", description = "Catalogue: SKUs (default ${DEFAULT-VALUE})")
   int skus = 10_000;
@@ -87,6 +98,27 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--cap", description = "Seconds per contender per workload before it stops issuing (default ${DEFAULT-VALUE})")
   int capSeconds = 10;
 
+  @Option(names = "--warmup", description = "Unrecorded warm-up load before a contender's first run, so its figures"
+      + " are not a cold JIT's: at least this many seconds, then until the JIT is quiet (default ${DEFAULT-VALUE};"
+      + " 0 for none)")
+  int warmupSeconds = 5;
+
+  @Option(names = "--warmup-max", description = "Seconds at most of warm-up, quiet JIT or not (default ${DEFAULT-VALUE})")
+  int warmupMaxSeconds = 90;
+
+  @Option(names = "--repeat", description = "Runs per contender and workload; the table shows the run with the median"
+      + " throughput and the spread over all runs (default ${DEFAULT-VALUE})")
+  int repeat = 1;
+
+  @Option(names = "--rate", description = "Open loop for every run: orders offered per second, whatever the answers"
+      + " do (default: closed loop, as fast as answered)")
+  double rate = 0;
+
+  @Option(names = "--half-load", split = ",", description = "Contenders measured again, open loop at half their"
+      + " measured maximum, for latency at a sustainable load; flash and catalogue only (default ${DEFAULT-VALUE};"
+      + " 'none' for none)")
+  List<String> halfLoad = List.of("kafka", "http-wait");
+
   @Option(names = "--occ-retries", description = "Postgres OCC: retries before giving up (default ${DEFAULT-VALUE})")
   int occRetries = 10;
 
@@ -95,6 +127,10 @@ public final class Bench implements Callable<Integer> {
 
   @Option(names = "--visibility-every", description = "Probe the query service for every n-th hold (default ${DEFAULT-VALUE})")
   int visibilityEvery = 50;
+
+  @Option(names = "--stack-env", description = "VARIABLE=value for this system's services, as in production"
+      + " (repeatable), e.g. STOCKLOG_COMMIT_INTERVAL_MS=50; the defaults are the services' own")
+  Map<String, String> stackEnv = new LinkedHashMap<>();
 
   @Option(names = "--redis", description = "The local Redis, host:port (default ${DEFAULT-VALUE})")
   String redis = "127.0.0.1:6379";
@@ -106,6 +142,8 @@ public final class Bench implements Callable<Integer> {
   Path out = Path.of("bench", "results");
 
   private final List<RunResult> results = new ArrayList<>();
+  /** Contenders already warmed up in this JVM: the JIT keeps what it learnt across stacks and workloads. */
+  private final Set<String> warmed = new HashSet<>();
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
@@ -121,6 +159,16 @@ public final class Bench implements Callable<Integer> {
       if (!ALL.contains(c)) {
         throw new CommandLine.ParameterException(new CommandLine(this), "--contenders: unknown " + c + "; use any of " + ALL);
       }
+    }
+    halfLoad = halfLoad.equals(List.of("none")) ? List.of() : halfLoad;
+    for (String c : halfLoad) {
+      if (!ALL.contains(c)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--half-load: unknown " + c + "; use any of " + ALL);
+      }
+    }
+    if (repeat < 1 || warmupSeconds < 0 || rate < 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--repeat must be at least 1, --warmup and --rate at least 0");
     }
     long started = System.nanoTime();
     Driver driver = new Driver(Duration.ofSeconds(capSeconds), null);
@@ -164,7 +212,9 @@ public final class Bench implements Callable<Integer> {
     log.info("{}: starting the local stack with {} partitions", name, parts);
     LocalStack started;
     try {
-      started = LocalStack.start(0, 0, 0, parts);
+      LocalStack.Options options = new LocalStack.Options().partitions(parts);
+      stackEnv.forEach(options::env);
+      started = LocalStack.start(options);
     } catch (RuntimeException | LinkageError e) {
       log.error("{}: the local stack did not start", name, e);
       which.stream().filter(ON_STACK::contains)
@@ -182,9 +232,9 @@ public final class Bench implements Callable<Integer> {
           String bootstrap = stack.bootstrapServers();
           runOne(name, parts, id, () -> switch (id) {
             case "http-wait" -> new HttpContender(bootstrap, topics.events(), watcher, stack.commandUrl(),
-                stack.generatedToken().orElse(null), true, httpInflight);
+                stack.generatedToken().orElse(null), true, httpInflight, httpInflight);
             case "http" -> new HttpContender(bootstrap, topics.events(), watcher, stack.commandUrl(),
-                stack.generatedToken().orElse(null), false, httpInflight);
+                stack.generatedToken().orElse(null), false, inflight, httpConnections);
             case "kafka" -> new KafkaContender(bootstrap, topics.events(), watcher, inflight);
             case "seed" -> new SeedArchitecture(db, bootstrap, "bench.seed." + tag(name, id, parts), parts,
                 Math.min(parts, 2), inflight);
@@ -238,12 +288,67 @@ public final class Bench implements Callable<Integer> {
       results.add(RunResult.skipped(workload, id, parts, "cannot start: " + e));
       return;
     }
+    String tag = tag(workload, id, parts);
     try (c) {
-      results.add(driver.run(workload, parts, c, plan.apply(tag(workload, id, parts))));
+      if (warmupSeconds > 0 && warmed.add(id)) {
+        warmUp(workload, parts, c, tag, driver);
+      }
+      Driver.Pacing pacing = rate > 0 ? Driver.Pacing.open(rate) : Driver.Pacing.CLOSED;
+      List<RunResult> runs = new ArrayList<>();
+      for (int i = 1; i <= repeat; i++) {
+        runs.add(driver.run(workload, parts, c, plan.apply(repeat == 1 ? tag : tag + "-r" + i),
+            Duration.ofSeconds(capSeconds), pacing));
+      }
+      RunResult median = median(runs);
+      results.add(median);
+      if (rate == 0 && halfLoad.contains(id) && !workload.equals("scaling") && median.throughput() >= 2) {
+        double half = median.throughput() / 2;
+        log.info("{} / {}: open loop at half the measured maximum, {}/s", workload, c.name(), Math.round(half));
+        results.add(driver.run(workload, parts, c, plan.apply(tag + "-half"), Duration.ofSeconds(capSeconds),
+            Driver.Pacing.open(half)));
+      }
     } catch (Exception e) {
       log.error("{} / {} failed", workload, c.name(), e);
       results.add(RunResult.skipped(workload, c.name(), parts, "failed: " + e));
     }
+  }
+
+  /**
+   * Unrecorded load until the JIT is quiet: rounds of 2 s of reserves, confirms, cancels and refusals on SKUs
+   * of their own (so every path is compiled), at least {@code --warmup} seconds, then until a round spent
+   * under a tenth of its time compiling, or {@code --warmup-max} seconds. This system runs a broker, Kafka
+   * Streams, Jetty and their clients in this one JVM: on 2 cores they take a minute or more to compile, and
+   * figures taken before that measure the compiler.
+   */
+  private void warmUp(String workload, int parts, Contender c, String tag, Driver driver) throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long begin = System.nanoTime();
+    for (int round = 1; ; round++) {
+      long compiledMs = jit.getTotalCompilationTime();
+      long t0 = System.nanoTime();
+      driver.run(workload, parts, c, Plan.catalogue(tag + "-warm" + round, 200, 100, 100_000, zipf, confirm, cancel,
+          seed + round), Duration.ofSeconds(2), Driver.Pacing.CLOSED);
+      double share = (jit.getTotalCompilationTime() - compiledMs) / ((System.nanoTime() - t0) / 1e6);
+      double elapsed = (System.nanoTime() - begin) / 1e9;
+      log.info("{} / {}: warm-up round {}, {} s in, compiling {}% of the time", workload, c.name(), round,
+          Math.round(elapsed), Math.round(share * 100));
+      if ((elapsed >= warmupSeconds && share < 0.10) || elapsed >= warmupMaxSeconds) {
+        return;
+      }
+    }
+  }
+
+  /** The run with the median throughput, its note giving the spread over all of them. */
+  static RunResult median(List<RunResult> runs) {
+    if (runs.size() == 1) {
+      return runs.get(0);
+    }
+    List<RunResult> sorted = runs.stream().sorted(Comparator.comparingDouble(RunResult::throughput)).toList();
+    RunResult median = sorted.get((sorted.size() - 1) / 2);
+    return median.withNote(String.format(Locale.ROOT, "median of %d runs; decisions/s %,.0f to %,.0f, p99 %s to %s ms",
+        runs.size(), sorted.get(0).throughput(), sorted.get(sorted.size() - 1).throughput(),
+        Report.ms(runs.stream().mapToLong(r -> r.latency().p99()).min().orElse(0)),
+        Report.ms(runs.stream().mapToLong(r -> r.latency().p99()).max().orElse(0))));
   }
 
   /** Adds {@code text} to the note of the last result (this system's contenders share one stack per workload). */
@@ -251,10 +356,7 @@ public final class Bench implements Callable<Integer> {
     if (results.isEmpty()) {
       return;
     }
-    RunResult r = results.remove(results.size() - 1);
-    String note = r.note() == null || r.note().isEmpty() ? text : r.note() + "; " + text;
-    results.add(new RunResult(r.workload(), r.contender(), r.partitions(), r.decisions(), r.seconds(), r.latency(),
-        r.granted(), r.oversold(), r.retries(), r.errors(), r.visible(), r.skipped(), note));
+    results.add(results.remove(results.size() - 1).withNote(text));
   }
 
   private String header(double minutes) {
@@ -268,12 +370,17 @@ public final class Bench implements Callable<Integer> {
         # stocklog benchmark
 
         Run %s on %d cores, %s, JDK %s (%s), %s %s. Seed %d; time cap %d s per contender; whole run %.1f min.
+        Unrecorded warm-up before each contender's first run: at least %d s, then until the JIT compiles less than a
+        tenth of the time (at most %d s). %d run(s) per row, the median shown.
         Flash sale: stock %,d, %,d requests. Catalogue: %,d SKUs x %,d units, %,d orders, Zipf %.2f, confirm %.2f,
-        cancel %.2f. Blocking clients %d; Kafka in flight %d; HTTP in flight %d. Latency is request to known
-        outcome; "visible" is decision known to visible in the query service (this system only).
+        cancel %.2f. Blocking clients %d; Kafka in flight %d; HTTP: %d waiting requests in
+        flight, or %d connections without waiting (orders in flight as for Kafka). Latency is request to known
+        outcome; "visible" is decision known to visible in the query service (this system only). Load "max" is a
+        closed loop (a new request as soon as one is answered); "open R/s" offers R requests a second whatever
+        the answers do, its latency timed from when each request was due.
         """, Instant.now(), Runtime.getRuntime().availableProcessors(), mem, Runtime.version(),
         System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.version"), seed,
-        capSeconds, minutes, stock, requests, skus, stockPerSku, orders, zipf, confirm, cancel, clients, inflight,
-        httpInflight);
+        capSeconds, minutes, warmupSeconds, warmupMaxSeconds, repeat, stock, requests, skus, stockPerSku, orders, zipf, confirm, cancel, clients, inflight,
+        httpInflight, httpConnections) + (stackEnv.isEmpty() ? "" : "This system's services ran with " + stackEnv + ".\n");
   }
 }

@@ -14,6 +14,12 @@ import org.slf4j.LoggerFactory;
  * flight, each timed from the request to its known outcome, follow-ups sent as soon as a hold is known.
  * Stops issuing new orders when the time cap is reached, so a slow strategy cannot hold the whole
  * benchmark up; the figures then cover what was decided and the note says so.
+ *
+ * <p>Two ways to pace the orders ({@link Pacing}): closed loop, where a new order goes out as soon as one
+ * is answered (this finds the maximum throughput, and its latency is mostly queueing); and open loop at a
+ * fixed rate, where order {@code i} is due at {@code start + i / rate} whatever the answers do. Open-loop
+ * latency runs from when the order was <em>due</em>, not from when it went out, so a stall that holds the
+ * sender back counts against the contender (no coordinated omission).
  */
 final class Driver {
 
@@ -27,7 +33,34 @@ final class Driver {
     this.probe = probe;
   }
 
+  /** How orders are issued: as fast as answers allow, or at a fixed rate per second. */
+  record Pacing(double rate) {
+
+    static final Pacing CLOSED = new Pacing(0);
+
+    static Pacing open(double rate) {
+      if (!(rate > 0)) {
+        throw new IllegalArgumentException("an open-loop rate must be positive (was " + rate + ")");
+      }
+      return new Pacing(rate);
+    }
+
+    boolean closed() {
+      return rate <= 0;
+    }
+
+    /** When order {@code i} is due, in nanoseconds after the start; 0 for all in a closed loop. */
+    long dueAfter(long i) {
+      return closed() ? 0 : (long) (i * 1e9 / rate);
+    }
+  }
+
   RunResult run(String workload, int partitions, Contender c, Plan plan) throws Exception {
+    return run(workload, partitions, c, plan, cap, Pacing.CLOSED);
+  }
+
+  RunResult run(String workload, int partitions, Contender c, Plan plan, Duration cap, Pacing pacing)
+      throws Exception {
     log.info("{} / {}: loading {} SKUs", workload, c.name(), plan.stock().size());
     c.load(plan.stock());
     OversellLedger ledger = new OversellLedger(plan.stock());
@@ -43,14 +76,22 @@ final class Driver {
     long start = System.nanoTime();
     long deadline = start + cap.toNanos();
     boolean capped = false;
+    long issued = 0;
     for (Plan.Order o : plan.orders()) {
+      long due = start + pacing.dueAfter(issued++);
+      if (due > deadline) {
+        capped = true;
+        break;
+      }
+      sleepUntil(due);
       permits.acquire();
       if (System.nanoTime() > deadline) {
         permits.release();
         capped = true;
         break;
       }
-      long sent = System.nanoTime();
+      // Closed loop: timed from now. Open loop: from when it was due, so time spent held back counts.
+      long sent = pacing.closed() ? System.nanoTime() : due;
       c.reserve(o.sku(), o.orderId(), o.quantity()).handle((a, e) -> {
         if (e != null) {
           errors.incrementAndGet();
@@ -96,6 +137,7 @@ final class Driver {
       log.warn("{} / {}: {} requests still unanswered after 120 s", workload, c.name(), window - permits.availablePermits());
       errors.addAndGet(window - permits.availablePermits());
     }
+    // Open loop: over the time the orders were offered (or to the last answer if that came later).
     double seconds = Math.max(lastDone.get() - start, 1) / 1e9;
     Map<String, Long> remaining = c.remaining(plan.stock().keySet());
     long oversold = ledger.oversold(remaining);
@@ -108,10 +150,22 @@ final class Driver {
     }
     Percentiles.Summary visible = probe == null ? new Percentiles.Summary(0, 0, 0, 0, 0) : probe.drain();
     RunResult r = new RunResult(workload, c.name(), partitions, decisions.get(), seconds, latency.summary(),
-        granted.get(), oversold, retries.get(), errors.get(), visible, null, note);
+        granted.get(), oversold, retries.get(), errors.get(), visible, null, note, pacing.rate());
     log.info("{} / {}: {} decisions in {} s = {}/s, p99 {} ms, oversold {}", workload, c.name(), r.decisions(),
         String.format("%.1f", seconds), Math.round(r.throughput()), r.latency().p99() / 1_000_000, oversold);
     return r;
+  }
+
+  /**
+   * Sleeps until {@code due}, never spins: a spinning sender would take a core from the system under test.
+   * A sleep overshoots by a little; since open-loop latency runs from {@code due}, that counts against the
+   * contender, never for it.
+   */
+  private static void sleepUntil(long due) throws InterruptedException {
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
   }
 
   private static void record(Contender.Answer a, long sent, Percentiles latency, AtomicLong decisions,

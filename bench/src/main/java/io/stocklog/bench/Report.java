@@ -23,23 +23,28 @@ final class Report {
 
   static String table(List<RunResult> results) {
     StringBuilder b = new StringBuilder();
-    b.append("| workload | contender | parts | decisions | decisions/s | p50 ms | p95 ms | p99 ms | max ms "
+    b.append("| workload | contender | parts | load | decisions | decisions/s | p50 ms | p95 ms | p99 ms | max ms "
         + "| granted | oversold | retries | visible p50/p99 ms | note |\n");
-    b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    b.append("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
     for (RunResult r : results) {
       if (r.skipped() != null) {
-        b.append(String.format(Locale.ROOT, "| %s | %s | %d | | | | | | | | | | | skipped: %s |%n",
+        b.append(String.format(Locale.ROOT, "| %s | %s | %d | | | | | | | | | | | | skipped: %s |%n",
             r.workload(), r.contender(), r.partitions(), r.skipped()));
         continue;
       }
       String visible = r.visible().count() == 0 ? "" : ms(r.visible().p50()) + " / " + ms(r.visible().p99())
           + " (n=" + r.visible().count() + ")";
-      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %,.0f | %s | %s | %s | %s | %,d | %d | %,d | %s | %s |%n",
-          r.workload(), r.contender(), r.partitions(), r.decisions(), r.throughput(), ms(r.latency().p50()),
+      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %,d | %,.0f | %s | %s | %s | %s | %,d | %d | %,d | %s | %s |%n",
+          r.workload(), r.contender(), r.partitions(), load(r), r.decisions(), r.throughput(), ms(r.latency().p50()),
           ms(r.latency().p95()), ms(r.latency().p99()), ms(r.latency().max()), r.granted(), r.oversold(),
           r.retries(), visible, r.note() == null ? "" : r.note()));
     }
     return b.toString();
+  }
+
+  /** "max" for a closed loop (as fast as answered), else the open-loop rate offered. */
+  static String load(RunResult r) {
+    return r.offeredRate() > 0 ? String.format(Locale.ROOT, "open %,.0f/s", r.offeredRate()) : "max";
   }
 
   static String ms(long nanos) {
@@ -52,14 +57,16 @@ final class Report {
     Files.writeString(dir.resolve("results.md"), header + "\n" + table(results));
     Map<String, List<RunResult>> byWorkload = new LinkedHashMap<>();
     for (RunResult r : results) {
-      if (r.skipped() == null && !r.workload().equals("scaling")) {
+      // The charts compare maxima: open-loop runs are in the table only.
+      if (r.skipped() == null && !r.workload().equals("scaling") && r.offeredRate() == 0) {
         byWorkload.computeIfAbsent(r.workload(), k -> new ArrayList<>()).add(r);
       }
     }
     for (var e : byWorkload.entrySet()) {
       barCharts(dir.resolve(e.getKey().replace(' ', '-') + ".png"), e.getKey(), e.getValue());
     }
-    List<RunResult> scaling = results.stream().filter(r -> r.workload().equals("scaling") && r.skipped() == null).toList();
+    List<RunResult> scaling = results.stream()
+        .filter(r -> r.workload().equals("scaling") && r.skipped() == null && r.offeredRate() == 0).toList();
     if (!scaling.isEmpty()) {
       scalingChart(dir.resolve("scaling.png"), scaling);
     }

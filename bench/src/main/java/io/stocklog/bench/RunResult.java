@@ -5,6 +5,7 @@ package io.stocklog.bench;
  *
  * @param skipped why it did not run, or null
  * @param note anything a reader must know about the figures (time cap reached, errors)
+ * @param offeredRate open loop: the orders offered per second; 0 for a closed loop (as fast as answered)
  */
 public record RunResult(
     String workload,
@@ -19,7 +20,8 @@ public record RunResult(
     long errors,
     Percentiles.Summary visible,
     String skipped,
-    String note) {
+    String note,
+    double offeredRate) {
 
   public double throughput() {
     return seconds <= 0 ? 0 : decisions / seconds;
@@ -27,6 +29,13 @@ public record RunResult(
 
   public static RunResult skipped(String workload, String contender, int partitions, String reason) {
     Percentiles.Summary none = new Percentiles.Summary(0, 0, 0, 0, 0);
-    return new RunResult(workload, contender, partitions, 0, 0, none, 0, 0, 0, 0, none, reason, null);
+    return new RunResult(workload, contender, partitions, 0, 0, none, 0, 0, 0, 0, none, reason, null, 0);
+  }
+
+  /** The same figures with {@code text} added to the note. */
+  public RunResult withNote(String text) {
+    String joined = note == null || note.isEmpty() ? text : note + "; " + text;
+    return new RunResult(workload, contender, partitions, decisions, seconds, latency, granted, oversold, retries,
+        errors, visible, skipped, joined, offeredRate);
   }
 }
