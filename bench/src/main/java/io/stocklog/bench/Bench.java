@@ -101,10 +101,10 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--warmup", description = "Unrecorded warm-up load before a contender's first run, so its figures"
       + " are not a cold JIT's: at least this many seconds, then until the JIT is quiet (default ${DEFAULT-VALUE};"
       + " 0 for none)")
-  int warmupSeconds = 5;
+  int warmupSeconds = 3;
 
   @Option(names = "--warmup-max", description = "Seconds at most of warm-up, quiet JIT or not (default ${DEFAULT-VALUE})")
-  int warmupMaxSeconds = 90;
+  int warmupMaxSeconds = 12;
 
   @Option(names = "--repeat", description = "Runs per contender and workload; the table shows the run with the median"
       + " throughput and the spread over all runs (default ${DEFAULT-VALUE})")
@@ -117,7 +117,7 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--half-load", split = ",", description = "Contenders measured again, open loop at half their"
       + " measured maximum, for latency at a sustainable load; flash and catalogue only (default ${DEFAULT-VALUE};"
       + " 'none' for none)")
-  List<String> halfLoad = List.of("kafka", "http-wait");
+  List<String> halfLoad = List.of("kafka");
 
   @Option(names = "--occ-retries", description = "Postgres OCC: retries before giving up (default ${DEFAULT-VALUE})")
   int occRetries = 10;
@@ -191,6 +191,7 @@ public final class Bench implements Callable<Integer> {
     Report.write(out, header, results);
     System.out.println(header);
     System.out.println(Report.table(results));
+    System.out.println(Report.cpuTable(results));
     System.out.printf(Locale.ROOT, "results in %s (%.1f min)%n", out.toAbsolutePath(), minutes);
     return 0;
   }
@@ -224,7 +225,8 @@ public final class Bench implements Callable<Integer> {
     try (LocalStack stack = started) {
       TopicSettings topics = TopicSettings.defaults();
       try (OutcomeWatcher watcher = new OutcomeWatcher(stack.bootstrapServers(), topics.outcomes())) {
-        Driver withProbe = new Driver(Duration.ofSeconds(capSeconds), new VisibilityProbe(stack.queryUrl(), visibilityEvery));
+        Driver withProbe = new Driver(Duration.ofSeconds(capSeconds), new VisibilityProbe(stack.queryUrl(), visibilityEvery),
+            new CpuAccount());
         for (String id : which) {
           if (!ON_STACK.contains(id)) {
             continue;

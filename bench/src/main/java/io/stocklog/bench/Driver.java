@@ -27,10 +27,17 @@ final class Driver {
 
   private final Duration cap;
   private final VisibilityProbe probe;
+  private final CpuAccount cpu;
 
   Driver(Duration cap, VisibilityProbe probe) {
+    this(cap, probe, null);
+  }
+
+  /** @param cpu if not null, where this JVM's CPU went during each run is added to its result */
+  Driver(Duration cap, VisibilityProbe probe, CpuAccount cpu) {
     this.cap = cap;
     this.probe = probe;
+    this.cpu = cpu;
   }
 
   /** How orders are issued: as fast as answers allow, or at a fixed rate per second. */
@@ -73,6 +80,7 @@ final class Driver {
     int window = c.concurrency();
     Semaphore permits = new Semaphore(window);
     log.info("{} / {}: {} orders, {} in flight", workload, c.name(), plan.orders().size(), window);
+    CpuAccount.Snapshot cpuBefore = cpu == null ? null : cpu.snapshot();
     long start = System.nanoTime();
     long deadline = start + cap.toNanos();
     boolean capped = false;
@@ -138,6 +146,7 @@ final class Driver {
       errors.addAndGet(window - permits.availablePermits());
     }
     // Open loop: over the time the orders were offered (or to the last answer if that came later).
+    Map<String, Long> cpuSpent = cpu == null ? null : CpuAccount.between(cpuBefore, cpu.snapshot());
     double seconds = Math.max(lastDone.get() - start, 1) / 1e9;
     Map<String, Long> remaining = c.remaining(plan.stock().keySet());
     long oversold = ledger.oversold(remaining);
@@ -150,7 +159,7 @@ final class Driver {
     }
     Percentiles.Summary visible = probe == null ? new Percentiles.Summary(0, 0, 0, 0, 0) : probe.drain();
     RunResult r = new RunResult(workload, c.name(), partitions, decisions.get(), seconds, latency.summary(),
-        granted.get(), oversold, retries.get(), errors.get(), visible, null, note, pacing.rate());
+        granted.get(), oversold, retries.get(), errors.get(), visible, null, note, pacing.rate(), cpuSpent);
     log.info("{} / {}: {} decisions in {} s = {}/s, p99 {} ms, oversold {}", workload, c.name(), r.decisions(),
         String.format("%.1f", seconds), Math.round(r.throughput()), r.latency().p99() / 1_000_000, oversold);
     return r;

@@ -42,6 +42,40 @@ final class Report {
     return b.toString();
   }
 
+  /**
+   * Where the CPU went in this system's runs: per part of the system, microseconds of CPU per decision and the
+   * share of the process's CPU. The stack, its broker and the benchmark's clients share this JVM and its cores.
+   */
+  static String cpuTable(List<RunResult> results) {
+    List<RunResult> rs = results.stream().filter(r -> r.cpu() != null && r.decisions() > 0).toList();
+    if (rs.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("| CPU per decision: µs (share) |");
+    rs.forEach(r -> b.append(' ').append(r.workload()).append(", ").append(shortName(r.contender())).append(", ")
+        .append(load(r)).append(" |"));
+    b.append("\n| --- |").append(" ---: |".repeat(rs.size())).append('\n');
+    for (String group : rs.get(0).cpu().keySet()) {
+      b.append("| ").append(group).append(" |");
+      for (RunResult r : rs) {
+        long total = r.cpu().values().stream().mapToLong(Long::longValue).sum();
+        long spent = r.cpu().getOrDefault(group, 0L);
+        b.append(String.format(Locale.ROOT, " %.1f (%.0f%%) |", spent / 1e3 / r.decisions(), 100.0 * spent / Math.max(1, total)));
+      }
+      b.append('\n');
+    }
+    b.append("| **all of it** |");
+    for (RunResult r : rs) {
+      long total = r.cpu().values().stream().mapToLong(Long::longValue).sum();
+      b.append(String.format(Locale.ROOT, " **%.1f** (%.2f cores) |", total / 1e3 / r.decisions(), total / 1e9 / r.seconds()));
+    }
+    return b.append('\n').toString();
+  }
+
+  private static String shortName(String contender) {
+    return contender.replace("stocklog via ", "").replace("Kafka by SKU + OCC consumer (seed)", "seed");
+  }
+
   /** "max" for a closed loop (as fast as answered), else the open-loop rate offered. */
   static String load(RunResult r) {
     return r.offeredRate() > 0 ? String.format(Locale.ROOT, "open %,.0f/s", r.offeredRate()) : "max";
@@ -54,7 +88,10 @@ final class Report {
 
   static void write(Path dir, String header, List<RunResult> results) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("results.md"), header + "\n" + table(results));
+    String cpu = cpuTable(results);
+    Files.writeString(dir.resolve("results.md"), header + "\n" + table(results)
+        + (cpu.isEmpty() ? "" : "\nWhere the CPU went in this system's runs (one JVM: broker, services and the benchmark's"
+            + " clients):\n\n" + cpu));
     Map<String, List<RunResult>> byWorkload = new LinkedHashMap<>();
     for (RunResult r : results) {
       // The charts compare maxima: open-loop runs are in the table only.

@@ -6,6 +6,7 @@ package io.stocklog.bench;
  * @param skipped why it did not run, or null
  * @param note anything a reader must know about the figures (time cap reached, errors)
  * @param offeredRate open loop: the orders offered per second; 0 for a closed loop (as fast as answered)
+ * @param cpu this JVM's CPU nanoseconds during the run by part of the system ({@link CpuAccount}); null if not taken
  */
 public record RunResult(
     String workload,
@@ -21,7 +22,8 @@ public record RunResult(
     Percentiles.Summary visible,
     String skipped,
     String note,
-    double offeredRate) {
+    double offeredRate,
+    java.util.Map<String, Long> cpu) {
 
   public double throughput() {
     return seconds <= 0 ? 0 : decisions / seconds;
@@ -29,13 +31,13 @@ public record RunResult(
 
   public static RunResult skipped(String workload, String contender, int partitions, String reason) {
     Percentiles.Summary none = new Percentiles.Summary(0, 0, 0, 0, 0);
-    return new RunResult(workload, contender, partitions, 0, 0, none, 0, 0, 0, 0, none, reason, null, 0);
+    return new RunResult(workload, contender, partitions, 0, 0, none, 0, 0, 0, 0, none, reason, null, 0, null);
   }
 
   /** The same figures with {@code text} added to the note. */
   public RunResult withNote(String text) {
     String joined = note == null || note.isEmpty() ? text : note + "; " + text;
     return new RunResult(workload, contender, partitions, decisions, seconds, latency, granted, oversold, retries,
-        errors, visible, skipped, joined, offeredRate);
+        errors, visible, skipped, joined, offeredRate, cpu);
   }
 }

@@ -1,0 +1,97 @@
+package io.stocklog.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where this JVM's CPU went during a run, by part of the system: the local stack runs the broker, the three
+ * services and the benchmark's own clients in this one process, so each thread's CPU time, grouped by what
+ * the thread belongs to, says which part a decision costs most in. JIT compilation is counted apart (its
+ * threads are not Java threads); garbage collection and anything unnamed are the rest of the process's CPU.
+ */
+final class CpuAccount {
+
+  /** The groups in report order, each with the thread-name test that puts a thread in it; first match wins. */
+  private record Group(String name, java.util.function.Predicate<String> owns) {}
+
+  private static final List<Group> GROUPS = List.of(
+      new Group("projector: Kafka Streams thread (decode, fold, stores, outcome)",
+          n -> n.contains("-StreamThread-") && !n.contains("producer")),
+      new Group("projector: Streams producer I/O (outcomes, changelogs, transactions)",
+          n -> n.contains("-StreamThread-") && n.contains("producer")),
+      new Group("projector: read-model sink (outcomes to Postgres)", n -> n.startsWith("outcome-sink")),
+      new Group("command service: outcome follower", n -> n.startsWith("outcome-follower")),
+      new Group("command service: producer I/O", n -> n.contains("| command-service")),
+      new Group("HTTP services: Jetty on virtual threads", n -> n.startsWith("ForkJoinPool-")),
+      new Group("benchmark clients (producer, outcome watcher, HTTP client, driver)",
+          n -> n.equals("main") || n.startsWith("outcome-watcher") || n.startsWith("HttpClient")
+              || n.matches("kafka-producer-network-thread \\| producer-\\d+") || n.startsWith("ForkJoinPool.commonPool")),
+      new Group("Kafka broker (request handlers, network, replication, coordinators)",
+          n -> n.startsWith("data-plane-kafka") || n.startsWith("kafka-") || n.startsWith("ExpirationReaper")
+              || n.startsWith("group-coordinator") || n.startsWith("TxnMarker") || n.startsWith("AddPartitionsToTxn")
+              || n.startsWith("quorum-controller") || n.startsWith("executor-") || n.startsWith("controller-")
+              || n.startsWith("broker-") || n.startsWith("share-") || n.startsWith("LogDirFailureHandler")
+              || n.startsWith("transaction-log-manager") || n.startsWith("ReplicaFetcher")));
+
+  static final String JIT = "JIT compiler";
+  static final String REST = "the rest (garbage collection, timers, metrics, unnamed)";
+
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  /** CPU nanoseconds by thread ID, with each thread's group, and the process and JIT totals, at one moment. */
+  record Snapshot(Map<Long, Long> byThread, Map<Long, String> group, long process, long jitNanos) {}
+
+  Snapshot snapshot() {
+    Map<Long, Long> cpu = new LinkedHashMap<>();
+    Map<Long, String> group = new LinkedHashMap<>();
+    long[] ids = threads.getAllThreadIds();
+    ThreadInfo[] infos = threads.getThreadInfo(ids);
+    for (int i = 0; i < ids.length; i++) {
+      long t = threads.getThreadCpuTime(ids[i]);
+      if (t < 0 || infos[i] == null) {
+        continue;
+      }
+      cpu.put(ids[i], t);
+      group.put(ids[i], groupOf(infos[i].getThreadName()));
+    }
+    long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() * 1_000_000L;
+    return new Snapshot(cpu, group, os.getProcessCpuTime(), jit);
+  }
+
+  static String groupOf(String threadName) {
+    for (Group g : GROUPS) {
+      if (g.owns().test(threadName)) {
+        return g.name();
+      }
+    }
+    return REST;
+  }
+
+  /**
+   * CPU nanoseconds per group between two snapshots, JIT and the rest included, in report order. A thread
+   * that started in between counts from zero; one that ended in between is lost to "the rest".
+   */
+  static Map<String, Long> between(Snapshot before, Snapshot after) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    GROUPS.forEach(g -> out.put(g.name(), 0L));
+    long named = 0;
+    for (var e : after.byThread().entrySet()) {
+      long spent = e.getValue() - before.byThread().getOrDefault(e.getKey(), 0L);
+      String g = after.group().get(e.getKey());
+      if (!g.equals(REST)) {
+        out.merge(g, spent, Long::sum);
+        named += spent;
+      }
+    }
+    long jit = Math.max(0, after.jitNanos() - before.jitNanos());
+    out.put(JIT, jit);
+    out.put(REST, Math.max(0, after.process() - before.process() - named - jit));
+    return out;
+  }
+}
