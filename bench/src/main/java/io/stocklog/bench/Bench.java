@@ -104,7 +104,11 @@ public final class Bench implements Callable<Integer> {
   int warmupSeconds = 3;
 
   @Option(names = "--warmup-max", description = "Seconds at most of warm-up, quiet JIT or not (default ${DEFAULT-VALUE})")
-  int warmupMaxSeconds = 12;
+  int warmupMaxSeconds = 8;
+
+  @Option(names = "--stack-warmup-max", description = "Seconds at most of the one warm-up of this system's stack (broker,"
+      + " Kafka Streams, services) through a Kafka producer, before its first contender (default ${DEFAULT-VALUE})")
+  int stackWarmupMaxSeconds = 60;
 
   @Option(names = "--repeat", description = "Runs per contender and workload; the table shows the run with the median"
       + " throughput and the spread over all runs (default ${DEFAULT-VALUE})")
@@ -225,6 +229,13 @@ public final class Bench implements Callable<Integer> {
     try (LocalStack stack = started) {
       TopicSettings topics = TopicSettings.defaults();
       try (OutcomeWatcher watcher = new OutcomeWatcher(stack.bootstrapServers(), topics.outcomes())) {
+        if (warmupSeconds > 0 && warmed.add("the stack")) {
+          // Most of what the JIT must compile is the broker, Kafka Streams and the projector, which every one of
+          // this system's contenders uses: warm it once, longest, then each contender briefly for its own client.
+          try (KafkaContender k = new KafkaContender(stack.bootstrapServers(), topics.events(), watcher, inflight)) {
+            warmUp(name, parts, k, tag(name, "stack", parts), driver, stackWarmupMaxSeconds);
+          }
+        }
         Driver withProbe = new Driver(Duration.ofSeconds(capSeconds), new VisibilityProbe(stack.queryUrl(), visibilityEvery),
             new CpuAccount());
         for (String id : which) {
@@ -293,7 +304,7 @@ public final class Bench implements Callable<Integer> {
     String tag = tag(workload, id, parts);
     try (c) {
       if (warmupSeconds > 0 && warmed.add(id)) {
-        warmUp(workload, parts, c, tag, driver);
+        warmUp(workload, parts, c, tag, driver, warmupMaxSeconds);
       }
       Driver.Pacing pacing = rate > 0 ? Driver.Pacing.open(rate) : Driver.Pacing.CLOSED;
       List<RunResult> runs = new ArrayList<>();
@@ -318,11 +329,12 @@ public final class Bench implements Callable<Integer> {
   /**
    * Unrecorded load until the JIT is quiet: rounds of 2 s of reserves, confirms, cancels and refusals on SKUs
    * of their own (so every path is compiled), at least {@code --warmup} seconds, then until a round spent
-   * under a tenth of its time compiling, or {@code --warmup-max} seconds. This system runs a broker, Kafka
+   * under a tenth of its time compiling, or {@code maxSeconds}. This system runs a broker, Kafka
    * Streams, Jetty and their clients in this one JVM: on 2 cores they take a minute or more to compile, and
    * figures taken before that measure the compiler.
    */
-  private void warmUp(String workload, int parts, Contender c, String tag, Driver driver) throws Exception {
+  private void warmUp(String workload, int parts, Contender c, String tag, Driver driver, int maxSeconds)
+      throws Exception {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     long begin = System.nanoTime();
     for (int round = 1; ; round++) {
@@ -334,7 +346,7 @@ public final class Bench implements Callable<Integer> {
       double elapsed = (System.nanoTime() - begin) / 1e9;
       log.info("{} / {}: warm-up round {}, {} s in, compiling {}% of the time", workload, c.name(), round,
           Math.round(elapsed), Math.round(share * 100));
-      if ((elapsed >= warmupSeconds && share < 0.10) || elapsed >= warmupMaxSeconds) {
+      if ((elapsed >= warmupSeconds && share < 0.10) || elapsed >= maxSeconds) {
         return;
       }
     }
@@ -373,7 +385,8 @@ public final class Bench implements Callable<Integer> {
 
         Run %s on %d cores, %s, JDK %s (%s), %s %s. Seed %d; time cap %d s per contender; whole run %.1f min.
         Unrecorded warm-up before each contender's first run: at least %d s, then until the JIT compiles less than a
-        tenth of the time (at most %d s). %d run(s) per row, the median shown.
+        tenth of the time (at most %d s; this system's stack once before its first contender, at most %d s).
+        %d run(s) per row, the median shown.
         Flash sale: stock %,d, %,d requests. Catalogue: %,d SKUs x %,d units, %,d orders, Zipf %.2f, confirm %.2f,
         cancel %.2f. Blocking clients %d; Kafka in flight %d; HTTP: %d waiting requests in
         flight, or %d connections without waiting (orders in flight as for Kafka). Latency is request to known
@@ -382,7 +395,7 @@ public final class Bench implements Callable<Integer> {
         the answers do, its latency timed from when each request was due.
         """, Instant.now(), Runtime.getRuntime().availableProcessors(), mem, Runtime.version(),
         System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.version"), seed,
-        capSeconds, minutes, warmupSeconds, warmupMaxSeconds, repeat, stock, requests, skus, stockPerSku, orders, zipf, confirm, cancel, clients, inflight,
+        capSeconds, minutes, warmupSeconds, warmupMaxSeconds, stackWarmupMaxSeconds, repeat, stock, requests, skus, stockPerSku, orders, zipf, confirm, cancel, clients, inflight,
         httpInflight, httpConnections) + (stackEnv.isEmpty() ? "" : "This system's services ran with " + stackEnv + ".\n");
   }
 }

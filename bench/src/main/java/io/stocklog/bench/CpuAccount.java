@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * Where this JVM's CPU went during a run, by part of the system: the local stack runs the broker, the three
  * services and the benchmark's own clients in this one process, so each thread's CPU time, grouped by what
- * the thread belongs to, says which part a decision costs most in. JIT compilation is counted apart (its
- * threads are not Java threads); garbage collection and anything unnamed are the rest of the process's CPU.
+ * the thread belongs to, says which part a decision costs most in. The JVM's own threads (the JIT's compilers,
+ * the garbage collector) are not Java threads: on Linux their CPU time is read from {@code /proc/self/task},
+ * by thread name; anything else is the rest of the process's CPU.
  */
 final class CpuAccount {
 
@@ -38,14 +39,20 @@ final class CpuAccount {
               || n.startsWith("transaction-log-manager") || n.startsWith("ReplicaFetcher")));
 
   static final String JIT = "JIT compiler";
-  static final String REST = "the rest (garbage collection, timers, metrics, unnamed)";
+  static final String GC = "garbage collector";
+  static final String REST = "the rest (timers, metrics, schedulers, unnamed)";
+  /** Clock ticks per second of /proc's times: USER_HZ, 100 on every Linux this runs on. */
+  private static final long TICK_NANOS = 10_000_000L;
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-  /** CPU nanoseconds by thread ID, with each thread's group, and the process and JIT totals, at one moment. */
-  record Snapshot(Map<Long, Long> byThread, Map<Long, String> group, long process, long jitNanos) {}
+  /**
+   * CPU nanoseconds by thread ID, with each thread's group, the process total, and the JIT's and the garbage
+   * collector's threads' totals (-1 where /proc cannot be read), at one moment.
+   */
+  record Snapshot(Map<Long, Long> byThread, Map<Long, String> group, long process, long jitNanos, long gcNanos) {}
 
   Snapshot snapshot() {
     Map<Long, Long> cpu = new LinkedHashMap<>();
@@ -60,8 +67,38 @@ final class CpuAccount {
       cpu.put(ids[i], t);
       group.put(ids[i], groupOf(infos[i].getThreadName()));
     }
-    long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() * 1_000_000L;
-    return new Snapshot(cpu, group, os.getProcessCpuTime(), jit);
+    long[] vm = vmThreads();
+    return new Snapshot(cpu, group, os.getProcessCpuTime(), vm[0], vm[1]);
+  }
+
+  /** CPU nanoseconds of the compiler threads and of the GC threads, from /proc; -1 each if it cannot be read. */
+  private static long[] vmThreads() {
+    long jit = 0;
+    long gc = 0;
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = java.nio.file.Files.readString(task.resolve("stat"));
+        } catch (java.io.IOException ended) {
+          continue;
+        }
+        // pid (comm) state ppid ... utime stime: comm may hold spaces, so split after its closing parenthesis.
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        String comm = stat.substring(open + 1, close);
+        String[] f = stat.substring(close + 2).split(" ");
+        long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+          jit += nanos;
+        } else if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+          gc += nanos;
+        }
+      }
+      return new long[] {jit, gc};
+    } catch (java.io.IOException | RuntimeException notLinux) {
+      return new long[] {-1, -1};
+    }
   }
 
   static String groupOf(String threadName) {
@@ -89,9 +126,11 @@ final class CpuAccount {
         named += spent;
       }
     }
-    long jit = Math.max(0, after.jitNanos() - before.jitNanos());
+    long jit = before.jitNanos() < 0 ? 0 : Math.max(0, after.jitNanos() - before.jitNanos());
+    long gc = before.gcNanos() < 0 ? 0 : Math.max(0, after.gcNanos() - before.gcNanos());
     out.put(JIT, jit);
-    out.put(REST, Math.max(0, after.process() - before.process() - named - jit));
+    out.put(GC, gc);
+    out.put(REST, Math.max(0, after.process() - before.process() - named - jit - gc));
     return out;
   }
 }

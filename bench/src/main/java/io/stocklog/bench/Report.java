@@ -53,7 +53,7 @@ final class Report {
     }
     StringBuilder b = new StringBuilder("| CPU per decision: µs (share) |");
     rs.forEach(r -> b.append(' ').append(r.workload()).append(", ").append(shortName(r.contender())).append(", ")
-        .append(load(r)).append(" |"));
+        .append(r.partitions()).append(" parts, ").append(load(r)).append(" |"));
     b.append("\n| --- |").append(" ---: |".repeat(rs.size())).append('\n');
     for (String group : rs.get(0).cpu().keySet()) {
       b.append("| ").append(group).append(" |");

@@ -24,22 +24,32 @@ class CpuAccountTest {
   }
 
   @Test
+  void aSnapshotOfThisJvmFindsItsCompilerAndCollectorThreads() {
+    CpuAccount.Snapshot s = new CpuAccount().snapshot();
+    // This JVM has compiled and collected by now, and /proc is there on Linux.
+    assertThat(s.jitNanos()).isPositive();
+    assertThat(s.process()).isGreaterThanOrEqualTo(s.jitNanos());
+    assertThat(s.byThread()).isNotEmpty();
+  }
+
+  @Test
   void betweenChargesEachThreadItsOwnDeltaAndLeavesTheRestToTheRest() {
     String streams = "stocklog-projector-x-StreamThread-1";
     String broker = "data-plane-kafka-request-handler-0";
     CpuAccount.Snapshot before = new CpuAccount.Snapshot(Map.of(1L, 100L, 2L, 50L),
-        Map.of(1L, CpuAccount.groupOf(streams), 2L, CpuAccount.groupOf(broker)), 1_000, 10);
+        Map.of(1L, CpuAccount.groupOf(streams), 2L, CpuAccount.groupOf(broker)), 1_000, 10, 5);
     // Thread 3 started during the run and counts from zero; the process spent 400 more than the named threads.
     CpuAccount.Snapshot after = new CpuAccount.Snapshot(Map.of(1L, 700L, 2L, 250L, 3L, 300L),
         Map.of(1L, CpuAccount.groupOf(streams), 2L, CpuAccount.groupOf(broker), 3L, CpuAccount.groupOf(broker)),
-        2_000 + 1_000, 110);
+        2_000 + 1_000, 110, 55);
 
     Map<String, Long> spent = CpuAccount.between(before, after);
 
     assertThat(spent.get(CpuAccount.groupOf(streams))).isEqualTo(600);
     assertThat(spent.get(CpuAccount.groupOf(broker))).isEqualTo(200 + 300);
     assertThat(spent.get(CpuAccount.JIT)).isEqualTo(100);
-    assertThat(spent.get(CpuAccount.REST)).isEqualTo(2_000 - 600 - 500 - 100);
+    assertThat(spent.get(CpuAccount.GC)).isEqualTo(50);
+    assertThat(spent.get(CpuAccount.REST)).isEqualTo(2_000 - 600 - 500 - 100 - 50);
     assertThat(spent.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2_000);
   }
 }
