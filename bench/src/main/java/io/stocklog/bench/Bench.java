@@ -108,7 +108,7 @@ public final class Bench implements Callable<Integer> {
 
   @Option(names = "--stack-warmup-max", description = "Seconds at most of the one warm-up of this system's stack (broker,"
       + " Kafka Streams, services) through a Kafka producer, before its first contender (default ${DEFAULT-VALUE})")
-  int stackWarmupMaxSeconds = 60;
+  int stackWarmupMaxSeconds = 40;
 
   @Option(names = "--repeat", description = "Runs per contender and workload; the table shows the run with the median"
       + " throughput and the spread over all runs (default ${DEFAULT-VALUE})")
