@@ -3,6 +3,7 @@ package io.stocklog.command;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
+import io.stocklog.topics.TopicSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -79,7 +80,9 @@ public final class OutcomeFollower implements AutoCloseable {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         // No group, no offsets: every instance reads everything from where it started.
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+        // A waiting caller waits for this fetch: see TopicSettings.OUTCOMES_FETCH_MAX_WAIT_MS.
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, TopicSettings.OUTCOMES_FETCH_MAX_WAIT_MS),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
     try {
       List<PartitionInfo> partitions = consumer.partitionsFor(topic, START_TIMEOUT);

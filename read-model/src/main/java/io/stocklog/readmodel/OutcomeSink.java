@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Outcome;
+import io.stocklog.topics.TopicSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -145,6 +146,8 @@ public final class OutcomeSink implements AutoCloseable {
     // A new group builds the read model from the first outcome.
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    // Read-your-writes waits on this fetch: see TopicSettings.OUTCOMES_FETCH_MAX_WAIT_MS.
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, TopicSettings.OUTCOMES_FETCH_MAX_WAIT_MS);
     // A sink that dies without leaving holds its partitions until this runs out (see SinkConfig).
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.heartbeatInterval().toMillis());
