@@ -1,6 +1,7 @@
 package io.stocklog.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.stocklog.topics.TopicBootstrap;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -52,28 +53,6 @@ final class SeedArchitecture implements Contender {
   private final List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
 
-  /**
-   * Waits until the broker knows a leader for every partition of the new topic. An idempotent producer that
-   * writes before that gets NOT_LEADER_OR_FOLLOWER, then has its retried batch refused as out of sequence
-   * (Kafka 4.1) and stalls until its delivery timeout: two minutes in which this contender decided nothing.
-   */
-  private static void awaitLeaders(Admin admin, String topic, int partitions) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
-      long led = description.partitions().stream().filter(p -> p.leader() != null && !p.leader().isEmpty()).count();
-      if (led == partitions) {
-        // The metadata names the leader a moment before that broker's replica manager acts as it.
-        Thread.sleep(1_000);
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(topic + ": " + led + " of " + partitions + " partitions have a leader after 30 s");
-      }
-      Thread.sleep(50);
-    }
-  }
-
   SeedArchitecture(BenchDatabase db, String bootstrapServers, String topic, int partitions, int consumerCount,
       int inFlight) throws Exception {
     this.db = db;
@@ -82,7 +61,6 @@ final class SeedArchitecture implements Contender {
     this.pool = db.pool("seed-architecture", consumerCount + 1);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-      awaitLeaders(admin, topic, partitions);
     }
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -91,6 +69,10 @@ final class SeedArchitecture implements Contender {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    // Writing to the new topic before its leaders act stalled this contender for two minutes (Kafka 4.1).
+    TopicBootstrap.awaitLeaders(producer, topic, partitions, Duration.ofSeconds(30));
+    // The metadata names the leader a moment before that broker's replica manager acts as it.
+    Thread.sleep(1_000);
     for (int i = 0; i < consumerCount; i++) {
       Properties c = new Properties();
       c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

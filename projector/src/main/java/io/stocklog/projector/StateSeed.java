@@ -9,6 +9,7 @@ import io.stocklog.inventory.StockLevel;
 import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
+import io.stocklog.topics.TopicBootstrap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -272,10 +273,8 @@ public final class StateSeed {
     };
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config),
         new ByteArraySerializer(), new ByteArraySerializer())) {
-      // A topic just created has no leader for a moment; writing then makes the idempotent producer retry
-      // out of sequence for minutes. Wait until every partition has one.
       for (String store : KeyValueInventoryStore.storeNames()) {
-        awaitLeaders(producer, changelog(app, store), partitions);
+        TopicBootstrap.awaitLeaders(producer, changelog(app, store), partitions, Duration.ofSeconds(60));
       }
       // Two threads serialize (the CPU part); the producer is shared, and each partition's entries stay in order.
       AtomicLong written = new AtomicLong();
@@ -317,29 +316,6 @@ public final class StateSeed {
           + failed.get().getMessage(), failed.get());
     }
     return entries;
-  }
-
-  private static void awaitLeaders(KafkaProducer<?, ?> producer, String topic, int partitions) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        List<org.apache.kafka.common.PartitionInfo> info = producer.partitionsFor(topic);
-        if (info.size() == partitions && info.stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty())) {
-          return;
-        }
-      } catch (org.apache.kafka.common.KafkaException e) {
-        // Not known yet.
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topic " + topic + " has no leader for each partition after 60 s");
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
   }
 
   private static void commit(ProjectorConfig config, Map<Integer, Long> end) {

@@ -1,5 +1,6 @@
 package io.stocklog.topics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +14,9 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -161,6 +165,38 @@ public final class TopicBootstrap {
     if (!problems.isEmpty()) {
       throw new MisconfiguredTopicException("the events topic " + s.events() + " is misconfigured: "
           + String.join("; ", problems));
+    }
+  }
+
+  /**
+   * Waits until {@code producer} knows a leader for each of the {@code partitions} of {@code topic}. A topic
+   * just created has none for a moment, and an idempotent producer that writes then gets
+   * NOT_LEADER_OR_FOLLOWER and has its retries refused as out of sequence until its delivery timeout (Kafka
+   * 4.1): batches stall for minutes or are lost. Whoever writes to a topic it has just created waits here first.
+   *
+   * @throws IllegalStateException if some partition still has no leader after {@code timeout}
+   */
+  public static void awaitLeaders(Producer<?, ?> producer, String topic, int partitions, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        List<PartitionInfo> info = producer.partitionsFor(topic);
+        if (info.size() == partitions && info.stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty())) {
+          return;
+        }
+      } catch (KafkaException e) {
+        // Not known yet.
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic " + topic + " has no leader for each partition after "
+            + timeout.toSeconds() + " s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
     }
   }
 

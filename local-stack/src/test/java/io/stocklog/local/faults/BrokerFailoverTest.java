@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A flash sale on a three-broker cluster (replication 3, min.insync.replicas 2) during which the broker
@@ -35,17 +35,8 @@ import org.junit.jupiter.api.Test;
 class BrokerFailoverTest {
 
   /** Loops on threads of their own, stopped after each test even when it fails half-way. */
-  private final List<AtomicBoolean> background = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  private AtomicBoolean background(AtomicBoolean running) {
-    background.add(running);
-    return running;
-  }
-
-  @AfterEach
-  void stopBackgroundLoops() {
-    background.forEach(running -> running.set(false));
-  }
+  @RegisterExtension
+  final BackgroundLoops background = new BackgroundLoops();
 
   private static final String SKU = "FLASH-F";
   private static final int STOCK = 400;
@@ -74,7 +65,7 @@ class BrokerFailoverTest {
       assertThat(stocked.status()).as("%s", stocked).isEqualTo(200);
       assertThat(stocked.number("onHand")).isEqualTo(STOCK);
       // From then on every read during the sale must show a consistent SKU, whatever the brokers are doing.
-      AtomicBoolean selling = background(new AtomicBoolean(true));
+      AtomicBoolean selling = background.start();
       ConcurrentLinkedQueue<String> badReads = new ConcurrentLinkedQueue<>();
       AtomicLong reads = new AtomicLong();
       Thread reader = Thread.ofVirtual().start(() -> {

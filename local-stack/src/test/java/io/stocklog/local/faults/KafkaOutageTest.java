@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Kafka unavailable to the command service under a steady load: the only broker of the cluster is stopped
@@ -30,17 +30,8 @@ import org.junit.jupiter.api.Test;
 class KafkaOutageTest {
 
   /** Loops on threads of their own, stopped after each test even when it fails half-way. */
-  private final List<AtomicBoolean> background = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  private AtomicBoolean background(AtomicBoolean running) {
-    background.add(running);
-    return running;
-  }
-
-  @AfterEach
-  void stopBackgroundLoops() {
-    background.forEach(running -> running.set(false));
-  }
+  @RegisterExtension
+  final BackgroundLoops background = new BackgroundLoops();
 
   /** The append timeout the command service runs with here: the bound on a 503 (default 10 s). */
   private static final Duration APPEND_TIMEOUT = Duration.ofSeconds(3);
@@ -67,7 +58,7 @@ class KafkaOutageTest {
       }
       long t0 = System.nanoTime();
       ConcurrentLinkedQueue<Probe> readiness = new ConcurrentLinkedQueue<>();
-      AtomicBoolean probing = background(new AtomicBoolean(true));
+      AtomicBoolean probing = background.start();
       Thread prober = Thread.ofVirtual().start(() -> {
         while (probing.get()) {
           readiness.add(new Probe(millisSince(t0), client.get(stack.commandUrl() + "/ready").status()));

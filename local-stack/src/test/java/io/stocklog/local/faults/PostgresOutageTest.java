@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The read model's Postgres away for 30 seconds under a steady load of commands and reads. The shared
@@ -32,17 +32,8 @@ import org.junit.jupiter.api.Test;
 class PostgresOutageTest {
 
   /** Loops on threads of their own, stopped after each test even when it fails half-way. */
-  private final List<AtomicBoolean> background = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  private AtomicBoolean background(AtomicBoolean running) {
-    background.add(running);
-    return running;
-  }
-
-  @AfterEach
-  void stopBackgroundLoops() {
-    background.forEach(running -> running.set(false));
-  }
+  @RegisterExtension
+  final BackgroundLoops background = new BackgroundLoops();
 
   private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("stocklog.outage.seconds", 30));
   /** "Quickly instead of hanging": generous, since the machine is shared; the measured times are reported. */
@@ -69,7 +60,7 @@ class PostgresOutageTest {
       }
       long t0 = System.nanoTime();
       ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
-      AtomicBoolean reading = background(new AtomicBoolean(true));
+      AtomicBoolean reading = background.start();
       Thread reader = Thread.ofVirtual().start(() -> {
         while (reading.get()) {
           String sku = SKUS.get(ThreadLocalRandom.current().nextInt(SKUS.size()));
