@@ -1,9 +1,9 @@
 package io.stocklog.bench;
 
 import io.stocklog.infra.PostgresEndpoint;
-import io.stocklog.replay.InvariantChecker;
-import io.stocklog.replay.InvariantReport;
 import io.stocklog.topics.TopicSettings;
+import io.stocklog.verify.InvariantChecker;
+import io.stocklog.verify.InvariantReport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -7,6 +7,7 @@ import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Position;
 import io.stocklog.projector.ProjectorOptions;
@@ -112,9 +113,9 @@ final class Replay {
       throw new InvalidEventException("value: must be the event's JSON text (a string) or the event (an object),"
           + " not " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
-    if (value.length > ProjectorOptions.DEFAULT_MAX_EVENT_BYTES) {
+    if (value.length > RecordDecoder.DEFAULT_MAX_EVENT_BYTES) {
       throw new InvalidEventException("record too large: " + value.length + " bytes, and an event is at most "
-          + ProjectorOptions.DEFAULT_MAX_EVENT_BYTES);
+          + RecordDecoder.DEFAULT_MAX_EVENT_BYTES);
     }
     Event event = EventCodec.decode(value);
     return switch (event) {

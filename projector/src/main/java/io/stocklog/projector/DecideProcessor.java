@@ -3,6 +3,7 @@ package io.stocklog.projector;
 import io.stocklog.events.Event;
 import io.stocklog.events.InvalidEventException;
 import io.stocklog.inventory.Inventory;
+import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.stocklog.projector;
 
 import io.stocklog.config.Env;
+import io.stocklog.inventory.Inventory;
 import io.stocklog.topics.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public record ProjectorConfig(
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final String DEFAULT_APPLICATION_ID = "stocklog-projector";
   public static final long DEFAULT_TICK_INTERVAL_MS = 1_000;
-  public static final long DEFAULT_RETENTION_DAYS = 7;
+  public static final long DEFAULT_RETENTION_DAYS = Inventory.DEFAULT_RETENTION.toDays();
   public static final int DEFAULT_STREAM_THREADS = 1;
   public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
   /** Kafka's consumer default, stated here so that what the projector runs with is visible in one place. */

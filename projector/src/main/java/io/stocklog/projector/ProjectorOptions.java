@@ -3,6 +3,7 @@ package io.stocklog.projector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.inventory.Inventory;
+import io.stocklog.inventory.RecordDecoder;
 import java.time.Duration;
 import java.util.Map;
 
@@ -48,7 +49,6 @@ public record ProjectorOptions(
     IN_MEMORY
   }
 
-  public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
   public static final int DEFAULT_MAX_DEAD_LETTER_VALUE_BYTES = 512 * 1024;
 
   public ProjectorOptions {
@@ -73,7 +73,7 @@ public record ProjectorOptions(
 
   public static ProjectorOptions withRetention(Duration retention) {
     // A composite with no registries in it records nothing.
-    return new ProjectorOptions(retention, DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_DEAD_LETTER_VALUE_BYTES,
+    return new ProjectorOptions(retention, RecordDecoder.DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_DEAD_LETTER_VALUE_BYTES,
         StoreKind.PERSISTENT, new CompositeMeterRegistry(), Map.of(), true, Progress.NONE);
   }
 

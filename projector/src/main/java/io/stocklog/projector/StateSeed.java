@@ -4,6 +4,7 @@ import io.stocklog.events.Event;
 import io.stocklog.events.InvalidEventException;
 import io.stocklog.inventory.AppliedId;
 import io.stocklog.inventory.Inventory;
+import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.json.JsonSerde;
@@ -164,7 +165,7 @@ public final class StateSeed {
     for (ConsumerRecord<byte[], byte[]> r : batch) {
       Event event;
       try {
-        event = RecordDecoder.decode(r.key(), r.value(), ProjectorOptions.DEFAULT_MAX_EVENT_BYTES);
+        event = RecordDecoder.decode(r.key(), r.value(), RecordDecoder.DEFAULT_MAX_EVENT_BYTES);
       } catch (InvalidEventException e) {
         event = null;
       }

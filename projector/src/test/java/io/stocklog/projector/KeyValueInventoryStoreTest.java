@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stocklog.inventory.AppliedId;
 import io.stocklog.inventory.Reservation;
-import io.stocklog.inventory.ReservationStatus;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.inventory.Timer;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Reason;
+import io.stocklog.outcomes.ReservationStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

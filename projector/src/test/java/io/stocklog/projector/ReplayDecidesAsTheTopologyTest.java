@@ -7,11 +7,12 @@ import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.Events;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
-import io.stocklog.replay.PartitionFold;
-import io.stocklog.replay.ReplayListener;
+import io.stocklog.verify.PartitionFold;
+import io.stocklog.verify.ReplayListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -47,7 +48,7 @@ class ReplayDecidesAsTheTopologyTest {
     List<Outcome> replayed = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     PartitionFold fold = new PartitionFold(0, ProjectorOptions.defaults().retention(),
-        ProjectorOptions.DEFAULT_MAX_EVENT_BYTES);
+        RecordDecoder.DEFAULT_MAX_EVENT_BYTES);
     ReplayListener listener = new ReplayListener() {
       @Override
       public void outcome(Position at, Outcome outcome) {
@@ -86,7 +87,7 @@ class ReplayDecidesAsTheTopologyTest {
       case 0 -> new Raw(bytes("sku-1"), bytes("{not json"));
       case 1 -> new Raw(bytes("sku-2"), EventCodec.encode(e)); // another SKU's key
       case 2 -> new Raw(null, EventCodec.encode(e)); // no key
-      case 3 -> new Raw(bytes("sku-1"), new byte[ProjectorOptions.DEFAULT_MAX_EVENT_BYTES + 1]);
+      case 3 -> new Raw(bytes("sku-1"), new byte[RecordDecoder.DEFAULT_MAX_EVENT_BYTES + 1]);
       case 4 -> new Raw(bytes("sku-1"), bytes("{\"type\":\"StockStolen\"}"));
       default -> new Raw(bytes("sku-1"), bytes(new String(EventCodec.encode(e), StandardCharsets.UTF_8)
           .replace("\"quantity\":3", "\"quantity\":0")));

@@ -3,6 +3,7 @@ package io.stocklog.readmodel;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;
+import io.stocklog.outcomes.ReservationStatus;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;

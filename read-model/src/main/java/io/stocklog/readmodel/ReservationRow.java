@@ -2,6 +2,7 @@ package io.stocklog.readmodel;
 
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;
+import io.stocklog.outcomes.ReservationStatus;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -18,6 +18,7 @@ import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
+import io.stocklog.outcomes.ReservationStatus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

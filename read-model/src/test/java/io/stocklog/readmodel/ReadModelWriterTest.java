@@ -12,6 +12,7 @@ import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;
+import io.stocklog.outcomes.ReservationStatus;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.stocklog.local.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stocklog.replay.InvariantChecker;
-import io.stocklog.replay.InvariantReport;
 import io.stocklog.topics.TopicSettings;
+import io.stocklog.verify.InvariantChecker;
+import io.stocklog.verify.InvariantReport;
 import java.util.Set;
 import javax.sql.DataSource;
 

@@ -13,7 +13,7 @@ import io.stocklog.local.LocalStack;
 import io.stocklog.local.faults.CommandClient.Answer;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
-import io.stocklog.replay.InvariantChecker;
+import io.stocklog.verify.InvariantChecker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +31,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,0 +1,124 @@
+package io.stocklog.verify;
+
+import io.stocklog.events.ReservationRequested;
+import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Position;
+import io.stocklog.outcomes.Reason;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The rows a read model must hold after a sequence of outcomes: what a replay's outcomes are compared with.
+ *
+ * <p>The rules are the read model's contract, restated here from the brief and the table definitions rather
+ * than shared with {@code io.stocklog.readmodel.ReadModelWriter}: this class exists to catch that writer being
+ * wrong, so it must not reuse the writer's code or SQL. It calls nothing of the read-model module.
+ *
+ * <ol>
+ *   <li><b>Stock.</b> Every outcome is about one SKU and carries the SKU's counters after the decision. A SKU's
+ *       row is its newest outcome by position: {@code on_hand}, {@code reserved}, {@code available =
+ *       on_hand - reserved}, the position, and {@code updated_at} = the outcome's decision time. Duplicates and
+ *       rejections count too (their counters are the unchanged ones).
+ *   <li><b>Which outcomes touch a reservation.</b> Only those saying where a reservation now stands:
+ *       {@code HELD} and {@code EXTENDED} mean HELD; {@code CONFIRMED}, {@code CANCELLED}, {@code EXPIRED} mean
+ *       themselves; a {@code REJECTED} reservation request for {@code OUT_OF_STOCK} means REJECTED with that
+ *       reason. Never a duplicate (a repeated ID changes nothing), never another rejection (an unknown order,
+ *       an expired or finished hold, an ID conflict: those are about the event, not the reservation), never a
+ *       receipt or an adjustment.
+ *   <li><b>Reservation rows.</b> The row {@code (sku, subjectId)} is its newest touching outcome by position:
+ *       quantity, status, the reject reason only when REJECTED, the position, and the deadline; when that
+ *       outcome has no deadline the row keeps the one it had.
+ *   <li><b>Order.</b> An outcome at an older position than a row's changes nothing, so a redelivery or a
+ *       replay of old outcomes converges; at an equal position the later one wins (an event's own decision
+ *       comes after the expiries its time triggered, all at its position).
+ * </ol>
+ *
+ * <p>Not thread-safe.
+ */
+public final class ExpectedReadModel {
+
+  private final Map<String, StockEntry> stock = new HashMap<>();
+  private final Map<ReservationEntry.Key, ReservationEntry> reservations = new HashMap<>();
+  private long outcomes;
+
+  /** Applies one outcome, which must carry its position. */
+  public void apply(Outcome outcome) {
+    Objects.requireNonNull(outcome.position(), () -> "outcome of " + outcome.eventId() + " has no position");
+    apply(Position.parse(outcome.position()), outcome);
+  }
+
+  /** Applies one outcome at {@code at}, its position (given parsed, as a replay has it). */
+  public void apply(Position at, Outcome outcome) {
+    Objects.requireNonNull(at, "at");
+    if (outcome.position() != null && !outcome.position().equals(at.token())) {
+      throw new IllegalArgumentException("outcome of " + outcome.eventId() + " is at " + outcome.position()
+          + ", not " + at.token());
+    }
+    outcomes++;
+    // Rule 1 (and 4): the SKU's counters after its newest outcome.
+    StockEntry oldStock = stock.get(outcome.sku());
+    if (oldStock == null || notOlder(at, oldStock.position())) {
+      stock.put(outcome.sku(), new StockEntry(outcome.sku(), outcome.onHand(), outcome.reserved(),
+          outcome.onHand() - outcome.reserved(), at, outcome.decidedAt()));
+    }
+    // Rule 2: only some outcomes say where a reservation stands.
+    String status = reservationStatus(outcome);
+    if (status == null) {
+      return;
+    }
+    // Rules 3 and 4.
+    ReservationEntry.Key key = new ReservationEntry.Key(outcome.sku(), outcome.subjectId());
+    ReservationEntry old = reservations.get(key);
+    if (old != null && !notOlder(at, old.position())) {
+      return;
+    }
+    var expiresAt = outcome.expiresAt() != null ? outcome.expiresAt() : old == null ? null : old.expiresAt();
+    String rejectReason = status.equals("REJECTED") ? outcome.reason().name() : null;
+    reservations.put(key, new ReservationEntry(outcome.sku(), outcome.subjectId(), outcome.quantity(), status,
+        rejectReason, expiresAt, at));
+  }
+
+  /** The status column an outcome sets (rule 2), or null when it leaves the reservation row alone. */
+  static String reservationStatus(Outcome outcome) {
+    if (outcome.duplicate()) {
+      return null;
+    }
+    Decision d = outcome.decision();
+    if (d == Decision.HELD || d == Decision.EXTENDED) {
+      return "HELD";
+    }
+    if (d == Decision.CONFIRMED || d == Decision.CANCELLED || d == Decision.EXPIRED) {
+      return d.name();
+    }
+    boolean refusedRequest = d == Decision.REJECTED && outcome.reason() == Reason.OUT_OF_STOCK
+        && ReservationRequested.TYPE.equals(outcome.eventType());
+    return refusedRequest ? "REJECTED" : null;
+  }
+
+  private static boolean notOlder(Position candidate, Position current) {
+    return candidate.compareTo(current) >= 0;
+  }
+
+  /** A listener that applies every outcome of a replay to this model. */
+  public ReplayListener listener() {
+    return this::apply;
+  }
+
+  /** Expected {@code sku_stock} rows by SKU (a live view). */
+  public Map<String, StockEntry> stock() {
+    return Collections.unmodifiableMap(stock);
+  }
+
+  /** Expected {@code reservation} rows by key (a live view). */
+  public Map<ReservationEntry.Key, ReservationEntry> reservations() {
+    return Collections.unmodifiableMap(reservations);
+  }
+
+  /** Outcomes applied so far. */
+  public long outcomes() {
+    return outcomes;
+  }
+}

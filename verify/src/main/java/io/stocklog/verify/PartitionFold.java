@@ -1,0 +1,161 @@
+package io.stocklog.verify;
+
+import io.stocklog.events.Event;
+import io.stocklog.events.EventCodec;
+import io.stocklog.events.InvalidEventException;
+import io.stocklog.inventory.InMemoryInventoryStore;
+import io.stocklog.inventory.Inventory;
+import io.stocklog.inventory.RecordDecoder;
+import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Position;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One events partition folded in memory, record by record, as the projector's {@code DecideProcessor} decides
+ * it: the same {@link RecordDecoder} picks what is decided and what is dead-lettered, the same {@link Inventory}
+ * decides (over an {@link InMemoryInventoryStore} instead of Kafka Streams stores), and each outcome is stamped
+ * with its event's position with {@link Outcome#at}. Deterministic: log time comes from the records.
+ *
+ * <p>Decoding needs no state, so it can run ahead on other threads ({@link #decode}); deciding must follow the
+ * log. Not thread-safe; records must come in offset order (gaps are fine: transaction markers, aborted records).
+ */
+public final class PartitionFold {
+
+  private final int partition;
+  private final int maxEventBytes;
+  private final InMemoryInventoryStore store = new InMemoryInventoryStore();
+  private final Inventory inventory;
+  private long lastOffset = -1;
+  private long events;
+  private long deadLetters;
+  private long outcomes;
+
+  /**
+   * @param retention as the projector's ({@code STOCKLOG_RETENTION_DAYS}); it decides when a finished order ID
+   *     may be used again, so a different retention can decide differently
+   * @param maxEventBytes as the projector's; larger records are dead-lettered
+   */
+  public PartitionFold(int partition, Duration retention, int maxEventBytes) {
+    if (partition < 0) {
+      throw new IllegalArgumentException("partition must be >= 0 (was " + partition + ")");
+    }
+    if (maxEventBytes < 1) {
+      throw new IllegalArgumentException("maxEventBytes must be positive (was " + maxEventBytes + ")");
+    }
+    this.partition = partition;
+    this.maxEventBytes = maxEventBytes;
+    this.inventory = new Inventory(store, Objects.requireNonNull(retention, "retention"));
+  }
+
+  /**
+   * A record of the events topic decoded as the projector decodes it: either the event it decides, or the
+   * reason it dead-letters the record. Thread-safe and stateless.
+   */
+  public static Decoded decode(byte[] key, byte[] value, int maxEventBytes) {
+    try {
+      return new Decoded(RecordDecoder.decode(key, value, maxEventBytes), null, null);
+    } catch (InvalidEventException e) {
+      return new Decoded(null, e.getMessage(), eventIdIn(value, maxEventBytes));
+    }
+  }
+
+  /**
+   * What {@link #decode} made of a record.
+   *
+   * @param event the event the projector decides; null when it dead-letters the record
+   * @param error why the record is dead-lettered; null when it is decided
+   * @param deadLetteredEventId the event ID in a dead-lettered record that is an event nonetheless (a SKU
+   *     event under the wrong key); else null
+   */
+  public record Decoded(Event event, String error, String deadLetteredEventId) {}
+
+  /**
+   * Decides the record at {@code offset} and reports it to {@code listener}; see
+   * {@link #apply(long, Decoded, ReplayListener)}.
+   */
+  public void apply(long offset, byte[] key, byte[] value, ReplayListener listener) {
+    apply(offset, decode(key, value, maxEventBytes), listener);
+  }
+
+  /**
+   * Decides the record at {@code offset}, already {@link #decode decoded} with this fold's largest event size,
+   * and reports it to {@code listener}.
+   *
+   * @throws FoldFailedException if the fold throws on it (the projector would stop there too); the state is
+   *     then unusable
+   */
+  public void apply(long offset, Decoded record, ReplayListener listener) {
+    if (offset <= lastOffset) {
+      throw new IllegalArgumentException("partition " + partition + ": offset " + offset
+          + " is not after the last one folded, " + lastOffset);
+    }
+    lastOffset = offset;
+    Position at = new Position(partition, offset);
+    Event event = record.event();
+    if (event == null) {
+      deadLetters++;
+      listener.deadLetter(at, record.error(), record.deadLetteredEventId());
+      return;
+    }
+    events++;
+    listener.event(at, event);
+    List<Outcome> decided;
+    try {
+      decided = inventory.apply(event);
+    } catch (RuntimeException e) {
+      throw new FoldFailedException(at, event.eventId(), e);
+    }
+    for (Outcome outcome : decided) {
+      outcomes++;
+      listener.outcome(at, outcome.at(at));
+    }
+  }
+
+  /** The event ID of a dead-lettered record whose bytes are an event nonetheless (wrong key); else null. */
+  private static String eventIdIn(byte[] value, int maxEventBytes) {
+    if (value == null || value.length > maxEventBytes) {
+      return null;
+    }
+    try {
+      return EventCodec.decode(value).eventId();
+    } catch (InvalidEventException e) {
+      return null;
+    }
+  }
+
+  public int partition() {
+    return partition;
+  }
+
+  /** The largest record decided; larger ones are dead-lettered. */
+  public int maxEventBytes() {
+    return maxEventBytes;
+  }
+
+  /** The offset of the last record folded; -1 before the first. */
+  public long lastOffset() {
+    return lastOffset;
+  }
+
+  /** Records decided (ticks included). */
+  public long events() {
+    return events;
+  }
+
+  /** Records the projector would dead-letter. */
+  public long deadLetters() {
+    return deadLetters;
+  }
+
+  /** Outcomes produced so far. */
+  public long outcomes() {
+    return outcomes;
+  }
+
+  /** The fold's state now: every SKU's counters and every remembered reservation of this partition. */
+  public InMemoryInventoryStore state() {
+    return store;
+  }
+}
