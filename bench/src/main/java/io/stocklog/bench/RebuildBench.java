@@ -52,7 +52,7 @@ public final class RebuildBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (LocalStack stack = LocalStack.start(0, 0, 0, partitions, "rebuild_bench")) {
-      Map<String, String> env = stack.projectorEnvironment();
+      Map<String, String> env = stack.joiningEnvironment();
       ProjectorConfig projector = ProjectorConfig.fromEnv(env);
 
       long t0 = System.nanoTime();

@@ -157,7 +157,7 @@ public final class LocalStack implements AutoCloseable {
       return this;
     }
 
-    /** Start no projector in this JVM; {@link LocalStack#projectorEnvironment()} is what one started elsewhere needs. */
+    /** Start no projector in this JVM; {@link LocalStack#joiningEnvironment()} is what one started elsewhere needs. */
     public Options withoutProjector() {
       this.projector = false;
       return this;
@@ -232,7 +232,7 @@ public final class LocalStack implements AutoCloseable {
    * The environment the stack gives its services, HTTP_PORT aside: what a process joining this stack needs, a
    * projector started elsewhere (with {@link Options#withoutProjector()}) or the operator CLI.
    */
-  public Map<String, String> projectorEnvironment() {
+  public Map<String, String> joiningEnvironment() {
     return environment;
   }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code dlq list} and {@code dlq replay}: see {@link DeadLetters} and {@link Replay}. */
+/** {@code dlq list} and {@code dlq replay}: see {@link DeadLetters} and {@link DeadLetterFixes}. */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
     description = {
         "Dead letters: records of the events topic the projector could not use, with the error and the original "
@@ -105,14 +105,14 @@ final class DlqCommand implements Callable<Integer> {
       if (!file.equals("-") && !Files.isReadable(Path.of(file))) {
         throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + file);
       }
-      Replay.Checked checked;
+      DeadLetterFixes.Checked checked;
       try (BufferedReader in = file.equals("-")
           ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
           : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-        checked = Replay.check(in);
+        checked = DeadLetterFixes.check(in);
       }
-      for (Replay.Invalid i : checked.invalid()) {
-        out.printf("refused %s: %s%n", Replay.label(i.line(), i.source()), i.reason());
+      for (DeadLetterFixes.Invalid i : checked.invalid()) {
+        out.printf("refused %s: %s%n", DeadLetterFixes.label(i.line(), i.source()), i.reason());
       }
       int lines = checked.valid().size() + checked.invalid().size();
       if (lines == 0) {
@@ -126,8 +126,8 @@ final class DlqCommand implements Callable<Integer> {
         return 1;
       }
       if (dryRun) {
-        for (Replay.Valid v : checked.valid()) {
-          out.printf("valid %s: %s, sku %s, event %s%n", Replay.label(v.line(), v.source()), v.event().type(),
+        for (DeadLetterFixes.Valid v : checked.valid()) {
+          out.printf("valid %s: %s, sku %s, event %s%n", DeadLetterFixes.label(v.line(), v.source()), v.event().type(),
               v.event().sku(), v.event().eventId());
         }
         out.printf("dry run: %d valid, %d invalid, nothing appended%n", checked.valid().size(),
@@ -135,7 +135,7 @@ final class DlqCommand implements Callable<Integer> {
         return checked.invalid().isEmpty() ? 0 : 1;
       }
       int failed = checked.valid().isEmpty() ? 0
-          : Replay.append(s.bootstrapServers(), s.topics().events(), checked.valid(), out);
+          : DeadLetterFixes.append(s.bootstrapServers(), s.topics().events(), checked.valid(), out);
       out.printf("appended %d of %d lines to %s%s%n", checked.valid().size() - failed, lines, s.topics().events(),
           checked.invalid().isEmpty() ? "" : "; " + checked.invalid().size() + " invalid skipped");
       return checked.invalid().isEmpty() && failed == 0 ? 0 : 1;

@@ -104,7 +104,7 @@ public final class Projections {
     }
     String events = base.topics().events();
     Projection t = new Projection(name, "stocklog-projector-" + name, "rm_" + name, "stocklog-read-model-" + name,
-        base.topics().outcomes() + "." + name, ProjectionCatalog.Status.BUILDING, null);
+        base.topics().outcomes() + "." + name, ProjectionCatalog.Phase.BUILDING, null);
     catalog.add(t);
     ReadModelSchema.migrate(c.schema(t.schema()), t.schema());
     out.printf("rebuilding into projection %s (application %s, schema %s)%n", t.name(), t.applicationId(),
@@ -199,8 +199,8 @@ public final class Projections {
           + s.control().serving() + " (name one with --to)");
     }
     Projection t = s.projection(name).orElseThrow(() -> new IllegalArgumentException("no projection " + name));
-    if (t.status() != ProjectionCatalog.Status.ACTIVE) {
-      throw new IllegalStateException("projection " + name + " is " + t.status() + ", not a complete read model");
+    if (t.phase() != ProjectionCatalog.Phase.ACTIVE) {
+      throw new IllegalStateException("projection " + name + " is " + t.phase() + ", not a complete read model");
     }
     if (!name.equals(s.control().decider())) {
       Map<Integer, Long> head0 = c.offsets().end(base.topics().events());

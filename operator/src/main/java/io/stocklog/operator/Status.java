@@ -321,7 +321,7 @@ final class Status {
       lines.add(new String[] {"NAME", "STATUS", "SCHEMA", "APPLICATION ID", "SINK GROUP", "CREATED", "ROLE"});
       for (ProjectionRow p : r.projections()) {
         Projection x = p.projection();
-        lines.add(new String[] {x.name(), x.status().name(), x.schema(), x.applicationId(), x.sinkGroup(),
+        lines.add(new String[] {x.name(), x.phase().name(), x.schema(), x.applicationId(), x.sinkGroup(),
             x.createdAt() == null ? "-" : x.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
             p.roles()});
       }
@@ -419,7 +419,7 @@ final class Status {
         Projection x = p.projection();
         ObjectNode o = list.addObject();
         o.put("name", x.name());
-        o.put("status", x.status().name());
+        o.put("status", x.phase().name());
         o.put("schema", x.schema());
         o.put("applicationId", x.applicationId());
         o.put("sinkGroup", x.sinkGroup());

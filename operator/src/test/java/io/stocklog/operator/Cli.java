@@ -40,7 +40,7 @@ final class Cli {
 
   /** The environment a deployment of {@code stack} would give the CLI. */
   static Map<String, String> env(LocalStack stack) {
-    return new HashMap<>(stack.projectorEnvironment());
+    return new HashMap<>(stack.joiningEnvironment());
   }
 
   static Run run(Map<String, String> env, String... args) {

@@ -64,7 +64,7 @@ class RebuildSwitchTest {
   @BeforeAll
   static void start() {
     stack = LocalStack.start(0, 0, 0, 4, "rebuild_" + Long.toHexString(System.nanoTime()));
-    env = new HashMap<>(stack.projectorEnvironment());
+    env = new HashMap<>(stack.joiningEnvironment());
   }
 
   @AfterAll

@@ -48,7 +48,7 @@ class VerifyAfterRebuildTest {
   @BeforeAll
   static void start() {
     stack = LocalStack.start(0, 0, 0, 4, "verify_" + Long.toHexString(System.nanoTime()));
-    env = new HashMap<>(stack.projectorEnvironment());
+    env = new HashMap<>(stack.joiningEnvironment());
   }
 
   @AfterAll

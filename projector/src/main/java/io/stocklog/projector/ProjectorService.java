@@ -94,7 +94,7 @@ public final class ProjectorService implements AutoCloseable {
     this.config = config;
     this.initial = new Projection(ProjectionCatalog.INITIAL, config.projector().applicationId(),
         ReadModelSchema.DEFAULT_SCHEMA, config.sink().groupId(),
-        config.projector().topics().outcomes() + "." + ProjectionCatalog.INITIAL, ProjectionCatalog.Status.ACTIVE,
+        config.projector().topics().outcomes() + "." + ProjectionCatalog.INITIAL, ProjectionCatalog.Phase.ACTIVE,
         null);
   }
 
@@ -219,13 +219,13 @@ public final class ProjectorService implements AutoCloseable {
       for (Iterator<Map.Entry<String, RunningSink>> it = sinks.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, RunningSink> e = it.next();
         Projection p = state.projections().get(e.getKey());
-        if (p == null || p.status() != ProjectionCatalog.Status.ACTIVE || !p.equals(e.getValue().projection())) {
+        if (p == null || p.phase() != ProjectionCatalog.Phase.ACTIVE || !p.equals(e.getValue().projection())) {
           stopSink(e.getValue());
           it.remove();
         }
       }
       for (Projection p : state.projections().values()) {
-        if (p.status() == ProjectionCatalog.Status.ACTIVE && !sinks.containsKey(p.name())) {
+        if (p.phase() == ProjectionCatalog.Phase.ACTIVE && !sinks.containsKey(p.name())) {
           startSink(p);
         }
       }

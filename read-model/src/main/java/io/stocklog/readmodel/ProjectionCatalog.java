@@ -33,8 +33,8 @@ public final class ProjectionCatalog {
   public static final String INITIAL = "main";
   private static final TypeReference<TreeMap<Integer, Long>> OFFSETS = new TypeReference<>() {};
 
-  /** BUILDING: a rebuild is filling it. ACTIVE: the projector services keep its read model current. */
-  public enum Status { BUILDING, ACTIVE }
+  /** Where a projection is in its life. BUILDING: a rebuild is filling it. ACTIVE: the projector services keep its read model current. */
+  public enum Phase { BUILDING, ACTIVE }
 
   /**
    * One projection.
@@ -45,7 +45,7 @@ public final class ProjectionCatalog {
    * @param privateTopic where its projector writes outcomes while another projection decides
    */
   public record Projection(String name, String applicationId, String schema, String sinkGroup, String privateTopic,
-      Status status, Instant createdAt) {
+      Phase phase, Instant createdAt) {
 
     public Projection {
       if (name == null || !name.matches("[a-z][a-z0-9_]{0,29}")) {
@@ -58,7 +58,7 @@ public final class ProjectionCatalog {
       }
       Objects.requireNonNull(sinkGroup, "sinkGroup");
       Objects.requireNonNull(privateTopic, "privateTopic");
-      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(phase, "phase");
     }
   }
 
@@ -131,7 +131,7 @@ public final class ProjectionCatalog {
           empty = rs.getLong(1) == 0;
         }
         if (empty) {
-          insert(c, initial, Status.ACTIVE);
+          insert(c, initial, Phase.ACTIVE);
           try (PreparedStatement s = c.prepareStatement(
               "insert into stocklog.control (serving, decider) values (?, ?)")) {
             s.setString(1, initial.name());
@@ -165,7 +165,7 @@ public final class ProjectionCatalog {
              ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             Projection p = new Projection(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), Status.valueOf(rs.getString(6)), rs.getTimestamp(7).toInstant());
+                rs.getString(5), Phase.valueOf(rs.getString(6)), rs.getTimestamp(7).toInstant());
             projections.put(p.name(), p);
           }
         }
@@ -207,7 +207,7 @@ public final class ProjectionCatalog {
   /** Records a new projection as BUILDING. */
   public void add(Projection projection) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      insert(c, projection, Status.BUILDING);
+      insert(c, projection, Phase.BUILDING);
     }
   }
 
@@ -308,7 +308,7 @@ public final class ProjectionCatalog {
     }
   }
 
-  private static void insert(Connection c, Projection p, Status status) throws SQLException {
+  private static void insert(Connection c, Projection p, Phase phase) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("""
         insert into stocklog.projection (name, application_id, schema_name, sink_group, private_topic, status)
         values (?, ?, ?, ?, ?, ?)""")) {
@@ -317,7 +317,7 @@ public final class ProjectionCatalog {
       s.setString(3, p.schema());
       s.setString(4, p.sinkGroup());
       s.setString(5, p.privateTopic());
-      s.setString(6, status.name());
+      s.setString(6, phase.name());
       s.executeUpdate();
     }
   }

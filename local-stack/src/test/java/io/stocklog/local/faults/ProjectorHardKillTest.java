@@ -44,7 +44,7 @@ class ProjectorHardKillTest {
       CommandClient client = new CommandClient(stack.commandUrl(), stack.queryUrl());
       DataSource readModel = FaultCheck.readModel(stack);
       Ledger ledger = new Ledger();
-      ProjectorProcess first = ProjectorProcess.start(stack.projectorEnvironment(), "projector-before-kill");
+      ProjectorProcess first = ProjectorProcess.start(stack.joiningEnvironment(), "projector-before-kill");
       ProjectorProcess second = null;
       try {
         long firstReadyMs = first.awaitReady(client, Duration.ofSeconds(90));
@@ -73,7 +73,7 @@ class ProjectorHardKillTest {
           uncommittedAtKill = uncommitted(kafka, stack);
 
           Thread.sleep(2_000); // commands keep coming while no projector runs: accepted, not yet decided
-          second = ProjectorProcess.start(stack.projectorEnvironment(), "projector-after-kill");
+          second = ProjectorProcess.start(stack.joiningEnvironment(), "projector-after-kill");
           secondReadyMs = second.awaitReady(client, Duration.ofSeconds(90));
           long resumeDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
           while (applied(readModel) <= appliedAtKill && System.nanoTime() < resumeDeadline) {
@@ -119,7 +119,7 @@ class ProjectorHardKillTest {
    * process must decide, once.
    */
   private static long uncommitted(TestKafka kafka, LocalStack stack) throws Exception {
-    String group = stack.projectorEnvironment().get("STOCKLOG_PROJECTOR_APP_ID");
+    String group = stack.joiningEnvironment().get("STOCKLOG_PROJECTOR_APP_ID");
     try (Admin admin = kafka.newAdmin()) {
       Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
           .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);

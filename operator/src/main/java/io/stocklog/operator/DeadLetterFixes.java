@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * EventCodec#decode} and the key rule of its decide step), so a line that passes here is not dead-lettered
  * again. Clock ticks are refused: the ticker writes fresh ones, and an old one would only repeat a time.
  */
-final class Replay {
+final class DeadLetterFixes {
 
   /** A line that passed: what to append. */
   record Valid(int line, String source, SkuEvent event, byte[] value) {}
@@ -48,7 +48,7 @@ final class Replay {
 
   record Checked(List<Valid> valid, List<Invalid> invalid) {}
 
-  private Replay() {}
+  private DeadLetterFixes() {}
 
   /** Checks every line; blank lines and lines starting with {@code #} are skipped. */
   static Checked check(BufferedReader in) throws IOException {
