@@ -101,6 +101,11 @@ public final class InMemoryInventoryStore implements InventoryStore {
     return List.copyOf(reservations.values());
   }
 
+  /** Every remembered receipt, adjustment and unmatched event ID, for checks. */
+  public List<AppliedId> appliedIds() {
+    return List.copyOf(applied.values());
+  }
+
   /** The deadline index, for checks. */
   public List<Timer> timers() {
     return List.copyOf(timers);

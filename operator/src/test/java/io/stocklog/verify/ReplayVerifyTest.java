@@ -6,6 +6,7 @@ import io.stocklog.events.Event;
 import io.stocklog.infra.TestDatabase;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
+import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ class ReplayVerifyTest {
     Map<String, Long> seen = new TreeMap<>();
     Set<String> deadLetters = new TreeSet<>();
     LogReplay replay = LogReplay.of(kafka.bootstrapServers(), topic);
-    LogReplay.Result result = replay.replay(replay.lastOffsets(), new ReplayListener() {
+    LogReplay.Result<InMemoryInventoryStore> result = replay.replay(replay.lastOffsets(), new ReplayListener() {
       @Override
       public void outcome(Position at, Outcome o) {
         seen.merge(o.decision() + (o.reason() == null ? "" : "/" + o.reason()) + (o.duplicate() ? " dup" : ""), 1L,

@@ -1,16 +1,15 @@
 package io.stocklog.projector;
 
 import io.stocklog.events.Event;
-import io.stocklog.events.InvalidEventException;
 import io.stocklog.inventory.AppliedId;
-import io.stocklog.inventory.Inventory;
-import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.topics.TopicBootstrap;
+import io.stocklog.verify.LogReplay;
+import io.stocklog.verify.ReplayListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,18 +18,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,24 +31,29 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * The fast start of a rebuild: folds a prefix of the events log in this JVM, with the very code a projector
- * task runs ({@link RecordDecoder}, {@link Inventory} over {@link KeyValueInventoryStore}, only over maps
- * instead of RocksDB), and leaves a new projector application ready to go on from there: its state in its
- * changelog topics, its consumer group's committed offsets at the end of the prefix. When Kafka Streams then
- * starts that application, it restores the stores from the changelogs, exactly as it does when a task moves
- * to another instance, and resumes at those offsets.
+ * The fast start of a rebuild: folds a prefix of the events log in this JVM with the project's one offline fold
+ * ({@link LogReplay}, {@link io.stocklog.verify.PartitionFold}: the projector's own decoder and rules), into the
+ * projector's own store layout ({@link KeyValueInventoryStore}, only over maps instead of RocksDB), and leaves a
+ * new projector application ready to go on from there: its state in its changelog topics, its consumer group's
+ * committed offsets at the end of the prefix. When Kafka Streams then starts that application, it restores the
+ * stores from the changelogs, exactly as it does when a task moves to another instance, and resumes at those
+ * offsets.
  *
  * <p>This skips what makes a projector slow on a long backlog (a transaction per commit, RocksDB writes and a
  * changelog record per state change, an outcome record per decision) and keeps what makes it right: the same
  * decisions, in the same order, from the same bytes. The outcomes go to the caller, which writes the read
  * model from them; none is published.
+ *
+ * <p>What this relies on in Kafka Streams, which is not its public API: the changelog topics' names
+ * ({@link #changelog}), that a task restores its stores from them with the stores' serdes, and that the
+ * application's consumer group resumes at the offsets committed here. {@code KafkaStreamsContractTest} fails if a
+ * Kafka upgrade changes any of it.
  */
 public final class StateSeed {
 
@@ -73,133 +71,84 @@ public final class StateSeed {
   }
 
   /**
-   * Folds every partition of the events topic from its start up to (excluding) {@code end}, handing the outcomes
-   * to {@code outcomes} in log order per partition, in chunks. Nothing is written yet: see {@link Folded}.
-   * Decoding (the JSON parse, the larger part of the work) runs on a second thread, a poll ahead of the fold.
+   * Folds every partition of the events topic from its start up to (excluding) {@code end}, or up to the log's
+   * committed end where that is lower (an open transaction's records are not decided yet), handing the outcomes to
+   * {@code outcomes} in log order per partition, in chunks. Nothing is written yet: see {@link Folded}.
    */
   public static Folded fold(ProjectorConfig config, Map<Integer, Long> end, Consumer<List<Outcome>> outcomes,
       ProjectorOptions.Progress progress) {
-    String topic = config.topics().events();
     long started = System.nanoTime();
-    Map<Integer, Fold> folds = new TreeMap<>();
-    end.keySet().forEach(p -> folds.put(p, new Fold(config.retention())));
-    long records = 0;
-    long deadLetters = 0;
-    long outcomeCount = 0;
-    List<Outcome> chunk = new ArrayList<>(CHUNK);
-    ExecutorService decoder = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "seed-decoder");
-      t.setDaemon(true);
-      return t;
+    LogReplay replay = LogReplay.of(config.bootstrapServers(), config.topics().events())
+        .withRetention(config.retention());
+    Map<Integer, Long> committed = replay.lastOffsets();
+    Map<Integer, Long> through = new TreeMap<>();
+    end.forEach((p, e) -> through.put(p, Math.min(e - 1, committed.getOrDefault(p, -1L))));
+    Map<Integer, SeedStores> stores = new TreeMap<>();
+    Chunks chunks = new Chunks(outcomes, progress);
+    LogReplay.Result<KeyValueInventoryStore> result = replay.replay(through,
+        p -> stores.computeIfAbsent(p, x -> new SeedStores()).inventory, chunks);
+    chunks.flush();
+    Map<Integer, Long> next = new TreeMap<>();
+    through.forEach((p, last) -> {
+      next.put(p, last + 1);
+      stores.computeIfAbsent(p, x -> new SeedStores());
     });
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> pending = new ArrayList<>();
-      end.forEach((p, e) -> {
-        if (e > 0) {
-          pending.add(new TopicPartition(topic, p));
-        }
-      });
-      consumer.assign(pending);
-      consumer.seekToBeginning(pending);
-      long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-      Future<List<Decoded>> next = null;
-      while (!pending.isEmpty() || next != null) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("folding " + topic + " took over 30 minutes; still at " + pending);
-        }
-        Future<List<Decoded>> polled = null;
-        if (!pending.isEmpty()) {
-          List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-            if (r.offset() < end.get(r.partition())) {
-              batch.add(r);
-            }
-          }
-          pending.removeIf(tp -> {
-            boolean done = consumer.position(tp) >= end.get(tp.partition());
-            if (done) {
-              consumer.pause(List.of(tp));
-            }
-            return done;
-          });
-          polled = decoder.submit(() -> decode(batch));
-        }
-        if (next != null) {
-          for (Decoded d : join(next)) {
-            records++;
-            if (d.event() == null) {
-              deadLetters++;
-            } else {
-              Position position = new Position(d.partition(), d.offset());
-              for (Outcome o : folds.get(d.partition()).inventory.apply(d.event())) {
-                chunk.add(o.at(position));
-              }
-            }
-            progress.folded(d.partition(), d.offset());
-            if (chunk.size() >= CHUNK) {
-              outcomeCount += chunk.size();
-              outcomes.accept(chunk);
-              chunk = new ArrayList<>(CHUNK);
-            }
-          }
-        }
-        next = polled;
-      }
-    } finally {
-      decoder.shutdownNow();
-    }
-    if (!chunk.isEmpty()) {
-      outcomeCount += chunk.size();
-      outcomes.accept(chunk);
-    }
-    return new Folded(config, new TreeMap<>(end), folds, records, deadLetters, outcomeCount,
+    return new Folded(config, next, stores, result.records(), result.deadLetters(), result.outcomes(),
         Duration.ofNanos(System.nanoTime() - started));
   }
 
-  /** A record decoded: its event, or null for one the projector would dead-letter. */
-  private record Decoded(int partition, long offset, Event event) {}
+  /** Hands the outcomes on in chunks and reports every record folded, dead letters included. */
+  private static final class Chunks implements ReplayListener {
+    private final Consumer<List<Outcome>> sink;
+    private final ProjectorOptions.Progress progress;
+    private List<Outcome> chunk = new ArrayList<>(CHUNK);
 
-  private static List<Decoded> decode(List<ConsumerRecord<byte[], byte[]>> batch) {
-    List<Decoded> decoded = new ArrayList<>(batch.size());
-    for (ConsumerRecord<byte[], byte[]> r : batch) {
-      Event event;
-      try {
-        event = RecordDecoder.decode(r.key(), r.value(), RecordDecoder.DEFAULT_MAX_EVENT_BYTES);
-      } catch (InvalidEventException e) {
-        event = null;
-      }
-      decoded.add(new Decoded(r.partition(), r.offset(), event));
+    Chunks(Consumer<List<Outcome>> sink, ProjectorOptions.Progress progress) {
+      this.sink = sink;
+      this.progress = progress;
     }
-    return decoded;
-  }
 
-  private static <T> T join(Future<T> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("decoding failed: " + e.getCause(), e.getCause());
+    @Override
+    public void event(Position at, Event event) {
+      progress.folded(at.partition(), at.offset());
+    }
+
+    @Override
+    public void deadLetter(Position at, String error, String eventId) {
+      progress.folded(at.partition(), at.offset());
+    }
+
+    @Override
+    public void outcome(Position at, Outcome outcome) {
+      chunk.add(outcome);
+      if (chunk.size() >= CHUNK) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (!chunk.isEmpty()) {
+        sink.accept(chunk);
+        chunk = new ArrayList<>(CHUNK);
+      }
     }
   }
 
   /** A fold done in memory, not yet written anywhere. */
   public static final class Folded {
     private final ProjectorConfig config;
-    private final Map<Integer, Long> end;
-    private final Map<Integer, Fold> folds;
+    private final Map<Integer, Long> next;
+    private final Map<Integer, SeedStores> stores;
     private final long records;
     private final long deadLetters;
     private final long outcomes;
     private final Duration fold;
 
-    private Folded(ProjectorConfig config, Map<Integer, Long> end, Map<Integer, Fold> folds, long records,
+    private Folded(ProjectorConfig config, Map<Integer, Long> next, Map<Integer, SeedStores> stores, long records,
         long deadLetters, long outcomes, Duration fold) {
       this.config = config;
-      this.end = end;
-      this.folds = folds;
+      this.next = next;
+      this.stores = stores;
       this.records = records;
       this.deadLetters = deadLetters;
       this.outcomes = outcomes;
@@ -212,9 +161,9 @@ public final class StateSeed {
      */
     public Result seed() {
       long started = System.nanoTime();
-      long entries = writeState(config, folds);
-      commit(config, end);
-      return new Result(end, records, deadLetters, outcomes, entries, fold,
+      long entries = writeState(config, stores);
+      commit(config, next);
+      return new Result(next, records, deadLetters, outcomes, entries, fold,
           Duration.ofNanos(System.nanoTime() - started));
     }
   }
@@ -225,22 +174,19 @@ public final class StateSeed {
     return fold(config, end, outcomes, progress).seed();
   }
 
-  /** One partition's fold over maps: the same stores, by the same names, as a projector task's. */
-  private static final class Fold {
+  /** One partition's state in the projector's five stores, over maps: the same names and layout as a task's. */
+  private static final class SeedStores {
     final MapKeyValueStore<String, StockLevel> stock = new MapKeyValueStore<>(KeyValueInventoryStore.STOCK);
     final MapKeyValueStore<String, Reservation> reservations =
         new MapKeyValueStore<>(KeyValueInventoryStore.RESERVATIONS);
     final MapKeyValueStore<String, AppliedId> applied = new MapKeyValueStore<>(KeyValueInventoryStore.APPLIED);
     final MapKeyValueStore<Bytes, byte[]> deadlines = new MapKeyValueStore<>(KeyValueInventoryStore.DEADLINES);
     final MapKeyValueStore<String, Long> clock = new MapKeyValueStore<>(KeyValueInventoryStore.CLOCK);
-    final Inventory inventory;
-
-    Fold(Duration retention) {
-      inventory = new Inventory(new KeyValueInventoryStore(stock, reservations, applied, deadlines, clock), retention);
-    }
+    final KeyValueInventoryStore inventory =
+        new KeyValueInventoryStore(stock, reservations, applied, deadlines, clock);
   }
 
-  private static long writeState(ProjectorConfig config, Map<Integer, Fold> folds) {
+  private static long writeState(ProjectorConfig config, Map<Integer, SeedStores> folds) {
     String app = config.applicationId();
     int partitions = config.topics().partitions();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
@@ -281,7 +227,7 @@ public final class StateSeed {
       AtomicLong written = new AtomicLong();
       folds.entrySet().parallelStream().forEach(e -> {
         int p = e.getKey();
-        Fold f = e.getValue();
+        SeedStores f = e.getValue();
         String stock = changelog(app, KeyValueInventoryStore.STOCK);
         for (var x : f.stock.entries().entrySet()) {
           producer.send(new ProducerRecord<>(stock, p, strings.serialize(stock, x.getKey()),
@@ -331,18 +277,6 @@ public final class StateSeed {
       throw new IllegalStateException("cannot commit the offsets of " + config.applicationId() + ": "
           + e.getCause().getMessage(), e.getCause());
     }
-  }
-
-  private static Properties consumerProperties(ProjectorConfig config) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    // What a projector reads: only committed records, the same bytes.
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-    return p;
   }
 
   private static Properties producerProperties(ProjectorConfig config) {

@@ -25,7 +25,7 @@ public final class FoldPipeline implements AutoCloseable {
 
   private record Chunk(List<Raw> raw, PartitionFold.Decoded[] decoded) {}
 
-  private final Map<Integer, PartitionFold> folds;
+  private final Map<Integer, ? extends PartitionFold<?>> folds;
   private final int maxEventBytes;
   private final ReplayListener listener;
   private final ExecutorService decoders;
@@ -37,7 +37,7 @@ public final class FoldPipeline implements AutoCloseable {
    * @param maxEventBytes the largest record decided, as the folds' ({@link PartitionFold#maxEventBytes})
    * @param threads decoding threads; 0 decodes on the calling thread
    */
-  public FoldPipeline(Map<Integer, PartitionFold> folds, int maxEventBytes, ReplayListener listener, int threads) {
+  public FoldPipeline(Map<Integer, ? extends PartitionFold<?>> folds, int maxEventBytes, ReplayListener listener, int threads) {
     this.folds = folds;
     this.listener = listener;
     this.maxEventBytes = maxEventBytes;

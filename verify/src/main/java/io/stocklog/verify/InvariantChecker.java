@@ -2,6 +2,7 @@ package io.stocklog.verify;
 
 import io.stocklog.events.Event;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.outcomes.Outcome;
@@ -76,7 +77,7 @@ public final class InvariantChecker {
     Scan scan = new Scan(plan.through(), accepted);
 
     List<String> violations = new ArrayList<>();
-    LogReplay.Result result;
+    LogReplay.Result<InMemoryInventoryStore> result;
     try {
       result = replay.replay(through, scan);
     } catch (FoldFailedException e) {
@@ -143,8 +144,8 @@ public final class InvariantChecker {
   }
 
   /** Each SKU's reserved in the fold's own state against the HELD reservations it remembers. */
-  private static void foldState(LogReplay.Result result, List<String> violations) {
-    for (PartitionFold fold : result.folds().values()) {
+  private static void foldState(LogReplay.Result<InMemoryInventoryStore> result, List<String> violations) {
+    for (PartitionFold<InMemoryInventoryStore> fold : result.folds().values()) {
       Map<String, Long> held = new HashMap<>();
       for (Reservation r : fold.state().reservations()) {
         if (r.status() == ReservationStatus.HELD) {

@@ -1,6 +1,8 @@
 package io.stocklog.verify;
 
+import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Inventory;
+import io.stocklog.inventory.InventoryStore;
 import io.stocklog.inventory.RecordDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -139,8 +142,18 @@ public final class LogReplay {
    * @throws IllegalStateException if a partition no longer starts at offset 0 (records deleted: no fold could
    *     be the projector's), or reading makes no progress for the timeout
    */
-  public Result replay(Map<Integer, Long> through, ReplayListener listener) {
+  public Result<InMemoryInventoryStore> replay(Map<Integer, Long> through, ReplayListener listener) {
+    return replay(through, p -> new InMemoryInventoryStore(), listener);
+  }
+
+  /**
+   * As {@link #replay(Map, ReplayListener)}, folding each partition's state into a store of the caller's:
+   * {@code stores} is asked once per partition folded, for an empty store.
+   */
+  public <S extends InventoryStore> Result<S> replay(Map<Integer, Long> through, IntFunction<S> stores,
+      ReplayListener listener) {
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(stores, "stores");
     Map<Integer, Long> limits = new TreeMap<>(Objects.requireNonNull(through, "through"));
     limits.forEach((p, last) -> {
       if (last == null || last < -1) {
@@ -148,7 +161,7 @@ public final class LogReplay {
       }
     });
     long started = System.nanoTime();
-    Map<Integer, PartitionFold> folds = new TreeMap<>();
+    Map<Integer, PartitionFold<S>> folds = new TreeMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> all = partitions(consumer);
       Set<Integer> existing = all.stream().map(TopicPartition::partition).collect(Collectors.toSet());
@@ -165,7 +178,7 @@ public final class LogReplay {
       for (TopicPartition tp : wanted) {
         int p = tp.partition();
         long limit = limits.get(p);
-        folds.put(p, new PartitionFold(p, retention, maxEventBytes));
+        folds.put(p, new PartitionFold<>(p, stores.apply(p), retention, maxEventBytes));
         if (limit > last.get(p)) {
           throw new IllegalArgumentException("partition " + p + " of " + topic + ": asked to fold through offset "
               + limit + ", but its last committed offset is " + last.get(p));
@@ -183,7 +196,7 @@ public final class LogReplay {
     long events = 0;
     long deadLetters = 0;
     long outcomes = 0;
-    for (PartitionFold f : folds.values()) {
+    for (PartitionFold<S> f : folds.values()) {
       events += f.events();
       deadLetters += f.deadLetters();
       outcomes += f.outcomes();
@@ -192,12 +205,12 @@ public final class LogReplay {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     log.debug("replayed {} records of {} ({} decided, {} dead letters, {} outcomes) in {} ms", records, topic, events,
         deadLetters, outcomes, elapsed.toMillis());
-    return new Result(Collections.unmodifiableMap(limits), records, events, deadLetters, outcomes,
+    return new Result<>(Collections.unmodifiableMap(limits), records, events, deadLetters, outcomes,
         Collections.unmodifiableMap(folds), elapsed);
   }
 
   private void read(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> active, Map<Integer, Long> limits,
-      Map<Integer, PartitionFold> folds, ReplayListener listener) {
+      Map<Integer, ? extends PartitionFold<?>> folds, ReplayListener listener) {
     if (active.isEmpty()) {
       return;
     }
@@ -287,8 +300,8 @@ public final class LogReplay {
    * @param outcomes outcomes produced
    * @param folds each partition's fold, with its final state
    */
-  public record Result(Map<Integer, Long> through, long records, long events, long deadLetters, long outcomes,
-                       Map<Integer, PartitionFold> folds, Duration elapsed) {
+  public record Result<S extends InventoryStore>(Map<Integer, Long> through, long records, long events,
+      long deadLetters, long outcomes, Map<Integer, PartitionFold<S>> folds, Duration elapsed) {
 
     /** Records folded per second of the whole replay (reading included). */
     public double recordsPerSecond() {

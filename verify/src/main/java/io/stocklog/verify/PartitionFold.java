@@ -5,6 +5,7 @@ import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
 import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Inventory;
+import io.stocklog.inventory.InventoryStore;
 import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
@@ -13,31 +14,41 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One events partition folded in memory, record by record, as the projector's {@code DecideProcessor} decides
- * it: the same {@link RecordDecoder} picks what is decided and what is dead-lettered, the same {@link Inventory}
- * decides (over an {@link InMemoryInventoryStore} instead of Kafka Streams stores), and each outcome is stamped
- * with its event's position with {@link Outcome#at}. Deterministic: log time comes from the records.
+ * The offline fold: one events partition folded record by record outside Kafka Streams, as the projector's
+ * {@code DecideProcessor} decides it. The same {@link RecordDecoder} picks what is decided and what is
+ * dead-lettered, the same {@link Inventory} decides, over whatever {@link InventoryStore} the caller gives (an
+ * {@link InMemoryInventoryStore} for verification; the projector's own store layout over maps for a rebuild's
+ * state seed), and each outcome is stamped with its event's position with {@link Outcome#at}. Deterministic: log
+ * time comes from the records. Every offline fold in the project is this one.
  *
  * <p>Decoding needs no state, so it can run ahead on other threads ({@link #decode}); deciding must follow the
  * log. Not thread-safe; records must come in offset order (gaps are fine: transaction markers, aborted records).
+ *
+ * @param <S> the kind of store the state is folded into
  */
-public final class PartitionFold {
+public final class PartitionFold<S extends InventoryStore> {
 
   private final int partition;
   private final int maxEventBytes;
-  private final InMemoryInventoryStore store = new InMemoryInventoryStore();
+  private final S store;
   private final Inventory inventory;
   private long lastOffset = -1;
   private long events;
   private long deadLetters;
   private long outcomes;
 
+  /** A fold into a new {@link InMemoryInventoryStore}; see the main constructor for the parameters. */
+  public static PartitionFold<InMemoryInventoryStore> inMemory(int partition, Duration retention, int maxEventBytes) {
+    return new PartitionFold<>(partition, new InMemoryInventoryStore(), retention, maxEventBytes);
+  }
+
   /**
+   * @param store where the state goes; it must be empty (this fold starts at the partition's first record)
    * @param retention as the projector's ({@code STOCKLOG_RETENTION_DAYS}); it decides when a finished order ID
    *     may be used again, so a different retention can decide differently
    * @param maxEventBytes as the projector's; larger records are dead-lettered
    */
-  public PartitionFold(int partition, Duration retention, int maxEventBytes) {
+  public PartitionFold(int partition, S store, Duration retention, int maxEventBytes) {
     if (partition < 0) {
       throw new IllegalArgumentException("partition must be >= 0 (was " + partition + ")");
     }
@@ -46,6 +57,7 @@ public final class PartitionFold {
     }
     this.partition = partition;
     this.maxEventBytes = maxEventBytes;
+    this.store = Objects.requireNonNull(store, "store");
     this.inventory = new Inventory(store, Objects.requireNonNull(retention, "retention"));
   }
 
@@ -155,7 +167,7 @@ public final class PartitionFold {
   }
 
   /** The fold's state now: every SKU's counters and every remembered reservation of this partition. */
-  public InMemoryInventoryStore state() {
+  public S state() {
     return store;
   }
 }

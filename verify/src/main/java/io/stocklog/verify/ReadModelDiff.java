@@ -1,5 +1,6 @@
 package io.stocklog.verify;
 
+import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.outcomes.Position;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ public record ReadModelDiff(Map<Integer, Long> through, long eventsReplayed, lon
     ReadModelSnapshot snapshot = ReadModelSnapshot.read(readModel, schema);
     Plan plan = plan(snapshot.appliedOffsets(), replay.lastOffsets());
     ExpectedReadModel expected = new ExpectedReadModel();
-    LogReplay.Result result = replay.replay(plan.through(), expected.listener());
+    LogReplay.Result<InMemoryInventoryStore> result = replay.replay(plan.through(), expected.listener());
     List<Difference> differences = new ArrayList<>(plan.problems());
     differences.addAll(differences(expected, snapshot));
     return new ReadModelDiff(plan.through(), result.events(), union(expected.stock(), snapshot.stock()),

@@ -1,0 +1,269 @@
+package io.stocklog.projector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stocklog.events.Event;
+import io.stocklog.events.EventCodec;
+import io.stocklog.events.Events;
+import io.stocklog.events.SkuEvent;
+import io.stocklog.infra.TestKafka;
+import io.stocklog.infra.WithInfra;
+import io.stocklog.inventory.AppliedId;
+import io.stocklog.inventory.InMemoryInventoryStore;
+import io.stocklog.inventory.RecordDecoder;
+import io.stocklog.inventory.Reservation;
+import io.stocklog.inventory.StockLevel;
+import io.stocklog.inventory.Timer;
+import io.stocklog.json.Json;
+import io.stocklog.json.JsonSerde;
+import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Position;
+import io.stocklog.topics.TopicBootstrap;
+import io.stocklog.topics.TopicSettings;
+import io.stocklog.verify.LogReplay;
+import io.stocklog.verify.ReplayListener;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three ways the project folds the log decide alike: the projector's topology (in {@link
+ * org.apache.kafka.streams.TopologyTestDriver}), the offline fold ({@link LogReplay} over a real broker) and the
+ * rebuild's {@link StateSeed} (the offline fold into the projector's store layout, written to real changelog
+ * topics). One generated log with every event kind, redeliveries, ticks, time going back and jumping past
+ * deadlines, a short retention so finished reservations are forgotten, and poison of every kind (not JSON,
+ * another SKU's key, no key, oversized, an unknown type, against its schema) goes through all three; they
+ * publish the same outcomes at the same positions, skip the same records for the same reasons, and end with
+ * the same state, entry for entry: counters, reservations, remembered IDs, the deadline index and the clock.
+ */
+@WithInfra
+class OneFoldThreeWaysTest {
+
+  private static final Duration RETENTION = Duration.ofMinutes(1);
+
+  @TempDir
+  Path stateDir;
+
+  record Raw(byte[] key, byte[] value) {}
+
+  /** A partition's state, entry for entry, whichever store held it. */
+  record State(Map<String, StockLevel> stock, Map<String, Reservation> reservations, Set<String> applied,
+      Set<Timer> timers, long clock) {
+
+    static State of(InMemoryInventoryStore store) {
+      Map<String, Reservation> reservations = new TreeMap<>();
+      store.reservations().forEach(r -> reservations.put(r.sku() + "/" + r.orderId(), r));
+      Set<String> applied = new TreeSet<>();
+      store.appliedIds().forEach(a -> applied.add(a.toString()));
+      return new State(new TreeMap<>(store.stockLevels()), reservations, applied, new TreeSet<>(store.timers()),
+          store.clock());
+    }
+
+    /** From each store's changelog, as the last value per key (a deleted key holds null and is left out). */
+    static State of(Map<String, Map<Bytes, byte[]>> changelogs) {
+      Map<String, StockLevel> stock = new TreeMap<>();
+      changelogs.get(KeyValueInventoryStore.STOCK).forEach((k, v) -> {
+        if (v != null) {
+          StockLevel level = JsonSerde.of(StockLevel.class).deserializer().deserialize("", v);
+          stock.put(level.sku(), level);
+        }
+      });
+      Map<String, Reservation> reservations = new TreeMap<>();
+      changelogs.get(KeyValueInventoryStore.RESERVATIONS).forEach((k, v) -> {
+        if (v != null) {
+          Reservation r = JsonSerde.of(Reservation.class).deserializer().deserialize("", v);
+          reservations.put(r.sku() + "/" + r.orderId(), r);
+        }
+      });
+      Set<String> applied = new TreeSet<>();
+      changelogs.get(KeyValueInventoryStore.APPLIED).forEach((k, v) -> {
+        if (v != null) {
+          applied.add(JsonSerde.of(AppliedId.class).deserializer().deserialize("", v).toString());
+        }
+      });
+      Set<Timer> timers = new TreeSet<>();
+      changelogs.get(KeyValueInventoryStore.DEADLINES).forEach((k, v) -> {
+        if (v != null) {
+          timers.add(KeyValueInventoryStore.timerOf(k.get()));
+        }
+      });
+      long clock = Long.MIN_VALUE;
+      for (byte[] v : changelogs.get(KeyValueInventoryStore.CLOCK).values()) {
+        if (v != null) {
+          clock = Serdes.Long().deserializer().deserialize("", v);
+        }
+      }
+      return new State(stock, reservations, applied, timers, clock);
+    }
+  }
+
+  @Test
+  void theTopologyTheOfflineFoldAndTheStateSeedDecideAlikeAndLeaveTheSameState(TestKafka kafka) throws Exception {
+    List<Raw> records = log(new Random(23), 1_500);
+
+    // 1. The topology, as the projector runs it.
+    List<Outcome> published;
+    List<String> deadLettered = new ArrayList<>();
+    State topologyState;
+    try (TopologyFixture f = new TopologyFixture(stateDir.resolve("driver"),
+        ProjectorOptions.withRetention(RETENTION).withStores(ProjectorOptions.StoreKind.IN_MEMORY))) {
+      records.forEach(r -> f.events.pipeInput(r.key(), r.value()));
+      published = f.outcomes.readValuesToList();
+      for (byte[] letter : f.deadLetters.readValuesToList()) {
+        JsonNode json = Json.MAPPER.readTree(letter);
+        deadLettered.add(json.get("offset").asLong() + " " + json.get("error").asText());
+      }
+      topologyState = State.of(f.changelogs());
+    }
+
+    // The same bytes, in the same order, in partition 0 of a real events topic.
+    TopicSettings topics = TopicSettings.defaults()
+        .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead-letters"))
+        .withPartitions(1);
+    try (Admin admin = kafka.newAdmin()) {
+      TopicBootstrap.ensure(admin, topics);
+    }
+    append(kafka, topics.events(), records);
+
+    // 2. The offline fold.
+    List<Outcome> replayed = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    LogReplay.Result<InMemoryInventoryStore> replay = LogReplay.of(kafka.bootstrapServers(), topics.events())
+        .withRetention(RETENTION)
+        .replay(Map.of(0, records.size() - 1L), new ReplayListener() {
+          @Override
+          public void outcome(Position at, Outcome outcome) {
+            replayed.add(outcome);
+          }
+
+          @Override
+          public void deadLetter(Position at, String error, String eventId) {
+            skipped.add(at.offset() + " " + error);
+          }
+        });
+    State offlineState = State.of(replay.folds().get(0).state());
+
+    // 3. The state seed, into real changelog topics of a new application.
+    ProjectorConfig config = new ProjectorConfig(kafka.bootstrapServers(), topics, kafka.uniqueName("seeded"),
+        stateDir.resolve("seed"), Duration.ofSeconds(1), RETENTION, 1, Duration.ofMillis(100));
+    List<Outcome> seeded = new ArrayList<>();
+    StateSeed.Result result = StateSeed.seed(config, Map.of(0, (long) records.size()), seeded::addAll,
+        ProjectorOptions.Progress.NONE);
+    State seedState = State.of(readChangelogs(kafka, config.applicationId()));
+
+    assertThat(deadLettered).as("records the topology dead-lettered").hasSizeGreaterThanOrEqualTo(30);
+    assertThat(skipped).as("records the offline fold skipped").containsExactlyElementsOf(deadLettered);
+    assertThat(published).as("outcomes the topology published").hasSizeGreaterThan(1_000);
+    assertThat(replayed).as("outcomes of the offline fold").containsExactlyElementsOf(published);
+    assertThat(seeded).as("outcomes of the state seed").containsExactlyElementsOf(published);
+    assertThat(result.records()).isEqualTo(records.size());
+    assertThat(result.deadLetters()).isEqualTo(deadLettered.size());
+    assertThat(committed(kafka, config.applicationId(), topics.events())).isEqualTo((long) records.size());
+
+    assertThat(topologyState.reservations()).as("the log must leave some reservations").hasSizeGreaterThan(5);
+    assertThat(topologyState.timers()).as("and some deadlines").isNotEmpty();
+    assertThat(offlineState).as("the offline fold's state").isEqualTo(topologyState);
+    assertThat(seedState).as("the state seed's changelogs").isEqualTo(topologyState);
+  }
+
+  /** Random events keyed as their producers would key them, with poison of every kind mixed in. */
+  private static List<Raw> log(Random random, int length) {
+    List<Raw> records = new ArrayList<>();
+    int poison = 0;
+    for (Event e : RandomHistory.events(random, length)) {
+      records.add(new Raw(e instanceof SkuEvent s ? bytes(s.sku()) : null, EventCodec.encode(e)));
+      if (random.nextInt(25) == 0) {
+        records.add(poison(poison++ % 6));
+      }
+    }
+    return records;
+  }
+
+  private static Raw poison(int kind) {
+    Event e = Events.received("sku-1", "r-x", 3, Instant.parse("2026-11-22T10:00:00Z"));
+    return switch (kind) {
+      case 0 -> new Raw(bytes("sku-1"), bytes("{not json"));
+      case 1 -> new Raw(bytes("sku-2"), EventCodec.encode(e)); // another SKU's key
+      case 2 -> new Raw(null, EventCodec.encode(e)); // no key
+      case 3 -> new Raw(bytes("sku-1"), new byte[RecordDecoder.DEFAULT_MAX_EVENT_BYTES + 1]);
+      case 4 -> new Raw(bytes("sku-1"), bytes("{\"type\":\"StockStolen\"}"));
+      default -> new Raw(bytes("sku-1"), bytes(new String(EventCodec.encode(e), StandardCharsets.UTF_8)
+          .replace("\"quantity\":3", "\"quantity\":0")));
+    };
+  }
+
+  private static void append(TestKafka kafka, String topic, List<Raw> records) throws Exception {
+    Map<String, Object> config = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      for (Raw r : records) {
+        producer.send(new ProducerRecord<>(topic, 0, r.key(), r.value())).get();
+      }
+    }
+  }
+
+  /** Every changelog of {@code applicationId} read to its end: the last value per key. */
+  private static Map<String, Map<Bytes, byte[]>> readChangelogs(TestKafka kafka, String applicationId) {
+    Map<String, Map<Bytes, byte[]>> logs = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      for (String store : KeyValueInventoryStore.storeNames()) {
+        TopicPartition tp = new TopicPartition(StateSeed.changelog(applicationId, store), 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        long end = consumer.endOffsets(List.of(tp)).get(tp);
+        Map<Bytes, byte[]> latest = new HashMap<>();
+        while (consumer.position(tp) < end) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            latest.put(Bytes.wrap(r.key()), r.value());
+          }
+        }
+        logs.put(store, latest);
+      }
+    }
+    return logs;
+  }
+
+  private static long committed(TestKafka kafka, String group, String topic) throws Exception {
+    try (Admin admin = kafka.newAdmin()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      return offsets.get(new TopicPartition(topic, 0)).offset();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
