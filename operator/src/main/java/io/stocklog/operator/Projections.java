@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.projector.Projector;
 import io.stocklog.projector.ProjectorConfig;
 import io.stocklog.projector.StateSeed;
+import io.stocklog.readmodel.OutcomeRows;
 import io.stocklog.readmodel.OutcomeSink;
 import io.stocklog.readmodel.ReadModelWriter;
 import io.stocklog.readmodel.ProjectionCatalog;
@@ -122,7 +123,7 @@ public final class Projections {
     // 1. The bulk, folded here in memory into T's state and into the rows of T's read model, which are
     //    written once at the end (a row changed a thousand times in the backlog is written once).
     FoldProgress seedProgress = new FoldProgress(head0.size());
-    ReadModelWriter.Rows rows = new ReadModelWriter.Rows();
+    OutcomeRows rows = new OutcomeRows();
     StateSeed.Folded folded0;
     try (ProgressPrinter printer = new ProgressPrinter("rebuild " + name + " (fold)", seedProgress, total0, 0)) {
       folded0 = StateSeed.fold(config(t, state), head0, chunk -> chunk.forEach(rows::add), seedProgress);

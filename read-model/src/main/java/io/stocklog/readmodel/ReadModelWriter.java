@@ -1,9 +1,8 @@
 package io.stocklog.readmodel;
 
 import io.stocklog.outcomes.Outcome;
-import io.stocklog.outcomes.Position;
-import io.stocklog.outcomes.Reason;
 import io.stocklog.outcomes.ReservationStatus;
+import io.stocklog.readmodel.OutcomeRows.Placed;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -11,17 +10,16 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Applies outcomes to the read model: one transaction per batch, one upsert statement per table.
+ * Writes outcomes into the read model's tables: one transaction per batch, one upsert statement per table, the
+ * rows and positions decided by {@link OutcomeRows} (the rules, without a database).
  *
  * <p>Every row keeps the position of the event that last changed it, and an upsert only wins when its
  * position is not older ({@code (partition, offset) >=}), so applying a batch again, or any older
@@ -93,10 +91,10 @@ public final class ReadModelWriter {
    * @return the highest events offset applied per events partition
    */
   public Map<Integer, Long> apply(List<Outcome> outcomes) throws SQLException {
-    Rows rows = new Rows();
+    OutcomeRows rows = new OutcomeRows();
     outcomes.forEach(rows::add);
-    Collection<Placed> stock = rows.stock.values();
-    Collection<Placed> reservations = rows.reservations.values();
+    Collection<Placed> stock = rows.stock();
+    Collection<Placed> reservations = rows.reservations();
     Map<Integer, Long> applied = rows.applied();
     if (applied.isEmpty()) {
       return applied;
@@ -123,84 +121,33 @@ public final class ReadModelWriter {
   }
 
   /**
-   * How far each partition is applied once a batch whose last outcome per partition is {@code last} is in.
-   * An event's outcomes are the expiries it triggered, then its own decision, and a batch can end between
-   * them: if the last is an expiry caused by an event other than a clock tick (which has no decision of
-   * its own), that event's decision is still to come, so only the offset before it is complete.
-   */
-  static Map<Integer, Long> appliedThrough(Map<Integer, Placed> last) {
-    Map<Integer, Long> applied = new TreeMap<>();
-    last.forEach((partition, placed) -> {
-      Outcome o = placed.outcome;
-      boolean incomplete = o.decision() == io.stocklog.outcomes.Decision.EXPIRED
-          && !io.stocklog.events.ClockTick.TYPE.equals(o.eventType());
-      applied.put(partition, incomplete ? placed.position.offset() - 1 : placed.position.offset());
-    });
-    return applied;
-  }
-
-  /**
-   * Outcomes folded into the rows they leave (the newest outcome by position wins each row): what
-   * {@link #apply} writes for one batch, and what a rebuild accumulates over a whole backlog and writes once with
-   * {@link #copyInto}, instead of writing every intermediate state of a row. Not thread-safe.
-   */
-  public static final class Rows {
-    private final Map<String, Placed> stock = new LinkedHashMap<>();
-    private final Map<String, Placed> reservations = new LinkedHashMap<>();
-    private final Map<Integer, Placed> last = new TreeMap<>();
-
-    public void add(Outcome outcome) {
-      Objects.requireNonNull(outcome.position(), () -> "outcome " + outcome.eventId() + " has no position");
-      Placed placed = new Placed(outcome, Position.parse(outcome.position()));
-      stock.merge(outcome.sku(), placed, Placed::newer);
-      if (reservationStatus(outcome) != null) {
-        reservations.merge(outcome.sku() + '\u0000' + outcome.subjectId(), placed, Placed::newer);
-      }
-      last.merge(placed.position.partition(), placed, Placed::newer);
-    }
-
-    /** How far each partition is applied once these rows are in (see {@link #appliedThrough}). */
-    Map<Integer, Long> applied() {
-      return appliedThrough(last);
-    }
-
-    public int stockRows() {
-      return stock.size();
-    }
-
-    public int reservationRows() {
-      return reservations.size();
-    }
-  }
-
-  /**
    * Writes {@code rows} into a read model that is still empty (a rebuild's fresh schema) with {@code COPY},
    * the fastest way into Postgres, all in one transaction with the applied positions; the connections of this
    * writer's data source must resolve the tables in that schema.
    */
-  public void copyInto(Rows rows) throws SQLException {
+  public void copyInto(OutcomeRows rows) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        StringBuilder b = new StringBuilder(rows.stock.size() * 96);
-        for (Placed p : rows.stock.values()) {
-          Outcome o = p.outcome;
+        StringBuilder b = new StringBuilder(rows.stockRows() * 96);
+        for (Placed p : rows.stock()) {
+          Outcome o = p.outcome();
           b.append(field(o.sku())).append('\t').append(o.onHand()).append('\t').append(o.reserved()).append('\t')
-              .append(o.available()).append('\t').append(p.position.partition()).append('\t')
-              .append(p.position.offset()).append('\t').append(o.decidedAt()).append('\n');
+              .append(o.available()).append('\t').append(p.position().partition()).append('\t')
+              .append(p.position().offset()).append('\t').append(o.decidedAt()).append('\n');
         }
         copy.copyIn("copy sku_stock (sku, on_hand, reserved, available, position_partition, position_offset, "
             + "updated_at) from stdin", new StringReader(b.toString()));
-        b = new StringBuilder(rows.reservations.size() * 128);
-        for (Placed p : rows.reservations.values()) {
-          Outcome o = p.outcome;
-          ReservationStatus st = reservationStatus(o);
+        b = new StringBuilder(rows.reservationRows() * 128);
+        for (Placed p : rows.reservations()) {
+          Outcome o = p.outcome();
+          ReservationStatus st = OutcomeRows.reservationStatus(o);
           b.append(field(o.sku())).append('\t').append(field(o.subjectId())).append('\t').append(o.quantity())
               .append('\t').append(st.name()).append('\t')
               .append(st == ReservationStatus.REJECTED ? o.reason().name() : "\\N").append('\t')
               .append(o.expiresAt() == null ? "\\N" : o.expiresAt().toString()).append('\t')
-              .append(p.position.partition()).append('\t').append(p.position.offset()).append('\t')
+              .append(p.position().partition()).append('\t').append(p.position().offset()).append('\t')
               .append(o.decidedAt()).append('\n');
         }
         copy.copyIn("copy reservation (sku, order_id, quantity, status, reject_reason, expires_at, position_partition, "
@@ -247,25 +194,6 @@ public final class ReadModelWriter {
     }
   }
 
-  /**
-   * The reservation status an outcome sets, or null when it leaves the row alone: repeated IDs change
-   * nothing, and a rejection other than an out-of-stock request is about an event, not the reservation.
-   */
-  static ReservationStatus reservationStatus(Outcome outcome) {
-    if (outcome.duplicate()) {
-      return null;
-    }
-    return switch (outcome.decision()) {
-      case HELD, EXTENDED -> ReservationStatus.HELD;
-      case CONFIRMED -> ReservationStatus.CONFIRMED;
-      case CANCELLED -> ReservationStatus.CANCELLED;
-      case EXPIRED -> ReservationStatus.EXPIRED;
-      case REJECTED -> "ReservationRequested".equals(outcome.eventType())
-          && outcome.reason() == Reason.OUT_OF_STOCK ? ReservationStatus.REJECTED : null;
-      case RECEIVED, ADJUSTED -> null;
-    };
-  }
-
   private static void upsertStock(Connection c, Collection<Placed> rows) throws SQLException {
     int n = rows.size();
     String[] sku = new String[n];
@@ -277,13 +205,13 @@ public final class ReadModelWriter {
     String[] updatedAt = new String[n];
     int i = 0;
     for (Placed p : rows) {
-      Outcome o = p.outcome;
+      Outcome o = p.outcome();
       sku[i] = o.sku();
       onHand[i] = o.onHand();
       reserved[i] = o.reserved();
       available[i] = o.available();
-      partition[i] = p.position.partition();
-      offset[i] = p.position.offset();
+      partition[i] = p.position().partition();
+      offset[i] = p.position().offset();
       updatedAt[i] = o.decidedAt().toString();
       i++;
     }
@@ -312,16 +240,16 @@ public final class ReadModelWriter {
     String[] updatedAt = new String[n];
     int i = 0;
     for (Placed p : rows) {
-      Outcome o = p.outcome;
-      ReservationStatus st = reservationStatus(o);
+      Outcome o = p.outcome();
+      ReservationStatus st = OutcomeRows.reservationStatus(o);
       sku[i] = o.sku();
       orderId[i] = o.subjectId();
       quantity[i] = o.quantity();
       status[i] = st.name();
       rejectReason[i] = st == ReservationStatus.REJECTED ? o.reason().name() : null;
       expiresAt[i] = text(o.expiresAt());
-      partition[i] = p.position.partition();
-      offset[i] = p.position.offset();
+      partition[i] = p.position().partition();
+      offset[i] = p.position().offset();
       updatedAt[i] = o.decidedAt().toString();
       i++;
     }
@@ -348,13 +276,6 @@ public final class ReadModelWriter {
       c.rollback();
     } catch (SQLException e) {
       failure.addSuppressed(e);
-    }
-  }
-
-  /** An outcome with its parsed position; {@link #newer} keeps the later of two for one row. */
-  private record Placed(Outcome outcome, Position position) {
-    static Placed newer(Placed old, Placed candidate) {
-      return candidate.position.compareTo(old.position) >= 0 ? candidate : old;
     }
   }
 }
