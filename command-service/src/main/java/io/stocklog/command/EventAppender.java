@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.failures.OutageLog;
 import io.stocklog.outcomes.Position;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,6 +42,7 @@ public final class EventAppender implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Timer acked;
   private final Timer refused;
+  private final OutageLog outage;
 
   public EventAppender(String bootstrapServers, String topic, Duration appendTimeout, MeterRegistry metrics) {
     this.acked = appendTimer(metrics, "ok", appendTimeout);
@@ -48,6 +50,7 @@ public final class EventAppender implements AutoCloseable {
     this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, appendTimeout),
         new StringSerializer(), new ByteArraySerializer());
     this.topic = topic;
+    this.outage = new OutageLog(log, "appending to " + topic);
   }
 
   private static Timer appendTimer(MeterRegistry metrics, String outcome, Duration appendTimeout) {
@@ -96,20 +99,23 @@ public final class EventAppender implements AutoCloseable {
       producer.send(new ProducerRecord<>(topic, event.sku(), value), (metadata, error) -> {
         (error == null ? acked : refused).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (error == null) {
+          outage.succeeded();
           appended.complete(new Position(metadata.partition(), metadata.offset()));
         } else {
+          outage.failed(error);
           appended.completeExceptionally(unavailable(error));
         }
       });
     } catch (KafkaException | IllegalStateException e) {
       refused.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      outage.failed(e);
       appended.completeExceptionally(unavailable(e));
     }
     return appended;
   }
 
+  /** The caller's 503; the log line is {@link #outage}'s, once per run of failures. */
   private static ProblemException unavailable(Exception e) {
-    log.warn("append failed: {}", e.toString());
     return Problem.unavailable("Kafka did not take the write, so nothing was appended: "
         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())).toException();
   }

@@ -1,5 +1,6 @@
 package io.stocklog.command;
 
+import io.stocklog.failures.OutageLog;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
@@ -49,6 +50,8 @@ public final class OutcomeFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutcomeFollower.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 2_000;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<String, CompletableFuture<Outcome>> waiters = new ConcurrentHashMap<>();
@@ -147,20 +150,36 @@ public final class OutcomeFollower implements AutoCloseable {
   }
 
   private void run() {
+    OutageLog outage = new OutageLog(log, "polling outcomes");
+    long backoffMs = FIRST_BACKOFF_MS;
     try {
       while (!closed.get()) {
         try {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
             deliver(record);
           }
+          outage.succeeded();
+          backoffMs = FIRST_BACKOFF_MS;
         } catch (WakeupException e) {
           // close() woke us up; the loop condition ends it.
         } catch (KafkaException e) {
-          log.warn("polling outcomes failed, going on: {}", e.toString());
+          // Logged once a run; waits grow so a broker that keeps refusing is not polled in a hot loop.
+          outage.failed(e);
+          pause(backoffMs);
+          backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
       }
     } finally {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
+    }
+  }
+
+  private void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed.set(true);
     }
   }
 

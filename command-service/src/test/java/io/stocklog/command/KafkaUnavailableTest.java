@@ -4,6 +4,9 @@ import static io.stocklog.command.CommandServiceTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.topics.TopicSettings;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * With its only broker stopped, the service answers 503 with Retry-After within about the append timeout,
  * reports nothing accepted that is not in the log, and takes writes again by itself once the broker is back.
+ * The outage is logged once when it starts and once when it ends, not once per failed append.
  */
 @WithInfra(dedicatedKafka = true)
 class KafkaUnavailableTest {
@@ -28,6 +32,12 @@ class KafkaUnavailableTest {
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
     CommandConfig config = TestTokens.config().withHttpPort(0)
         .withKafka(kafka.bootstrapServers(), topics).withAppendTimeout(APPEND_TIMEOUT);
+    ch.qos.logback.classic.Logger appenderLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EventAppender.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    appenderLog.setLevel(Level.INFO);
+    appenderLog.addAppender(lines);
     try (CommandService service = CommandService.start(config)) {
       Http http = new Http(service.port(), TestTokens.OPERATOR);
       assertThat(http.post("/skus/k-1/receipts", "{\"receiptId\":\"before\",\"quantity\":1}").status())
@@ -55,7 +65,13 @@ class KafkaUnavailableTest {
       assertThat(http.get("/metrics").response().body())
           .containsPattern("stocklog_append_seconds_count\\{outcome=\"failed\"} [1-9]")
           .containsPattern("stocklog_append_seconds_count\\{outcome=\"ok\"} [1-9]");
+    } finally {
+      appenderLog.detachAppender(lines);
+      appenderLog.setLevel(null);
     }
+    assertThat(lines.list).as("the outage's lines: two failed appends, then the recovery")
+        .extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
+    assertThat(lines.list.get(1).getFormattedMessage()).contains("works again after");
 
     Set<String> receiptIds = EventLog.readAll(kafka, topics.events()).stream()
         .map(r -> ((io.stocklog.events.StockReceived) EventLog.decode(r.value())).receiptId())

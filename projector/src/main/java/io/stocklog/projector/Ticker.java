@@ -2,6 +2,7 @@ package io.stocklog.projector;
 
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.Events;
+import io.stocklog.failures.OutageLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,12 +38,13 @@ public final class Ticker implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean failing = new AtomicBoolean();
+  private final OutageLog outage;
 
   private Ticker(Producer<byte[], byte[]> producer, String topic, Duration interval, Clock clock) {
     this.producer = producer;
     this.topic = topic;
     this.clock = clock;
+    this.outage = new OutageLog(log, "writing ticks to " + topic);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "stocklog-ticker");
       thread.setDaemon(true);
@@ -87,11 +89,9 @@ public final class Ticker implements AutoCloseable {
   /** Logs the first failure of a run of them and the recovery, not every tick in between. */
   private void report(Exception e) {
     if (e == null) {
-      if (failing.compareAndSet(true, false)) {
-        log.info("ticks to {} are being written again", topic);
-      }
-    } else if (failing.compareAndSet(false, true)) {
-      log.warn("cannot write a tick to {}: {}", topic, e.toString());
+      outage.succeeded();
+    } else {
+      outage.failed(e);
     }
   }
 
