@@ -2,6 +2,7 @@ package io.stocklog.projector;
 
 import io.stocklog.events.Event;
 import io.stocklog.events.InvalidEventException;
+import io.stocklog.inventory.FoldFailedException;
 import io.stocklog.inventory.Inventory;
 import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.outcomes.Outcome;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * logged at WARN with its reason and position, and counted ({@link DecisionMetrics}).
  *
  * <p>One instance per task, so one {@link Inventory} per partition over that task's stores. An exception
- * from the fold itself is a bug, not bad input: it is not caught, so the transaction aborts and the
- * partition stops rather than diverge from a replay.
+ * from the fold itself is a bug, not bad input: it is logged once at ERROR with the record's position, counted,
+ * and rethrown as a {@link FoldFailedException}, so the transaction aborts and the projector stops there
+ * rather than diverge from a replay or retry the same record forever (see {@link Projector}).
  */
 final class DecideProcessor implements Processor<byte[], byte[], Object, Object> {
 
@@ -66,7 +68,18 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
       return;
     }
     Position position = new Position(source.partition(), source.offset());
-    List<Outcome> outcomes = inventory.apply(event);
+    List<Outcome> outcomes;
+    try {
+      outcomes = inventory.apply(event);
+    } catch (RuntimeException e) {
+      // A bug, not bad input: the same record fails the same way every time. Say where, once, and stop
+      // (the Projector's handler ends processing instead of replacing the thread to fail again forever).
+      FoldFailedException failure = new FoldFailedException(position, event.eventId(), e);
+      metrics.foldFailed();
+      log.error("fold failed at position={} event_id={} type={}; this projector stops deciding (the same record "
+          + "fails every time): fix the bug, then restart it", position.token(), event.eventId(), event.type(), e);
+      throw failure;
+    }
     options.progress().folded(source.partition(), source.offset());
     if (!publish) {
       // Folded into the state; the projector that decided before this one published its outputs.

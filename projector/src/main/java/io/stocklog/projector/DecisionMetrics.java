@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the projector counts as it decides: outcomes by decision and reason ({@code stocklog_outcomes_total},
- * reason {@code none} unless rejected) and dead letters ({@code stocklog_dead_letters_total}, there from the
- * start at 0, so an alert on its rate needs no traffic first). One instance serves every task's
+ * reason {@code none} unless rejected), dead letters ({@code stocklog_dead_letters_total}) and records the fold
+ * threw on ({@code stocklog_projector_fold_failures_total}), the last two there from the start at 0, so an alert
+ * on them needs no traffic first. One instance serves every task's
  * {@link DecideProcessor} on every stream thread; the counters are thread-safe.
  *
  * <p>Counts are of decisions made, which with exactly-once can include those of a transaction that was then
@@ -21,12 +22,16 @@ final class DecisionMetrics {
 
   private final MeterRegistry registry;
   private final Counter deadLetters;
+  private final Counter foldFailures;
   private final Map<Key, Counter> outcomes = new ConcurrentHashMap<>();
 
   DecisionMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.deadLetters = Counter.builder("stocklog.dead.letters")
         .description("records of the events topic sent to the dead-letter topic")
+        .register(registry);
+    this.foldFailures = Counter.builder("stocklog.projector.fold.failures")
+        .description("records the fold threw on (a bug: the projector stops at the first)")
         .register(registry);
   }
 
@@ -36,6 +41,10 @@ final class DecisionMetrics {
 
   void deadLettered() {
     deadLetters.increment();
+  }
+
+  void foldFailed() {
+    foldFailures.increment();
   }
 
   private Counter counter(Key key) {

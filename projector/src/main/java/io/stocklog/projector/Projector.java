@@ -2,12 +2,15 @@ package io.stocklog.projector;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.stocklog.inventory.FoldFailedException;
 import io.stocklog.topics.TopicBootstrap;
 import io.stocklog.topics.TopicSettings;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,11 +35,13 @@ public final class Projector implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final Ticker ticker;
+  private final AtomicReference<String> failure;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Projector(KafkaStreams streams, Ticker ticker) {
+  private Projector(KafkaStreams streams, Ticker ticker, AtomicReference<String> failure) {
     this.streams = streams;
     this.ticker = ticker;
+    this.failure = failure;
   }
 
   /** Checks the topics, then starts the Streams application and the ticker; returns without waiting. */
@@ -80,11 +85,8 @@ public final class Projector implements AutoCloseable {
       properties.putAll(rebuildProperties());
     }
     KafkaStreams streams = new KafkaStreams(ProjectorTopology.build(topics, options), properties);
-    streams.setUncaughtExceptionHandler(e -> {
-      // With exactly-once the failed transaction is aborted; a new thread resumes from the last commit.
-      log.error("projector stream thread failed; replacing it", e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    AtomicReference<String> failure = new AtomicReference<>();
+    streams.setUncaughtExceptionHandler(e -> onStreamThreadFailure(e, failure));
     streams.start();
     Ticker ticker = null;
     if (tick) {
@@ -99,7 +101,24 @@ public final class Projector implements AutoCloseable {
         config.applicationId(), topics.events(), topics.outcomes(),
         options.deadLetters() ? "to " + topics.deadLetters() : "not written", config.streamThreads(),
         config.stateDir(), options.publishFrom().isEmpty() ? "" : ", publishing from " + options.publishFrom());
-    return new Projector(streams, ticker);
+    return new Projector(streams, ticker, failure);
+  }
+
+  /**
+   * The failure policy of a stream thread. The fold throwing on a record ({@link FoldFailedException}) is a bug
+   * that fails the same way on every try: processing stops (the client shuts down; Kafka Streams cannot stop one
+   * task alone) and {@link #failure()} says where, instead of a replaced thread failing on it forever. Anything
+   * else (a broker or state-store error) may pass: with exactly-once the transaction is aborted and a new thread
+   * resumes from the last commit.
+   */
+  private static StreamThreadExceptionResponse onStreamThreadFailure(Throwable e, AtomicReference<String> failure) {
+    FoldFailedException fold = FoldFailedException.in(e);
+    if (fold != null) {
+      failure.compareAndSet(null, fold.getMessage());
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+    log.error("projector stream thread failed; replacing it", e);
+    return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 
   static Properties streamsProperties(ProjectorConfig config) {
@@ -151,6 +170,11 @@ public final class Projector implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 512 * 1024);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     return p;
+  }
+
+  /** Why the projector stopped deciding for good: the fold failed on a record (a bug); empty otherwise. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure.get());
   }
 
   /** True while Streams is running or rebalancing: the projector is deciding, or about to. */

@@ -2,6 +2,7 @@ package io.stocklog.verify;
 
 import io.stocklog.events.Event;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.inventory.FoldFailedException;
 import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;

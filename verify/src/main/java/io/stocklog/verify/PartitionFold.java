@@ -3,6 +3,7 @@ package io.stocklog.verify;
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
+import io.stocklog.inventory.FoldFailedException;
 import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Inventory;
 import io.stocklog.inventory.InventoryStore;
