@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * delivery, exactly-once effect. Consumers read committed only, so aborted projector transactions never
  * reach the read model.
  *
- * <p>When Postgres is down the batch is kept, nothing is committed, and the same batch is retried with a
- * backoff from 100 ms doubling to {@link SinkConfig#maxBackoff()}. Meanwhile the assigned partitions are
+ * <p>When Postgres is down (an outage, as {@link DatabaseOutages} tells) the batch is kept, nothing is committed,
+ * and the same batch is retried with a backoff from 100 ms doubling to {@link SinkConfig#maxBackoff()}. Any
+ * other failure to apply a batch (a constraint violated, a table missing, a bug) would fail the same way on
+ * every retry: the sink stops there, commits nothing, logs one ERROR naming the batch's positions and says why
+ * in {@link #failure()}. Meanwhile the assigned partitions are
  * paused and the consumer keeps polling, so it stays in its group without fetching more; the projector is
  * unaffected, since it only writes the topic. One warning per outage, one line when it ends.
  *
@@ -82,6 +86,7 @@ public final class OutcomeSink implements AutoCloseable {
   private volatile int lastBatchSize;
   private volatile long lag = -1;
   private volatile boolean databaseDown;
+  private volatile String failure;
   private final DistributionSummary batchSize;
   private final Timer batchTime;
 
@@ -187,7 +192,12 @@ public final class OutcomeSink implements AutoCloseable {
       if (running) {
         log.error("Outcome sink woken up unexpectedly; stopping", e);
       }
+    } catch (SinkStoppedException e) {
+      failure = e.getMessage();
+      log.error("Outcome sink stopped: {}; the read model stays where it is until the cause is fixed and the sink "
+          + "restarted", e.getMessage(), e.getCause());
     } catch (RuntimeException e) {
+      failure = "the sink failed: " + e;
       log.error("Outcome sink failed and stopped; the read model will fall behind", e);
     } finally {
       try {
@@ -206,6 +216,11 @@ public final class OutcomeSink implements AutoCloseable {
       batchTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       batchSize.record(pending.outcomes.size());
     } catch (Exception e) {
+      if (!DatabaseOutages.isOutage(e)) {
+        // Not the database being away: the same batch would fail the same way on every retry.
+        throw new SinkStoppedException("applying the outcomes at " + pending.span() + " to the read model failed "
+            + "with an error that is not an outage, so the sink stopped there: " + e, e);
+      }
       if (!databaseDown) {
         databaseDown = true;
         outages.incrementAndGet();
@@ -339,6 +354,11 @@ public final class OutcomeSink implements AutoCloseable {
     return thread.isAlive();
   }
 
+  /** Why the sink stopped by itself (a failure that is not an outage); empty while it runs or after close. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
+  }
+
   /** Stops consuming, leaving any unapplied batch uncommitted (it is redelivered), and closes the consumer. */
   @Override
   public void close() {
@@ -354,6 +374,15 @@ public final class OutcomeSink implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     log.info("Outcome sink stopped");
+  }
+
+  /** A batch failed with an error that is not an outage: the sink stops rather than retry it forever. */
+  private static final class SinkStoppedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SinkStoppedException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** Partitions taken away mid-outage: their held outcomes now belong to the next owner. */
@@ -381,6 +410,12 @@ public final class OutcomeSink implements AutoCloseable {
   /** Decoded outcomes of one poll, where each came from, and the offsets to commit once applied. */
   private record Batch(List<Outcome> outcomes, List<TopicPartition> sources,
                        Map<TopicPartition, OffsetAndMetadata> offsets) {
+
+    /** The events positions the batch covers, first to last, for a message. */
+    String span() {
+      return outcomes.isEmpty() ? "(none)"
+          : outcomes.get(0).position() + ".." + outcomes.get(outcomes.size() - 1).position();
+    }
 
     /** This batch without the outcomes from {@code revoked}; null if nothing is left. */
     Batch without(Collection<TopicPartition> revoked) {

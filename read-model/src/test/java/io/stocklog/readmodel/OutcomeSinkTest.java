@@ -167,6 +167,27 @@ class OutcomeSinkTest {
     }
   }
 
+  @Test
+  void anOutcomeTheReadModelRefusesStopsTheSinkThereInsteadOfRetryingItForever() throws Exception {
+    publish(List.of(received("ok-1", 1, 1, 0, 0, 0)));
+    try (OutcomeSink sink = OutcomeSink.start(config(), pool)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> sink.outcomesApplied() == 1);
+      Map<TopicPartition, OffsetAndMetadata> committedBefore = committed();
+      // An impossible outcome (more reserved than on hand): the table's check refuses it every time.
+      Outcome impossible = new Outcome("e-1", "StockReceived", "bad-1", "r-1", Decision.RECEIVED, null, 1, 1, 5,
+          null, false, T0.plusSeconds(1), new Position(0, 1).token());
+      publish(List.of(impossible));
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> !sink.isRunning());
+      assertThat(sink.failure()).hasValueSatisfying(why -> assertThat(why)
+          .contains("0-1").contains("not an outage").contains("sku_stock_reserved_within_on_hand"));
+      assertThat(sink.databaseDown()).as("not mistaken for an outage").isFalse();
+      assertThat(sink.outages()).isZero();
+      assertThat(committed()).as("nothing committed past the refused batch").isEqualTo(committedBefore);
+      assertThat(queries.sku("bad-1")).isEmpty();
+    }
+  }
+
   private Map<TopicPartition, OffsetAndMetadata> committed() throws Exception {
     try (Admin admin = kafka.newAdmin()) {
       return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
