@@ -16,9 +16,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -236,16 +234,7 @@ public final class Projections {
     catalog.remove(s.control().version(), name);
     out.printf("dropped %s from the catalog; waiting for the services to stop its sink%n", name);
     waitFor("the projector services to stop the sink of " + name, () -> c.offsets().idle(p.sinkGroup()));
-    try (Connection conn = c.database().getConnection(); Statement st = conn.createStatement()) {
-      if (p.schema().equals(ReadModelSchema.DEFAULT_SCHEMA)) {
-        // Never drop the public schema itself: only what the read model put in it.
-        st.execute("drop table if exists public.sku_stock, public.reservation, public.applied_position, "
-            + "public.flyway_schema_history");
-      } else {
-        // The name matched [a-z_][a-z0-9_]{0,62} when it was recorded; identifiers cannot be bound.
-        st.execute("drop schema if exists \"" + p.schema() + "\" cascade");
-      }
-    }
+    ReadModelSchema.drop(c.database(), p.schema());
     Set<String> topics = KafkaOffsets.get(c.admin().listTopics().names());
     List<String> doomed = topics.stream()
         .filter(t -> t.equals(p.privateTopic()) || t.startsWith(p.applicationId() + "-"))
