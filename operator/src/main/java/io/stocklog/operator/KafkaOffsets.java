@@ -59,8 +59,15 @@ public final class KafkaOffsets {
     for (int p = 0; p < n; p++) {
       offsets.put(p, 0L);
     }
+    offsets.putAll(committedPartitions(group, topic));
+    return offsets;
+  }
+
+  /** The offsets {@code group} committed in {@code topic}; a partition it never committed is absent. */
+  public Map<Integer, Long> committedPartitions(String group, String topic) {
     Map<TopicPartition, OffsetAndMetadata> committed =
         get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+    Map<Integer, Long> offsets = new TreeMap<>();
     committed.forEach((tp, om) -> {
       if (tp.topic().equals(topic) && om != null) {
         offsets.put(tp.partition(), om.offset());
