@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -122,7 +121,8 @@ public final class Projections {
     FoldProgress seedProgress = new FoldProgress(head0.size());
     ReadModelWriter.Rows rows = new ReadModelWriter.Rows();
     StateSeed.Folded folded0;
-    try (ProgressPrinter printer = new ProgressPrinter("rebuild " + name + " (fold)", seedProgress, total0, 0)) {
+    try (ProgressPrinter printer = new ProgressPrinter(out, terminal, "rebuild " + name + " (fold)", seedProgress,
+        total0, 0)) {
       folded0 = StateSeed.fold(config(t, state), head0, chunk -> chunk.forEach(rows::add), seedProgress);
       printer.finish();
     }
@@ -158,7 +158,7 @@ public final class Projections {
       folded = seeded.records() + catchUp("rebuild " + name + " (catch up)", projector, progress, head0, total0);
       projector.close();
       long mark = sink.rounds();
-      waitFor("the rebuild's sink to apply every outcome of the rebuild",
+      poll().until("the rebuild's sink to apply every outcome of the rebuild",
           () -> sink.rounds() > mark + 1 && sink.lag() == 0);
     } finally {
       projector.close();
@@ -233,7 +233,7 @@ public final class Projections {
     }
     catalog.remove(s.control().version(), name);
     out.printf("dropped %s from the catalog; waiting for the services to stop its sink%n", name);
-    waitFor("the projector services to stop the sink of " + name, () -> c.offsets().idle(p.sinkGroup()));
+    poll().until("the projector services to stop the sink of " + name, () -> c.offsets().idle(p.sinkGroup()));
     ReadModelSchema.drop(c.database(), p.schema());
     Set<String> topics = KafkaOffsets.get(c.admin().listTopics().names());
     List<String> doomed = topics.stream()
@@ -287,54 +287,7 @@ public final class Projections {
         bar.finish(what, done, Math.max(done, total));
         return done - base0;
       }
-      sleep(200);
-    }
-  }
-
-  /** Draws a {@link ProgressBar} from another thread while the caller folds. */
-  private final class ProgressPrinter implements AutoCloseable {
-    private final Thread thread;
-    private final ProgressBar bar;
-    private final FoldProgress progress;
-    private final String what;
-    private final long total;
-    private volatile boolean running = true;
-
-    ProgressPrinter(String what, FoldProgress progress, long total, long base0) {
-      this.what = what;
-      this.progress = progress;
-      this.total = total;
-      this.bar = new ProgressBar(out, terminal, base0);
-      this.thread = Thread.ofPlatform().daemon().name("rebuild-progress").start(() -> {
-        while (running) {
-          bar.show(what, done(), total);
-          try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
-    }
-
-    private long done() {
-      return progress.next().values().stream().mapToLong(x -> x).sum();
-    }
-
-    void finish() {
-      close();
-      bar.finish(what, done(), total);
-    }
-
-    @Override
-    public void close() {
-      running = false;
-      thread.interrupt();
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Poll.sleep(200);
     }
   }
 
@@ -345,7 +298,7 @@ public final class Projections {
     Map<Integer, Long> ct = c.offsets().committed(t.applicationId(), events);
     State s = requireCatalog(catalog);
     Projection l = s.decider().orElseThrow(() -> new IllegalStateException("no projection decides"));
-    waitFor("the live projector " + l.name() + " to reach " + ct + " (is a projector service running?)",
+    poll().until("the live projector " + l.name() + " to reach " + ct + " (is a projector service running?)",
         () -> KafkaOffsets.atLeast(c.offsets().committed(l.applicationId(), events), ct));
     catalog.beginHandoff(s.control().version());
     long stopped = System.nanoTime();
@@ -366,7 +319,7 @@ public final class Projections {
     Runtime.getRuntime().addShutdownHook(undo);
     Map<Integer, Long> cl;
     try {
-      waitFor("the projector services to stop " + l.name(), () -> c.offsets().idle(l.applicationId()));
+      poll().until("the projector services to stop " + l.name(), () -> c.offsets().idle(l.applicationId()));
       cl = c.offsets().committed(l.applicationId(), events);
       if (!KafkaOffsets.atLeast(cl, ct)) {
         // Cannot happen: committed offsets only grow, and L was at CT before it stopped.
@@ -406,7 +359,7 @@ public final class Projections {
     }
     Projection served = s.serving();
     Map<Integer, Long> target = applied(served.schema());
-    waitFor("the read model of " + t.name() + " to catch up with " + served.name(),
+    poll().until("the read model of " + t.name() + " to catch up with " + served.name(),
         () -> KafkaOffsets.atLeast(applied(t.schema()), target));
     catalog.serve(requireCatalog(catalog).control().version(), t.name());
     out.printf("serving %s (was %s; `rollback` goes back to it until it is dropped)%n", t.name(), served.name());
@@ -431,23 +384,8 @@ public final class Projections {
     }
   }
 
-  private void waitFor(String what, BooleanSupplier done) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("gave up waiting " + timeout.toSeconds() + " s for " + what);
-      }
-      sleep(100);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+  private Poll poll() {
+    return new Poll(timeout);
   }
 
   private static void deleteQuietly(Path dir) {
