@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -47,9 +46,10 @@ import org.apache.kafka.streams.KafkaStreams;
  *       T resumes at CT, folds [CT, CL) into its state without publishing, and publishes from CL.
  * </ol>
  * Commands keep being appended throughout (the command service needs only Kafka); outcomes pause for the
- * few seconds of step 2 and 3. Reads are never interrupted: the query service keeps serving the previous
- * read model, which stays complete, until T's has caught up with it; then one UPDATE of the catalog serves
- * T's, and the query services follow it within a quarter of a second.
+ * few seconds of step 2 and 3, which {@link Handoff} carries out and undoes if anything stops it. Reads are
+ * never interrupted: the query service keeps serving the previous read model, which stays complete, until
+ * T's has caught up with it; then one UPDATE of the catalog serves T's, and the query services follow it
+ * within a quarter of a second.
  */
 public final class Projections {
 
@@ -293,60 +293,10 @@ public final class Projections {
 
   /** Steps 2 and 3 of the handoff to {@code t} (whose projector has just been closed), then serve it. */
   private void handOver(Projection t, Map<Integer, Long> sinkStart) throws SQLException {
-    ProjectionCatalog catalog = c.catalog();
-    String events = base.topics().events();
-    Map<Integer, Long> ct = c.offsets().committed(t.applicationId(), events);
-    State s = requireCatalog(catalog);
-    Projection l = s.decider().orElseThrow(() -> new IllegalStateException("no projection decides"));
-    poll().until("the live projector " + l.name() + " to reach " + ct + " (is a projector service running?)",
-        () -> KafkaOffsets.atLeast(c.offsets().committed(l.applicationId(), events), ct));
-    catalog.beginHandoff(s.control().version());
-    long stopped = System.nanoTime();
-    long handoffVersion = s.control().version() + 1;
-    // From here until the new decider is recorded, no projector decides: whatever stops this command
-    // (an error, Ctrl-C) puts the previous decider back rather than leave the system without one.
-    AtomicBoolean settled = new AtomicBoolean();
-    Thread undo = new Thread(() -> {
-      if (settled.compareAndSet(false, true)) {
-        try {
-          catalog.abortHandoff(handoffVersion);
-          out.printf("interrupted: the handoff was undone, %s decides%n", l.name());
-        } catch (Exception e) {
-          out.printf("interrupted, and the handoff could not be undone (%s): run `rollback`%n", e.getMessage());
-        }
-      }
-    }, "undo-handoff");
-    Runtime.getRuntime().addShutdownHook(undo);
-    Map<Integer, Long> cl;
-    try {
-      poll().until("the projector services to stop " + l.name(), () -> c.offsets().idle(l.applicationId()));
-      cl = c.offsets().committed(l.applicationId(), events);
-      if (!KafkaOffsets.atLeast(cl, ct)) {
-        // Cannot happen: committed offsets only grow, and L was at CT before it stopped.
-        throw new IllegalStateException("the live projector's offsets " + cl + " went behind " + ct);
-      }
-      if (sinkStart != null) {
-        c.offsets().commit(t.sinkGroup(), base.topics().outcomes(), sinkStart);
-      }
-      if (!settled.compareAndSet(false, true)) {
-        throw new IllegalStateException("interrupted");
-      }
-      catalog.completeHandoff(handoffVersion, t.name(), cl);
-    } catch (RuntimeException | SQLException e) {
-      if (settled.compareAndSet(false, true)) {
-        catalog.abortHandoff(handoffVersion);
-        throw new IllegalStateException(e.getMessage() + "; the handoff was undone, " + l.name() + " decides", e);
-      }
-      throw e;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(undo);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running or has run.
-      }
-    }
-    out.printf("%s decides from %s on (no projector decided for %d ms)%n", t.name(), cl,
-        (System.nanoTime() - stopped) / 1_000_000);
+    Handoff.Result r = new Handoff(c.catalog(), c.offsets(), base.topics().events(), base.topics().outcomes(),
+        poll(), Handoff.Hooks.JVM, out).to(t, sinkStart);
+    out.printf("%s decides from %s on (no projector decided for %d ms)%n", t.name(), r.cl(),
+        r.withoutDecider().toMillis());
     serveWhenCaughtUp(t);
   }
 
