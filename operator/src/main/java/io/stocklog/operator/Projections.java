@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -221,8 +223,13 @@ public final class Projections {
     return t;
   }
 
-  /** Forgets projection {@code name} and deletes its schema, topics and groups; refuses a live one. */
-  public void drop(String name) throws SQLException {
+  /**
+   * Forgets projection {@code name} and deletes its schema, topics and consumer groups; refuses a live one.
+   * A group that cannot be deleted does not stop the rest: it is printed, and returned.
+   *
+   * @return the consumer groups of {@code name} still there (a group that never existed is not one)
+   */
+  public List<String> drop(String name) throws SQLException {
     ProjectionCatalog catalog = c.catalog();
     State s = requireCatalog(catalog);
     Projection p = s.projection(name).orElseThrow(() -> new IllegalArgumentException("no projection " + name));
@@ -242,15 +249,25 @@ public final class Projections {
     if (!doomed.isEmpty()) {
       KafkaOffsets.get(c.admin().deleteTopics(doomed).all());
     }
+    List<String> left = new ArrayList<>();
     for (String group : List.of(p.applicationId(), p.sinkGroup(), p.sinkGroup() + "-rebuild")) {
       try {
         KafkaOffsets.get(c.admin().deleteConsumerGroups(List.of(group)).all());
       } catch (IllegalStateException e) {
-        // Never created, or already gone.
+        if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+          // Left behind, its offsets would be where a projection created again under this name starts.
+          out.printf("could not delete consumer group %s: %s%n", group, e.getMessage());
+          left.add(group);
+        }
       }
     }
     deleteQuietly(stateDir(p));
     out.printf("dropped projection %s: schema %s, topics %s%n", name, p.schema(), doomed);
+    if (!left.isEmpty()) {
+      out.printf("consumer groups left: %s; delete them (kafka-consumer-groups --delete --group) once nothing uses "
+          + "them%n", String.join(", ", left));
+    }
+    return left;
   }
 
   // ---------------------------------------------------------------------------------------------------------
