@@ -14,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /** The offsets an operator reasons with, by partition number, read through the admin client. */
-public final class KafkaOffsets {
+public final class KafkaOffsets implements ConsumerGroups {
 
   private final Admin admin;
 
@@ -53,14 +53,22 @@ public final class KafkaOffsets {
    * The offsets {@code group} committed in {@code topic}: the next offset it will read, 0 for a partition it
    * never committed.
    */
+  @Override
   public Map<Integer, Long> committed(String group, String topic) {
     Map<Integer, Long> offsets = new TreeMap<>();
     int n = partitions(topic);
     for (int p = 0; p < n; p++) {
       offsets.put(p, 0L);
     }
+    offsets.putAll(committedPartitions(group, topic));
+    return offsets;
+  }
+
+  /** The offsets {@code group} committed in {@code topic}; a partition it never committed is absent. */
+  public Map<Integer, Long> committedPartitions(String group, String topic) {
     Map<TopicPartition, OffsetAndMetadata> committed =
         get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+    Map<Integer, Long> offsets = new TreeMap<>();
     committed.forEach((tp, om) -> {
       if (tp.topic().equals(topic) && om != null) {
         offsets.put(tp.partition(), om.offset());
@@ -70,6 +78,7 @@ public final class KafkaOffsets {
   }
 
   /** Whether {@code group} has no live member (it is empty, dead, or was never created). */
+  @Override
   public boolean idle(String group) {
     try {
       ConsumerGroupDescription d = get(admin.describeConsumerGroups(java.util.List.of(group)).all()).get(group);
@@ -83,6 +92,7 @@ public final class KafkaOffsets {
   }
 
   /** Sets {@code group}'s committed offsets in {@code topic}; the group must have no live member. */
+  @Override
   public void commit(String group, String topic, Map<Integer, Long> offsets) {
     Map<TopicPartition, OffsetAndMetadata> request = offsets.entrySet().stream().collect(Collectors.toMap(
         e -> new TopicPartition(topic, e.getKey()), e -> new OffsetAndMetadata(e.getValue())));

@@ -54,15 +54,15 @@ public final class Main {
     return OperatorSettings.fromEnv(env);
   }
 
-  /** What a command that changes projections does, given them; closes the connections after. */
+  /** What a command that changes projections does, given them; returns its exit code. */
   interface ProjectionsAction {
-    void run(Projections projections) throws Exception;
+    int run(Projections projections) throws Exception;
   }
 
+  /** Runs {@code action} and closes the connections after. */
   int withProjections(Duration timeout, ProjectionsAction action) throws Exception {
     try (Connections c = new Connections(settings())) {
-      action.run(new Projections(c, ProjectorConfig.fromEnv(env), out, terminal, timeout));
-      return 0;
+      return action.run(new Projections(c, ProjectorConfig.fromEnv(env), out, terminal, timeout));
     }
   }
 
@@ -96,6 +96,7 @@ public final class Main {
         main.out.printf("rebuilt %s: %,d events folded in %.1f s (%,.0f events/s), handoff %.1f s%n",
             r.projection().name(), r.eventsFolded(), r.catchUp().toMillis() / 1000.0, r.eventsPerSecond(),
             r.handoff().toMillis() / 1000.0);
+        return 0;
       });
     }
   }
@@ -113,12 +114,16 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
-      return main.withProjections(waiting.timeout(), projections -> projections.rollback(to));
+      return main.withProjections(waiting.timeout(), projections -> {
+        projections.rollback(to);
+        return 0;
+      });
     }
   }
 
   @Command(name = "drop", mixinStandardHelpOptions = true,
-      description = "Delete a projection that is neither served nor deciding: its schema, topics and groups.")
+      description = {"Delete a projection that is neither served nor deciding: its schema, topics and groups.",
+          "Exit 1 if a consumer group could not be deleted (it is named; the rest is deleted all the same)."})
   static final class Drop implements Callable<Integer> {
     @ParentCommand Main main;
     @Parameters(paramLabel = "NAME", description = "The projection to drop.")
@@ -127,7 +132,7 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
-      return main.withProjections(waiting.timeout(), projections -> projections.drop(name));
+      return main.withProjections(waiting.timeout(), projections -> projections.drop(name).isEmpty() ? 0 : 1);
     }
   }
 }

@@ -17,22 +17,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -51,9 +49,10 @@ import org.apache.kafka.streams.KafkaStreams;
  *       T resumes at CT, folds [CT, CL) into its state without publishing, and publishes from CL.
  * </ol>
  * Commands keep being appended throughout (the command service needs only Kafka); outcomes pause for the
- * few seconds of step 2 and 3. Reads are never interrupted: the query service keeps serving the previous
- * read model, which stays complete, until T's has caught up with it; then one UPDATE of the catalog serves
- * T's, and the query services follow it within a quarter of a second.
+ * few seconds of step 2 and 3, which {@link Handoff} carries out and undoes if anything stops it. Reads are
+ * never interrupted: the query service keeps serving the previous read model, which stays complete, until
+ * T's has caught up with it; then one UPDATE of the catalog serves T's, and the query services follow it
+ * within a quarter of a second.
  */
 public final class Projections {
 
@@ -125,7 +124,8 @@ public final class Projections {
     FoldProgress seedProgress = new FoldProgress(head0.size());
     OutcomeRows rows = new OutcomeRows();
     StateSeed.Folded folded0;
-    try (ProgressPrinter printer = new ProgressPrinter("rebuild " + name + " (fold)", seedProgress, total0, 0)) {
+    try (ProgressPrinter printer = new ProgressPrinter(out, terminal, "rebuild " + name + " (fold)", seedProgress,
+        total0, 0)) {
       folded0 = StateSeed.fold(config(t, state), head0, chunk -> chunk.forEach(rows::add), seedProgress);
       printer.finish();
     }
@@ -161,7 +161,7 @@ public final class Projections {
       folded = seeded.records() + catchUp("rebuild " + name + " (catch up)", projector, progress, head0, total0);
       projector.close();
       long mark = sink.rounds();
-      waitFor("the rebuild's sink to apply every outcome of the rebuild",
+      poll().until("the rebuild's sink to apply every outcome of the rebuild",
           () -> sink.rounds() > mark + 1 && sink.lag() == 0);
     } finally {
       projector.close();
@@ -224,8 +224,13 @@ public final class Projections {
     return t;
   }
 
-  /** Forgets projection {@code name} and deletes its schema, topics and groups; refuses a live one. */
-  public void drop(String name) throws SQLException {
+  /**
+   * Forgets projection {@code name} and deletes its schema, topics and consumer groups; refuses a live one.
+   * A group that cannot be deleted does not stop the rest: it is printed, and returned.
+   *
+   * @return the consumer groups of {@code name} still there (a group that never existed is not one)
+   */
+  public List<String> drop(String name) throws SQLException {
     ProjectionCatalog catalog = c.catalog();
     State s = requireCatalog(catalog);
     Projection p = s.projection(name).orElseThrow(() -> new IllegalArgumentException("no projection " + name));
@@ -236,17 +241,8 @@ public final class Projections {
     }
     catalog.remove(s.control().version(), name);
     out.printf("dropped %s from the catalog; waiting for the services to stop its sink%n", name);
-    waitFor("the projector services to stop the sink of " + name, () -> c.offsets().idle(p.sinkGroup()));
-    try (Connection conn = c.database().getConnection(); Statement st = conn.createStatement()) {
-      if (p.schema().equals(ReadModelSchema.DEFAULT_SCHEMA)) {
-        // Never drop the public schema itself: only what the read model put in it.
-        st.execute("drop table if exists public.sku_stock, public.reservation, public.applied_position, "
-            + "public.flyway_schema_history");
-      } else {
-        // The name matched [a-z_][a-z0-9_]{0,62} when it was recorded; identifiers cannot be bound.
-        st.execute("drop schema if exists \"" + p.schema() + "\" cascade");
-      }
-    }
+    poll().until("the projector services to stop the sink of " + name, () -> c.offsets().idle(p.sinkGroup()));
+    ReadModelSchema.drop(c.database(), p.schema());
     Set<String> topics = KafkaOffsets.get(c.admin().listTopics().names());
     List<String> doomed = topics.stream()
         .filter(t -> t.equals(p.privateTopic()) || t.startsWith(p.applicationId() + "-"))
@@ -254,15 +250,25 @@ public final class Projections {
     if (!doomed.isEmpty()) {
       KafkaOffsets.get(c.admin().deleteTopics(doomed).all());
     }
+    List<String> left = new ArrayList<>();
     for (String group : List.of(p.applicationId(), p.sinkGroup(), p.sinkGroup() + "-rebuild")) {
       try {
         KafkaOffsets.get(c.admin().deleteConsumerGroups(List.of(group)).all());
       } catch (IllegalStateException e) {
-        // Never created, or already gone.
+        if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+          // Left behind, its offsets would be where a projection created again under this name starts.
+          out.printf("could not delete consumer group %s: %s%n", group, e.getMessage());
+          left.add(group);
+        }
       }
     }
     deleteQuietly(stateDir(p));
     out.printf("dropped projection %s: schema %s, topics %s%n", name, p.schema(), doomed);
+    if (!left.isEmpty()) {
+      out.printf("consumer groups left: %s; delete them (kafka-consumer-groups --delete --group) once nothing uses "
+          + "them%n", String.join(", ", left));
+    }
+    return left;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -299,113 +305,16 @@ public final class Projections {
         bar.finish(what, done, Math.max(done, total));
         return done - base0;
       }
-      sleep(200);
-    }
-  }
-
-  /** Draws a {@link ProgressBar} from another thread while the caller folds. */
-  private final class ProgressPrinter implements AutoCloseable {
-    private final Thread thread;
-    private final ProgressBar bar;
-    private final FoldProgress progress;
-    private final String what;
-    private final long total;
-    private volatile boolean running = true;
-
-    ProgressPrinter(String what, FoldProgress progress, long total, long base0) {
-      this.what = what;
-      this.progress = progress;
-      this.total = total;
-      this.bar = new ProgressBar(out, terminal, base0);
-      this.thread = Thread.ofPlatform().daemon().name("rebuild-progress").start(() -> {
-        while (running) {
-          bar.show(what, done(), total);
-          try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
-    }
-
-    private long done() {
-      return progress.next().values().stream().mapToLong(x -> x).sum();
-    }
-
-    void finish() {
-      close();
-      bar.finish(what, done(), total);
-    }
-
-    @Override
-    public void close() {
-      running = false;
-      thread.interrupt();
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Poll.sleep(200);
     }
   }
 
   /** Steps 2 and 3 of the handoff to {@code t} (whose projector has just been closed), then serve it. */
   private void handOver(Projection t, Map<Integer, Long> sinkStart) throws SQLException {
-    ProjectionCatalog catalog = c.catalog();
-    String events = base.topics().events();
-    Map<Integer, Long> ct = c.offsets().committed(t.applicationId(), events);
-    State s = requireCatalog(catalog);
-    Projection l = s.decider().orElseThrow(() -> new IllegalStateException("no projection decides"));
-    waitFor("the live projector " + l.name() + " to reach " + ct + " (is a projector service running?)",
-        () -> KafkaOffsets.atLeast(c.offsets().committed(l.applicationId(), events), ct));
-    catalog.beginHandoff(s.control().version());
-    long stopped = System.nanoTime();
-    long handoffVersion = s.control().version() + 1;
-    // From here until the new decider is recorded, no projector decides: whatever stops this command
-    // (an error, Ctrl-C) puts the previous decider back rather than leave the system without one.
-    AtomicBoolean settled = new AtomicBoolean();
-    Thread undo = new Thread(() -> {
-      if (settled.compareAndSet(false, true)) {
-        try {
-          catalog.abortHandoff(handoffVersion);
-          out.printf("interrupted: the handoff was undone, %s decides%n", l.name());
-        } catch (Exception e) {
-          out.printf("interrupted, and the handoff could not be undone (%s): run `rollback`%n", e.getMessage());
-        }
-      }
-    }, "undo-handoff");
-    Runtime.getRuntime().addShutdownHook(undo);
-    Map<Integer, Long> cl;
-    try {
-      waitFor("the projector services to stop " + l.name(), () -> c.offsets().idle(l.applicationId()));
-      cl = c.offsets().committed(l.applicationId(), events);
-      if (!KafkaOffsets.atLeast(cl, ct)) {
-        // Cannot happen: committed offsets only grow, and L was at CT before it stopped.
-        throw new IllegalStateException("the live projector's offsets " + cl + " went behind " + ct);
-      }
-      if (sinkStart != null) {
-        c.offsets().commit(t.sinkGroup(), base.topics().outcomes(), sinkStart);
-      }
-      if (!settled.compareAndSet(false, true)) {
-        throw new IllegalStateException("interrupted");
-      }
-      catalog.completeHandoff(handoffVersion, t.name(), cl);
-    } catch (RuntimeException | SQLException e) {
-      if (settled.compareAndSet(false, true)) {
-        catalog.abortHandoff(handoffVersion);
-        throw new IllegalStateException(e.getMessage() + "; the handoff was undone, " + l.name() + " decides", e);
-      }
-      throw e;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(undo);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running or has run.
-      }
-    }
-    out.printf("%s decides from %s on (no projector decided for %d ms)%n", t.name(), cl,
-        (System.nanoTime() - stopped) / 1_000_000);
+    Handoff.Result r = new Handoff(c.catalog(), c.offsets(), base.topics().events(), base.topics().outcomes(),
+        poll(), Handoff.Hooks.JVM, out).to(t, sinkStart);
+    out.printf("%s decides from %s on (no projector decided for %d ms)%n", t.name(), r.cl(),
+        r.withoutDecider().toMillis());
     serveWhenCaughtUp(t);
   }
 
@@ -418,7 +327,7 @@ public final class Projections {
     }
     Projection served = s.serving();
     Map<Integer, Long> target = applied(served.schema());
-    waitFor("the read model of " + t.name() + " to catch up with " + served.name(),
+    poll().until("the read model of " + t.name() + " to catch up with " + served.name(),
         () -> KafkaOffsets.atLeast(applied(t.schema()), target));
     catalog.serve(requireCatalog(catalog).control().version(), t.name());
     out.printf("serving %s (was %s; `rollback` goes back to it until it is dropped)%n", t.name(), served.name());
@@ -443,23 +352,8 @@ public final class Projections {
     }
   }
 
-  private void waitFor(String what, BooleanSupplier done) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("gave up waiting " + timeout.toSeconds() + " s for " + what);
-      }
-      sleep(100);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+  private Poll poll() {
+    return new Poll(timeout);
   }
 
   private static void deleteQuietly(Path dir) {

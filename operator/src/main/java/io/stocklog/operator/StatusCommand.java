@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code status}: see {@link Status}. */
+/** {@code status}: gathered by {@link StatusGatherer}, drawn by {@link StatusRenderer}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {
         "Per partition of the events topic: the log's end offset, the deciding projector's committed position, "
@@ -25,12 +25,12 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Status.Report report = new Status(main.settings(), ProjectorConfig.fromEnv(main.env).applicationId(),
+    StatusReport report = new StatusGatherer(main.settings(), ProjectorConfig.fromEnv(main.env).applicationId(),
         SinkConfig.fromEnv(main.env).groupId()).gather();
     if (json) {
-      Status.printJson(report, main.out);
+      StatusRenderer.json(report, main.out);
     } else {
-      Status.printHuman(report, main.out);
+      StatusRenderer.text(report, main.out);
     }
     return report.problems().isEmpty() ? 0 : 1;
   }

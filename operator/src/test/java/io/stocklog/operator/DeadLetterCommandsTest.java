@@ -23,7 +23,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -195,7 +194,7 @@ class DeadLetterCommandsTest {
 
   private static Map<Integer, Long> eventsEnd(LocalStack stack) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-      return Status.offsets(admin, TOPICS.events(), OffsetSpec.latest());
+      return new KafkaOffsets(admin).end(TOPICS.events());
     }
   }
 

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -63,9 +62,9 @@ class StatusCommandTest {
     AtomicReference<Map<Integer, Long>> endAfter = new AtomicReference<>();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        Map<Integer, Long> e1 = Status.offsets(admin, TOPICS.events(), OffsetSpec.latest());
+        Map<Integer, Long> e1 = new KafkaOffsets(admin).end(TOPICS.events());
         Cli.Run run = Cli.run(env, "status", "--json");
-        Map<Integer, Long> e2 = Status.offsets(admin, TOPICS.events(), OffsetSpec.latest());
+        Map<Integer, Long> e2 = new KafkaOffsets(admin).end(TOPICS.events());
         assertThat(run.exit()).as("%s", run).isZero();
         JsonNode s = run.json();
         assertThat(s.get("deadLetters").asLong()).as("dead letters").isEqualTo(deadBefore + 1);
@@ -78,7 +77,7 @@ class StatusCommandTest {
         endAfter.set(e2);
       });
       JsonNode s = caughtUp.get();
-      Map<Integer, Long> outcomesEnd = Status.offsets(admin, TOPICS.outcomes(), OffsetSpec.latest());
+      Map<Integer, Long> outcomesEnd = new KafkaOffsets(admin).end(TOPICS.outcomes());
 
       assertThat(s.get("exact").get("sinkLag").asBoolean()).isTrue();
       assertThat(s.get("exact").get("deadLetters").asBoolean()).isTrue();
@@ -113,7 +112,7 @@ class StatusCommandTest {
 
       // The table says the same: exactly, for what stands still; within the broker's bounds for the rest.
       Cli.Run human = Cli.run(env, "status");
-      Map<Integer, Long> e3 = Status.offsets(admin, TOPICS.events(), OffsetSpec.latest());
+      Map<Integer, Long> e3 = new KafkaOffsets(admin).end(TOPICS.events());
       assertThat(human.exit()).as("%s", human).isZero();
       assertThat(human.out()).contains("main", "ACTIVE", "public", "stocklog-projector", "serving, deciding")
           .contains("dead letters: " + (deadBefore + 1) + " in " + TOPICS.deadLetters());
