@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After one of this system's contenders has run on the local stack: are the brief's invariants intact? The read
+ * After one of this system's contenders has run on the local stack: are the invariants intact (no SKU oversold or negative, reserved the sum of the live holds, the read model a fold of the log)? The read
  * model against a replay of the log, its counters, and reserved against the held reservations
  * ({@link InvariantChecker}). Reported, never failing the run: the timings stand on their own.
  */

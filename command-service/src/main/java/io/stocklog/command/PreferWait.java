@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 record PreferWait(int seconds) {
 
-  /** The brief's limit: a caller that needs longer should poll the query service instead. */
+  /** The contract's limit (N up to 30 seconds): a caller that needs longer should poll the query service. */
   static final int MAX_SECONDS = 30;
 
   PreferWait {

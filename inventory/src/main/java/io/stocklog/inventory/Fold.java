@@ -18,7 +18,7 @@ import java.time.Instant;
  * {@code now} is the log time at the event's place in its partition, so folding the same log always gives
  * the same states and outcomes.
  *
- * <p>Rules (see the brief): a request is HELD iff {@code available >= quantity} at its place in the log;
+ * <p>Rules: a request is HELD iff {@code available >= quantity} at its place in the log;
  * a HELD reservation becomes CONFIRMED (onHand and reserved drop), CANCELLED or EXPIRED (reserved drops);
  * a confirm, cancel or extend of a reservation that is no longer held is rejected with the reason; an
  * adjustment that would make available negative is rejected; a repeated ID changes nothing and yields the

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything on one machine, for development and demos: a real single-node Kafka broker (KRaft, Apache
- * Kafka's own server code, in-process), a Postgres found as the brief says, and the projector with its
- * read-model sink, the command service and the query service, each started exactly as its own {@code Main}
+ * Kafka's own server code, in-process), a Postgres (an explicit JDBC URL, else a server on localhost:5432, else
+ * an embedded one when not root, else Testcontainers), and the projector with its read-model sink, the command service and the query service, each started exactly as its own {@code Main}
  * would start it, only in one JVM.
  *
  * <p>The broker keeps its log in a temporary directory, so every run starts from an empty log; the read

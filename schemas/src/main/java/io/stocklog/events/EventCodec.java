@@ -25,9 +25,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Reads and writes events as JSON. Decoding checks a record against the JSON Schema of its {@code type}
- * (the same files upstream producers validate against) before binding it, so whatever is wrong with it
- * is reported by field: {@code "$.quantity: must have a minimum value of 1"}.
+ * Reads and writes events as JSON. Decoding first binds a record strictly to its {@code type}'s record (the
+ * fast path: a well-formed event needs nothing more, its compact constructor has checked it); only a record that
+ * does not bind is checked against the JSON Schema of its type (the same files upstream producers validate
+ * against), so whatever is wrong with it is reported by field: {@code "$.quantity: must have a minimum value of
+ * 1"}. A record the schema accepts but the strict binding does not is refused with the binding's reason.
  */
 public final class EventCodec {
 

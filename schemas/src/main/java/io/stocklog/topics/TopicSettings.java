@@ -21,10 +21,9 @@ public record TopicSettings(
   public static final int DEFAULT_PARTITIONS = 12;
   /**
    * {@code fetch.max.wait.ms} for the readers of the outcomes topic that someone waits on (the command
-   * service's waiting callers, the read-model sink). Outcomes are read {@code read_committed}; with Kafka's
-   * default of 500 ms a fetch was measured to wait out much of it even with committed outcomes to return: in a
-   * flash sale with 512 {@code Prefer: wait} callers in flight they waited 540 ms at the median and got 856
-   * decisions/s; with 10 ms, 340 to 360 ms and 1,279 to 1,414/s. The price is an idle reader asking the broker
+   * service's waiting callers, the read-model sink). Outcomes are read {@code read_committed}, and with Kafka's
+   * default of 500 ms a fetch waits out much of that even with committed outcomes to return, so every waiting
+   * caller waits for it (see bench/README.md for the measurement). The price is an idle reader asking the broker
    * about 100 times a second.
    */
   public static final int OUTCOMES_FETCH_MAX_WAIT_MS = 10;

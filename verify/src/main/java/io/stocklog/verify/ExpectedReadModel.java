@@ -13,7 +13,7 @@ import java.util.Objects;
 /**
  * The rows a read model must hold after a sequence of outcomes: what a replay's outcomes are compared with.
  *
- * <p>The rules are the read model's contract, restated here from the brief and the table definitions rather
+ * <p>The rules are the read model's contract, restated here from the README and the table definitions rather
  * than shared with {@code io.stocklog.readmodel.ReadModelWriter}: this class exists to catch that writer being
  * wrong, so it must not reuse the writer's code or SQL. It calls nothing of the read-model module.
  *

@@ -23,7 +23,7 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
- * The brief's invariants, checked against a read model and the events log, reported as a list of violations
+ * The invariants, checked against a read model and the events log, reported as a list of violations
  * rather than thrown, so a fault test or a benchmark can print all of them.
  *
  * <ol>
@@ -48,7 +48,7 @@ public final class InvariantChecker {
   private InvariantChecker() {}
 
   /**
-   * Checks the brief's invariants against the read model in {@code schema} and the log.
+   * Checks the invariants (see the class comment) against the read model in {@code schema} and the log.
    *
    * @param acceptedEventIds event IDs reported accepted to clients (each must be in the log exactly once);
    *     empty or null to skip that check

@@ -12,7 +12,9 @@
  *       outcomes, derived from the read model's documented rules without the writer's code;
  *   <li>{@link io.stocklog.verify.ReadModelDiff}: a read model's snapshot compared row by row with a replay of
  *       the log up to exactly the snapshot's positions;
- *   <li>{@link io.stocklog.verify.InvariantChecker}: the brief's invariants, as a list of violations.
+ *   <li>{@link io.stocklog.verify.InvariantChecker}: the invariants (for every SKU {@code 0 <= reserved <=
+ *       onHand}, {@code reserved} the sum of the live holds, the read model a fold of the log up to its position,
+ *       every accepted command in the log once), as a list of violations.
  * </ul>
  */
 package io.stocklog.verify;
