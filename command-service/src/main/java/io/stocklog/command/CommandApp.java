@@ -14,7 +14,6 @@ import io.stocklog.events.SkuEvent;
 import io.stocklog.http.HttpPlumbing;
 import io.stocklog.http.Problem;
 import io.stocklog.http.Replies;
-import io.stocklog.http.RequestLog;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Reason;
@@ -39,11 +38,8 @@ import java.util.concurrent.ExecutorService;
  */
 final class CommandApp {
 
-  /** How long a stop waits for requests in flight (an append, or a wait of up to 30 s). */
-  static final Duration STOP_TIMEOUT = Duration.ofSeconds(35);
-  /** The OpenAPI document, served at {@code GET /openapi.json}. */
+  // What the shared plumbing serves and logs under for this service (see HttpPlumbing.Settings).
   static final String OPENAPI = "openapi/command-service.json";
-  /** The logger of the one line a request (see {@link RequestLog}). */
   static final String REQUEST_LOG = "io.stocklog.command.RequestLog";
 
   private final CommandSubmitter submitter;
@@ -60,8 +56,9 @@ final class CommandApp {
     this.responders = responders;
     this.clock = clock;
     this.auth = new BearerAuth(config.auth(), config.apiTokens());
+    // A stop waits for the requests in flight: an append, or a wait of up to 30 s.
     HttpPlumbing.Settings settings = HttpPlumbing.Settings.of(REQUEST_LOG, OPENAPI, metrics, readiness::readiness,
-        STOP_TIMEOUT).withMaxBodyBytes(config.maxBodyBytes());
+        Duration.ofSeconds(35)).withMaxBodyBytes(config.maxBodyBytes());
     this.javalin = Javalin.create(c -> {
       c.jetty.port = config.httpPort();
       plumbing = HttpPlumbing.install(c, settings);

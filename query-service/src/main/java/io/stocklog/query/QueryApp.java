@@ -9,7 +9,6 @@ import io.stocklog.http.HttpPlumbing;
 import io.stocklog.http.Problem;
 import io.stocklog.http.Readiness;
 import io.stocklog.http.Replies;
-import io.stocklog.http.RequestLog;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.ReservationStatus;
 import io.stocklog.readmodel.ReadModelQueries;
@@ -39,11 +38,8 @@ public final class QueryApp {
   private static final Logger log = LoggerFactory.getLogger(QueryApp.class);
   static final int MAX_IDS = 100;
   static final int MAX_WAIT_SECONDS = 30;
-  /** How long a stop waits for requests in flight, waiters included. */
-  static final Duration STOP_TIMEOUT = Duration.ofSeconds(35);
-  /** The OpenAPI document, served at {@code GET /openapi.json}. */
+  // What the shared plumbing serves and logs under for this service (see HttpPlumbing.Settings).
   static final String OPENAPI = "openapi/query-service.json";
-  /** The logger of the one line a request (see {@link RequestLog}). */
   static final String REQUEST_LOG = "io.stocklog.query.RequestLog";
 
   private final StockReader reader;
@@ -53,8 +49,9 @@ public final class QueryApp {
   public QueryApp(StockReader reader, ReadModelQueries queries, PrometheusMeterRegistry registry) {
     this.reader = reader;
     this.queries = queries;
+    // A stop lets the reads in flight finish, read-your-writes waits of up to 30 s included.
     HttpPlumbing.Settings settings = HttpPlumbing.Settings.of(REQUEST_LOG, OPENAPI, registry, this::readiness,
-        STOP_TIMEOUT);
+        Duration.ofSeconds(35));
     this.app = Javalin.create(config -> {
       HttpPlumbing.install(config, settings);
       routes(config);
