@@ -1,5 +1,6 @@
 package io.stocklog.command;
 
+import io.stocklog.http.Problem;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

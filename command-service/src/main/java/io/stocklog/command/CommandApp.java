@@ -1,112 +1,76 @@
 package io.stocklog.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.HttpStatus;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stocklog.command.CommandSubmitter.Accepted;
 import io.stocklog.command.CommandSubmitter.Conflict;
 import io.stocklog.command.CommandSubmitter.Decided;
 import io.stocklog.command.CommandSubmitter.Reply;
 import io.stocklog.events.SkuEvent;
-import io.stocklog.http.JettyDefaults;
-import io.stocklog.http.OpenApiDocument;
-import io.stocklog.http.ProblemErrorHandler;
-import io.stocklog.http.RequestLog;
+import io.stocklog.http.HttpPlumbing;
+import io.stocklog.http.Problem;
+import io.stocklog.http.Replies;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Reason;
-import java.io.EOFException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of the command service: six command routes, each needing a bearer token with its scope
- * ({@link BearerAuth}), and health, readiness and metrics, open to all. Handlers only
- * read the request ({@link Commands}, {@link PreferWait}), hand the event to the {@link CommandSubmitter}
- * and write its {@link Reply}; every error becomes {@code application/problem+json} here, in one place.
+ * ({@link BearerAuth}); health, readiness, metrics and the OpenAPI document, open to all, come with the shared
+ * {@link HttpPlumbing}, as do the body limit and the mapping of every error to {@code application/problem+json}.
+ * Handlers only read the request ({@link Commands}, {@link PreferWait}), hand the event to the
+ * {@link CommandSubmitter} and write its {@link Reply}.
  *
  * <p>Replies are written on a virtual thread of {@code responders}, never on the Kafka producer's or the
- * outcome follower's thread, which must stay free to move records.
+ * outcome follower's thread, which must stay free to move records; a failed submission is answered there by
+ * the same mapping as every other error.
  */
 final class CommandApp {
 
-  private static final Logger log = LoggerFactory.getLogger(CommandApp.class);
-  static final String PROBLEM_JSON = "application/problem+json";
-  static final String JSON = "application/json";
-  /** How long a stop waits for requests in flight (an append, or a wait of up to 30 s). */
-  static final Duration STOP_TIMEOUT = Duration.ofSeconds(35);
-  /** The OpenAPI document, served at {@code GET /openapi.json}. */
+  // What the shared plumbing serves and logs under for this service (see HttpPlumbing.Settings).
   static final String OPENAPI = "openapi/command-service.json";
-  /** The logger of the one line a request (see {@link RequestLog}). */
   static final String REQUEST_LOG = "io.stocklog.command.RequestLog";
 
   private final CommandSubmitter submitter;
-  private final KafkaReadiness readiness;
-  private final PrometheusMeterRegistry metrics;
   private final ExecutorService responders;
   private final Clock clock;
-  private final int maxBodyBytes;
   private final BearerAuth auth;
+  /** Set while the app is configured, before it serves a request. */
+  private HttpPlumbing plumbing;
   private final Javalin javalin;
 
   CommandApp(CommandConfig config, CommandSubmitter submitter, KafkaReadiness readiness,
       PrometheusMeterRegistry metrics, ExecutorService responders, Clock clock) {
     this.submitter = submitter;
-    this.readiness = readiness;
-    this.metrics = metrics;
     this.responders = responders;
     this.clock = clock;
-    this.maxBodyBytes = config.maxBodyBytes();
     this.auth = new BearerAuth(config.auth(), config.apiTokens());
-    this.javalin = Javalin.create(c -> configure(c, config));
+    // A stop waits for the requests in flight: an append, or a wait of up to 30 s.
+    HttpPlumbing.Settings settings = HttpPlumbing.Settings.of(REQUEST_LOG, OPENAPI, metrics, readiness::readiness,
+        Duration.ofSeconds(35)).withMaxBodyBytes(config.maxBodyBytes());
+    this.javalin = Javalin.create(c -> {
+      c.jetty.port = config.httpPort();
+      plumbing = HttpPlumbing.install(c, settings);
+      routes(c);
+    });
   }
 
   Javalin javalin() {
     return javalin;
   }
 
-  private void configure(JavalinConfig c, CommandConfig config) {
-    c.startup.showJavalinBanner = false;
-    c.startup.showOldJavalinVersionWarning = false;
-    c.concurrency.useVirtualThreads = true;
-    c.http.maxRequestSize = config.maxBodyBytes();
-    c.http.prefer405over404 = true;
-    c.jetty.port = config.httpPort();
-    c.jetty.modifyServer(server -> {
-      // On stop, refuse new requests and let those in flight finish (Javalin nests its handler inside);
-      // queue a burst of new connections rather than drop them.
-      JettyDefaults.apply(server, STOP_TIMEOUT);
-      // What Jetty refuses before routing (bad URI, oversize headers) is a problem+json too, not HTML.
-      server.setErrorHandler(new ProblemErrorHandler());
-    });
-    c.requestLogger.http(this::time);
-    // First, so that a request refused by a later before handler still has its ID and its log line.
-    RequestLog.install(c, REQUEST_LOG);
-    // Refuse an oversize body by its declared length, before reading a byte of it; the unread body leaves
-    // the connection unusable, so say it will close and no client reuses it.
-    c.routes.before(ctx -> {
-      if (ctx.req().getContentLengthLong() > maxBodyBytes) {
-        ctx.header("Connection", "close");
-        throw new Problem(413, tooLarge() + " (Content-Length: " + ctx.req().getContentLengthLong() + ")",
-            Map.of()).toException();
-      }
-    });
-
+  private void routes(JavalinConfig c) {
     // Each command route checks its caller's token (BearerAuth) before it reads the body; an unknown route or
     // method is still a 404 or 405, for no route's check runs then.
     post(c, "/skus/{sku}/receipts", Scope.STOCK, ctx ->
@@ -122,30 +86,6 @@ final class CommandApp {
         Commands.cancel(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
     post(c, "/skus/{sku}/reservations/{orderId}/extend", Scope.ORDERS, ctx -> submit(ctx,
         Commands.extend(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
-
-    Handler health = ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP"));
-    Handler scrape = ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
-    // HEAD is GET without the body (RFC 9110 9.3.2); Jetty drops the body and keeps the headers.
-    c.routes.get("/health", health);
-    c.routes.head("/health", health);
-    c.routes.get("/ready", this::ready);
-    c.routes.head("/ready", this::ready);
-    c.routes.get("/metrics", scrape);
-    c.routes.head("/metrics", scrape);
-    c.routes.get("/openapi.json", OpenApiDocument.handler(OPENAPI));
-
-    c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), null));
-    c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx), null));
-    c.routes.exception(Exception.class, (e, ctx) -> {
-      Optional<Problem> unreadable = unreadable(e, ctx);
-      if (unreadable.isPresent()) {
-        log.debug("unreadable request {} {}: {}", ctx.method(), ctx.path(), e.toString());
-        problem(ctx, unreadable.get(), null);
-        return;
-      }
-      log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-      problem(ctx, new Problem(500, "unexpected error on the server; it has been logged", Map.of()), null);
-    });
   }
 
   /** A command route: the caller must hold {@code scope} (or be let in by the auth mode) before {@code handler} runs. */
@@ -166,13 +106,7 @@ final class CommandApp {
     Optional<PreferWait> wait = PreferWait.parse(Collections.list(ctx.req().getHeaders("Prefer")));
     ctx.future(() -> submitter.submit(event, wait).handleAsync((reply, error) -> {
       if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof ProblemException p) {
-          problem(ctx, p.problem(), null);
-        } else {
-          log.error("unexpected error appending {}", event.eventId(), cause);
-          problem(ctx, new Problem(500, "unexpected error on the server; it has been logged", Map.of()), null);
-        }
+        plumbing.answer(ctx, error);
       } else {
         reply(ctx, reply);
       }
@@ -184,7 +118,7 @@ final class CommandApp {
     switch (reply) {
       case Accepted a -> {
         a.waited().ifPresent(w -> ctx.header("Preference-Applied", w.applied()));
-        json(ctx, 202, Json.MAPPER.createObjectNode()
+        Replies.json(ctx, 202, Json.MAPPER.createObjectNode()
             .put("eventId", a.eventId())
             .put("position", a.position().token())
             .put("status", "ACCEPTED"));
@@ -194,9 +128,9 @@ final class CommandApp {
         ObjectNode body = outcomeFields(d);
         Outcome o = d.outcome();
         switch (o.decision()) {
-          case HELD -> json(ctx, 201, body);
-          case RECEIVED, ADJUSTED, CONFIRMED, CANCELLED, EXTENDED, EXPIRED -> json(ctx, 200, body);
-          case REJECTED -> problem(ctx, new Problem(409, Rejections.describe(o), Map.of()), body);
+          case HELD -> Replies.json(ctx, 201, body);
+          case RECEIVED, ADJUSTED, CONFIRMED, CANCELLED, EXTENDED, EXPIRED -> Replies.json(ctx, 200, body);
+          case REJECTED -> Replies.problem(ctx, new Problem(409, Rejections.describe(o)).with(members(body)));
         }
       }
       case Conflict c -> {
@@ -212,7 +146,7 @@ final class CommandApp {
             .put("reason", Reason.ID_CONFLICT.name())
             .put("duplicate", true)
             .put("quantity", first.quantity());
-        problem(ctx, new Problem(409, Rejections.conflict(first, c.amount()), Map.of()), body);
+        Replies.problem(ctx, new Problem(409, Rejections.conflict(first, c.amount())).with(members(body)));
       }
     }
   }
@@ -241,89 +175,10 @@ final class CommandApp {
     return body;
   }
 
-  private void ready(Context ctx) {
-    KafkaReadiness.Check kafka = readiness.check();
-    ObjectNode checks = Json.MAPPER.createObjectNode().put("kafka", kafka.ready() ? "UP" : "DOWN");
-    if (kafka.ready()) {
-      json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP").set("checks", checks));
-    } else {
-      ObjectNode extra = Json.MAPPER.createObjectNode();
-      extra.set("checks", checks);
-      problem(ctx, new Problem(503, "kafka: " + kafka.problem(), Map.of("Retry-After", "1")), extra);
-    }
-  }
-
-  /** Javalin's own refusals (no route, wrong method, body too large) as problems naming what was wrong. */
-  private Problem fromJavalin(HttpResponseException e, Context ctx) {
-    int status = e.getStatus() >= 400 && e.getStatus() <= 599 ? e.getStatus() : 500;
-    String allowed = String.join(", ", e.getDetails().values());
-    if (status == 405 && !allowed.isEmpty()) {
-      ctx.header("Allow", allowed);
-    }
-    String detail = switch (status) {
-      case 404 -> "no such resource: " + ctx.method() + " " + ctx.path();
-      case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path()
-          + (allowed.isEmpty() ? "" : "; allowed: " + allowed);
-      case 413 -> tooLarge();
-      default -> e.getMessage();
-    };
-    return new Problem(status, detail, Map.of());
-  }
-
-  private String tooLarge() {
-    return "body is larger than the limit of " + maxBodyBytes + " bytes";
-  }
-
-  /**
-   * A request Jetty could not read to its end: the client sent less than its Content-Length and gave up
-   * (EOF), or the body was malformed (a Jetty HTTP exception). The client's fault, not a server error.
-   */
-  private static Optional<Problem> unreadable(Throwable e, Context ctx) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof EOFException) {
-        return Optional.of(Problem.badRequest("request body ended before Content-Length ("
-            + ctx.req().getContentLengthLong() + " bytes) was reached"));
-      }
-      if (t instanceof org.eclipse.jetty.http.HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
-        return Optional.of(new Problem(h.getCode(), "the request could not be read: "
-            + (h.getReason() == null ? HttpStatus.forStatus(h.getCode()).getMessage() : h.getReason()), Map.of()));
-      }
-    }
-    return Optional.empty();
-  }
-
-  static void problem(Context ctx, Problem p, ObjectNode extra) {
-    ObjectNode body = Json.MAPPER.createObjectNode()
-        .put("type", "about:blank")
-        .put("title", HttpStatus.forStatus(p.status()).getMessage())
-        .put("status", p.status())
-        .put("detail", p.detail());
-    if (extra != null) {
-      body.setAll(extra);
-    }
-    p.headers().forEach(ctx::header);
-    write(ctx, p.status(), PROBLEM_JSON, body);
-  }
-
-  private static void json(Context ctx, int status, ObjectNode body) {
-    write(ctx, status, JSON, body);
-  }
-
-  private static void write(Context ctx, int status, String contentType, ObjectNode body) {
-    try {
-      ctx.status(status).contentType(contentType).result(Json.MAPPER.writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a JSON reply", e);
-    }
-  }
-
-  private void time(Context ctx, Float millis) {
-    Timer.builder("http.server.requests")
-        .description("HTTP requests by route and status")
-        .tag("method", ctx.method().name())
-        .tag("route", RequestLog.route(ctx))
-        .tag("status", Integer.toString(ctx.statusCode()))
-        .register(metrics)
-        .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  /** The outcome's fields as a 409's extension members, in their order. */
+  private static Map<String, Object> members(ObjectNode fields) {
+    Map<String, Object> members = new LinkedHashMap<>();
+    fields.properties().forEach(e -> members.put(e.getKey(), e.getValue()));
+    return members;
   }
 }

@@ -2,6 +2,7 @@ package io.stocklog.command;
 
 import io.micrometer.core.instrument.Counter;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.http.ProblemException;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.Checks;
 import io.stocklog.events.Events;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.http.Problem;
 import io.stocklog.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Timer;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.failures.OutageLog;
+import io.stocklog.http.Problem;
+import io.stocklog.http.ProblemException;
 import io.stocklog.outcomes.Position;
 import java.time.Duration;
 import java.util.HashMap;

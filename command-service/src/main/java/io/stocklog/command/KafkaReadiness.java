@@ -1,8 +1,10 @@
 package io.stocklog.command;
 
+import io.stocklog.http.Readiness;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +43,13 @@ final class KafkaReadiness {
     }
     last = new Check(now, probe());
     return last;
+  }
+
+  /** The answer to {@code GET /ready}: the check {@code kafka}, UP or DOWN, and when down what Kafka did. */
+  Readiness readiness() {
+    Check kafka = check();
+    Map<String, String> checks = Map.of("kafka", kafka.ready() ? "UP" : "DOWN");
+    return kafka.ready() ? Readiness.up(checks) : Readiness.down("kafka: " + kafka.problem(), checks);
   }
 
   private String probe() {

@@ -1,5 +1,7 @@
 package io.stocklog.command;
 
+import io.stocklog.http.Problem;
+import io.stocklog.http.ProblemException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

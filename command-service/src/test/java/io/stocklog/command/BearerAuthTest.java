@@ -2,6 +2,7 @@ package io.stocklog.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stocklog.http.Problem;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -43,7 +43,7 @@ class OpenApiContractTest {
 
   @BeforeAll
   static void start(TestKafka kafka, TestDatabase db) {
-    spec = OpenApiSpec.load(ProjectorService.OPENAPI);
+    spec = OpenApiSpec.load(ProjectorApp.OPENAPI);
     TopicSettings topics = TopicSettings.defaults().withPartitions(2)
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead-letters"));
     ProjectorConfig projector = new ProjectorConfig(kafka.bootstrapServers(), topics,
@@ -85,7 +85,7 @@ class OpenApiContractTest {
   }
 
   static Stream<Operation> operations() {
-    return OpenApiSpec.load(ProjectorService.OPENAPI).operations().stream();
+    return OpenApiSpec.load(ProjectorApp.OPENAPI).operations().stream();
   }
 
   /** Readiness may still be a documented 503 while the Streams application starts; then it must become 200. */

@@ -111,7 +111,7 @@ class ProjectorServiceHttpTest {
 
   @Test
   void everyRequestIsLoggedOnceWithItsRouteAndTheIdItIsAnsweredWith() {
-    Logger logger = (Logger) LoggerFactory.getLogger(ProjectorService.REQUEST_LOG);
+    Logger logger = (Logger) LoggerFactory.getLogger(ProjectorApp.REQUEST_LOG);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
     logged.start();
     logger.addAppender(logged);

@@ -1,25 +1,20 @@
 package io.stocklog.query;
 
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
-import io.javalin.http.HttpResponseException;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stocklog.events.Checks;
-import io.stocklog.http.JettyDefaults;
-import io.stocklog.http.OpenApiDocument;
-import io.stocklog.http.ProblemErrorHandler;
-import io.stocklog.http.RequestLog;
-import io.stocklog.json.Json;
+import io.stocklog.http.HttpPlumbing;
+import io.stocklog.http.Problem;
+import io.stocklog.http.Readiness;
+import io.stocklog.http.Replies;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.ReservationStatus;
 import io.stocklog.readmodel.ReadModelQueries;
 import io.stocklog.readmodel.ReadModelUnavailableException;
 import io.stocklog.readmodel.ReservationRow;
 import io.stocklog.readmodel.SkuRow;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,103 +23,53 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The query service's HTTP surface. Handlers parse and validate, ask {@link StockReader}, and write JSON;
- * every failure becomes {@code application/problem+json} in {@link #configure}'s exception mapping.
- * Handlers run on virtual threads, so a read-your-writes wait costs no platform thread.
+ * health, readiness (Postgres answers), metrics, the OpenAPI document and the mapping of every failure to
+ * {@code application/problem+json} come with the shared {@link HttpPlumbing}, to which this adds only the
+ * read model's outage: a 503 with {@code Retry-After}. Handlers run on virtual threads, so a read-your-writes
+ * wait costs no platform thread.
  */
 public final class QueryApp {
 
   private static final Logger log = LoggerFactory.getLogger(QueryApp.class);
   static final int MAX_IDS = 100;
   static final int MAX_WAIT_SECONDS = 30;
-  private static final String PROBLEM_JSON = "application/problem+json";
-  /** How long a stop waits for requests in flight, waiters included. */
-  static final Duration STOP_TIMEOUT = Duration.ofSeconds(35);
-  /** The OpenAPI document, served at {@code GET /openapi.json}. */
+  // What the shared plumbing serves and logs under for this service (see HttpPlumbing.Settings).
   static final String OPENAPI = "openapi/query-service.json";
-  /** The logger of the one line a request (see {@link RequestLog}). */
   static final String REQUEST_LOG = "io.stocklog.query.RequestLog";
 
   private final StockReader reader;
   private final ReadModelQueries queries;
-  private final PrometheusMeterRegistry registry;
   private final Javalin app;
 
   public QueryApp(StockReader reader, ReadModelQueries queries, PrometheusMeterRegistry registry) {
     this.reader = reader;
     this.queries = queries;
-    this.registry = registry;
-    this.app = Javalin.create(this::configure);
+    // A stop lets the reads in flight finish, read-your-writes waits of up to 30 s included.
+    HttpPlumbing.Settings settings = HttpPlumbing.Settings.of(REQUEST_LOG, OPENAPI, registry, this::readiness,
+        Duration.ofSeconds(35));
+    this.app = Javalin.create(config -> {
+      HttpPlumbing.install(config, settings);
+      routes(config);
+    });
   }
 
   public Javalin javalin() {
     return app;
   }
 
-  private void configure(io.javalin.config.JavalinConfig config) {
-    config.startup.showJavalinBanner = false;
-    config.concurrency.useVirtualThreads = true;
-    config.http.prefer405over404 = true;
-    // What Jetty refuses before routing (bad URI, oversize headers) is a problem+json too, not HTML.
-    config.jetty.modifyServer(server -> {
-      server.setErrorHandler(new ProblemErrorHandler());
-      // On stop, refuse new requests and let those in flight (waiters included) finish; a burst of new
-      // connections (storefronts after a deploy) must queue, not be dropped.
-      JettyDefaults.apply(server, STOP_TIMEOUT);
-    });
-    readable(config, "/health", ctx -> json(ctx, 200, Map.of("status", "UP")));
-    readable(config, "/ready", this::ready);
-    readable(config, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-        .result(registry.scrape()));
-    readable(config, "/skus", this::skus);
-    readable(config, "/skus/{sku}", this::sku);
-    readable(config, "/skus/{sku}/reservations/{orderId}", this::reservation);
-    readable(config, "/openapi.json", OpenApiDocument.handler(OPENAPI));
-
-    config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e.status(), e.title(), e.detail()));
+  private void routes(JavalinConfig config) {
+    HttpPlumbing.getAndHead(config, "/skus", this::skus);
+    HttpPlumbing.getAndHead(config, "/skus/{sku}", this::sku);
+    HttpPlumbing.getAndHead(config, "/skus/{sku}/reservations/{orderId}", this::reservation);
     config.routes.exception(ReadModelUnavailableException.class, (e, ctx) -> {
       log.warn("Answering 503: {}", e.getMessage());
-      ctx.header("Retry-After", "1");
-      problem(ctx, 503, "Service Unavailable", "the read model database is unavailable; retry shortly");
+      Replies.problem(ctx, Problem.unavailable("the read model database is unavailable; retry shortly"));
     });
-    config.routes.exception(HttpResponseException.class, this::refused);
-    config.routes.exception(Exception.class, (e, ctx) -> {
-      log.error("Unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
-      problem(ctx, 500, "Internal Server Error", "unexpected failure; see the service log");
-    });
-    config.routes.error(404, ctx -> {
-      if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
-        problem(ctx, 404, "Not Found", "no such resource: " + ctx.method() + " " + ctx.path());
-      }
-    });
-    config.requestLogger.http(this::recordTiming);
-    RequestLog.install(config, REQUEST_LOG);
-  }
-
-  /** GET, and HEAD as GET without the body (RFC 9110 9.3.2): Jetty drops the body and keeps the headers. */
-  private static void readable(io.javalin.config.JavalinConfig config, String path, Handler handler) {
-    config.routes.get(path, handler);
-    config.routes.head(path, handler);
-  }
-
-  /** Javalin's own refusals: no route (404), or a method the path does not take (405, with Allow). */
-  private void refused(HttpResponseException e, Context ctx) {
-    String allowed = String.join(", ", e.getDetails().values());
-    String detail = switch (e.getStatus()) {
-      case 404 -> "no such resource: " + ctx.method() + " " + ctx.path();
-      case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path()
-          + (allowed.isEmpty() ? "" : "; allowed: " + allowed);
-      default -> e.getMessage();
-    };
-    if (e.getStatus() == 405 && !allowed.isEmpty()) {
-      ctx.header("Allow", allowed);
-    }
-    problem(ctx, e.getStatus(), title(e.getStatus()), detail);
   }
 
   private void sku(Context ctx) {
@@ -134,10 +79,10 @@ public final class QueryApp {
     Reading<Optional<SkuRow>> reading = reader.sku(sku, min, waitFor(params));
     freshnessHeaders(ctx, reading.freshness());
     SkuRow row = reading.value().orElseThrow(() -> Problem.notFound(
-        "sku " + sku + " is not in the read model" + behindNote(reading.freshness(), min)));
+        "sku " + sku + " is not in the read model" + behindNote(reading.freshness(), min)).toException());
     Map<String, Object> body = skuBody(row);
     body.put("freshness", reading.freshness());
-    json(ctx, 200, body);
+    Replies.json(ctx, 200, body);
   }
 
   private void skus(Context ctx) {
@@ -156,7 +101,7 @@ public final class QueryApp {
     body.put("skus", found);
     body.put("missing", missing);
     body.put("freshness", reading.freshness());
-    json(ctx, 200, body);
+    Replies.json(ctx, 200, body);
   }
 
   private void reservation(Context ctx) {
@@ -167,7 +112,7 @@ public final class QueryApp {
     Reading<Optional<ReservationRow>> reading = reader.reservation(sku, orderId, min, waitFor(params));
     freshnessHeaders(ctx, reading.freshness());
     ReservationRow row = reading.value().orElseThrow(() -> Problem.notFound("reservation " + orderId
-        + " of sku " + sku + " is not in the read model" + behindNote(reading.freshness(), min)));
+        + " of sku " + sku + " is not in the read model" + behindNote(reading.freshness(), min)).toException());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("orderId", row.orderId());
     body.put("sku", row.sku());
@@ -180,22 +125,16 @@ public final class QueryApp {
     body.put("position", row.position().token());
     body.put("updatedAt", row.updatedAt());
     body.put("freshness", reading.freshness());
-    json(ctx, 200, body);
+    Replies.json(ctx, 200, body);
   }
 
-  private void ready(Context ctx) {
+  /** Ready while Postgres answers within a second. */
+  private Readiness readiness() {
     try {
       queries.ping(1);
-      json(ctx, 200, Map.of("status", "UP", "checks", Map.of("postgres", "UP")));
+      return Readiness.up(Map.of("postgres", "UP"));
     } catch (ReadModelUnavailableException e) {
-      ctx.header("Retry-After", "1");
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("type", "about:blank");
-      body.put("title", "Service Unavailable");
-      body.put("status", 503);
-      body.put("detail", "postgres does not answer: " + e.getMessage());
-      body.put("checks", Map.of("postgres", "DOWN"));
-      write(ctx, 503, PROBLEM_JSON, body);
+      return Readiness.down("postgres does not answer: " + e.getMessage(), Map.of("postgres", "DOWN"));
     }
   }
 
@@ -229,23 +168,23 @@ public final class QueryApp {
     try {
       return Checks.id(field, value);
     } catch (IllegalArgumentException e) {
-      throw Problem.badRequest(e.getMessage());
+      throw Problem.badRequest(e.getMessage()).toException();
     }
   }
 
   static List<String> ids(String param) {
     if (param == null || param.isBlank()) {
-      throw Problem.badRequest("ids is required: a comma-separated list of 1 to " + MAX_IDS + " SKUs");
+      throw Problem.badRequest("ids is required: a comma-separated list of 1 to " + MAX_IDS + " SKUs").toException();
     }
     String[] parts = param.split(",", -1);
     if (parts.length > MAX_IDS) {
-      throw Problem.badRequest("ids must list at most " + MAX_IDS + " SKUs (was " + parts.length + ")");
+      throw Problem.badRequest("ids must list at most " + MAX_IDS + " SKUs (was " + parts.length + ")").toException();
     }
     Set<String> ids = new LinkedHashSet<>();
     for (String part : parts) {
       if (!Checks.isId(part)) {
         throw Problem.badRequest("ids must be SKUs of 1 to 64 characters of [A-Za-z0-9._:-] separated by commas"
-            + " (bad entry: \"" + (part.length() > 70 ? part.substring(0, 70) + "..." : part) + "\")");
+            + " (bad entry: \"" + (part.length() > 70 ? part.substring(0, 70) + "..." : part) + "\")").toException();
       }
       ids.add(part);
     }
@@ -262,11 +201,12 @@ public final class QueryApp {
     try {
       position = Position.parse(token);
     } catch (IllegalArgumentException e) {
-      throw Problem.badRequest("minPosition: " + e.getMessage());
+      throw Problem.badRequest("minPosition: " + e.getMessage()).toException();
     }
     if (position.partition() >= partitions) {
       throw Problem.badRequest("minPosition: partition " + position.partition() + " does not exist; the events"
-          + " topic has " + partitions + " partitions, 0 to " + (partitions - 1) + " (was \"" + token + "\")");
+          + " topic has " + partitions + " partitions, 0 to " + (partitions - 1) + " (was \"" + token + "\")")
+          .toException();
     }
     return position;
   }
@@ -279,53 +219,8 @@ public final class QueryApp {
     }
     if (!value.matches("[0-9]{1,2}") || Integer.parseInt(value) > MAX_WAIT_SECONDS) {
       throw Problem.badRequest("wait must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS
-          + " (was \"" + (value.length() > 20 ? value.substring(0, 20) + "..." : value) + "\")");
+          + " (was \"" + (value.length() > 20 ? value.substring(0, 20) + "..." : value) + "\")").toException();
     }
     return Duration.ofSeconds(Integer.parseInt(value));
-  }
-
-  private static void problem(Context ctx, int status, String title, String detail) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "about:blank");
-    body.put("title", title);
-    body.put("status", status);
-    body.put("detail", detail);
-    write(ctx, status, PROBLEM_JSON, body);
-  }
-
-  private static void json(Context ctx, int status, Object body) {
-    write(ctx, status, "application/json", body);
-  }
-
-  private static void write(Context ctx, int status, String contentType, Object body) {
-    try {
-      ctx.status(status).contentType(contentType).result(Json.MAPPER.writeValueAsBytes(body));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String title(int status) {
-    return switch (status) {
-      case 404 -> "Not Found";
-      case 405 -> "Method Not Allowed";
-      case 400 -> "Bad Request";
-      default -> "HTTP " + status;
-    };
-  }
-
-  private void recordTiming(Context ctx, Float ms) {
-    String route;
-    try {
-      route = ctx.endpoint().path;
-    } catch (RuntimeException e) {
-      route = "unmatched";
-    }
-    Timer.builder("http.server.requests")
-        .tag("method", ctx.method().name())
-        .tag("route", route)
-        .tag("status", Integer.toString(ctx.statusCode()))
-        .register(registry)
-        .record((long) (ms * 1000), TimeUnit.MICROSECONDS);
   }
 }

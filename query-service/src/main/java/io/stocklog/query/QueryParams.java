@@ -1,5 +1,7 @@
 package io.stocklog.query;
 
+import io.stocklog.http.Problem;
+import io.stocklog.http.ProblemException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,7 +29,7 @@ final class QueryParams {
   /**
    * Parses a raw query string (null or empty: no parameters).
    *
-   * @throws Problem a 400 naming the parameter that does not decode
+   * @throws ProblemException a 400 naming the parameter that does not decode
    */
   static QueryParams parse(String rawQuery) {
     Map<String, List<String>> values = new LinkedHashMap<>();
@@ -50,7 +52,7 @@ final class QueryParams {
   /**
    * The parameter's value, or null when absent.
    *
-   * @throws Problem a 400 naming it when it is given more than once
+   * @throws ProblemException a 400 naming it when it is given more than once
    */
   String single(String name) {
     List<String> given = values.get(name);
@@ -58,7 +60,7 @@ final class QueryParams {
       return null;
     }
     if (given.size() > 1) {
-      throw Problem.badRequest(name + " must be given once (was given " + given.size() + " times)");
+      throw Problem.badRequest(name + " must be given once (was given " + given.size() + " times)").toException();
     }
     return given.getFirst();
   }
@@ -72,7 +74,7 @@ final class QueryParams {
         int low = high < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
         if (low < 0) {
           throw Problem.badRequest(name + " has an invalid percent-encoding (a % must be followed by two hex"
-              + " digits; was \"" + shown(raw) + "\")");
+              + " digits; was \"" + shown(raw) + "\")").toException();
         }
         bytes.write(high * 16 + low);
         i += 2;
@@ -91,7 +93,8 @@ final class QueryParams {
           .decode(ByteBuffer.wrap(bytes.toByteArray()))
           .toString();
     } catch (CharacterCodingException e) {
-      throw Problem.badRequest(name + " is not valid UTF-8 once percent-decoded (was \"" + shown(raw) + "\")");
+      throw Problem.badRequest(name + " is not valid UTF-8 once percent-decoded (was \"" + shown(raw) + "\")")
+          .toException();
     }
   }
 

@@ -2,6 +2,7 @@ package io.stocklog.query;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -85,6 +86,11 @@ public final class QueryService implements AutoCloseable {
     c.addDataSourceProperty("tcpKeepAlive", "true");
     c.setMetricRegistry(registry);
     return c;
+  }
+
+  /** The HTTP app, for tests in this package that look at the server itself. */
+  Javalin javalin() {
+    return app.javalin();
   }
 
   /** The bound HTTP port (useful with {@code HTTP_PORT=0}). */

@@ -1,6 +1,9 @@
-package io.stocklog.command;
+package io.stocklog.http;
 
-/** Thrown where a request cannot go on; turned into its {@link Problem} in one place, {@link CommandApp}. */
+/**
+ * Thrown where a request cannot go on; turned into its {@link Problem} in one place, the exception mapping
+ * {@link HttpPlumbing} installs.
+ */
 public final class ProblemException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final transient Problem problem;
