@@ -60,6 +60,9 @@ final class ProjectionLauncher implements ProjectionReconciler.Launcher {
           Gauge.builder("stocklog_sink_database_down", sink, x -> x.databaseDown() ? 1 : 0).tags(tags)
               .register(registry),
           Gauge.builder("stocklog_sink_outcomes_applied", sink, OutcomeSink::outcomesApplied).tags(tags)
+              .register(registry),
+          Gauge.builder("stocklog_sink_stopped", sink, x -> x.failure().isPresent() ? 1 : 0).tags(tags)
+              .description("1 when the sink stopped on a failure that is not an outage (see /ready for why)")
               .register(registry));
       return new RunningSink(sink, pool, meters, registry);
     } catch (RuntimeException e) {
@@ -104,10 +107,10 @@ final class ProjectionLauncher implements ProjectionReconciler.Launcher {
       return projector.ready();
     }
 
-    /** None yet: a projector that stops on a record it cannot fold will name the record's position here. */
+    /** Set when the fold threw on a record: it names the record's position. */
     @Override
     public String failure() {
-      return null;
+      return projector.failure().orElse(null);
     }
 
     @Override
@@ -131,10 +134,10 @@ final class ProjectionLauncher implements ProjectionReconciler.Launcher {
       return outcomeSink.databaseDown();
     }
 
-    /** None yet: a sink that stops on a bug will name its error here. */
+    /** Set when a batch failed with an error that is not an outage: it names the batch and the error. */
     @Override
     public String failure() {
-      return null;
+      return outcomeSink.failure().orElse(null);
     }
 
     @Override
