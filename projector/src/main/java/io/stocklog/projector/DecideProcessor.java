@@ -49,7 +49,7 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    this.inventory = new Inventory(KeyValueInventoryStore.of(context), options.retention());
+    this.inventory = new Inventory(KeyValueInventoryStore.of(context, options.retention()), options.retention());
   }
 
   @Override

@@ -5,15 +5,19 @@ import io.stocklog.inventory.InventoryStore;
 import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.inventory.Timer;
-import io.stocklog.json.JsonSerde;
+import io.stocklog.inventory.Timers;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -26,17 +30,18 @@ import org.apache.kafka.streams.state.Stores;
  * production and each backed by a changelog topic, so a restarted or moved task gets its partition's state
  * back.
  *
- * <p>Five stores, each written one small record at a time, so deciding an event never rewrites a SKU's
- * other records: {@value #STOCK} (StockLevel by sku), {@value #RESERVATIONS} (Reservation by sku+orderId),
- * {@value #APPLIED} (AppliedId by sku+kind+id), {@value #DEADLINES} (the deadline index) and {@value #CLOCK}
- * (the partition's log time, one entry). Values are JSON through the one mapper.
+ * <p>Four stores, each written one small record at a time, so deciding an event never rewrites a SKU's
+ * other records: {@value #STOCK} (a SKU's counters), {@value #RESERVATIONS} (one per order and SKU),
+ * {@value #APPLIED} (remembered receipt, adjustment and unmatched-event IDs) and {@value #CLOCK} (the
+ * partition's log time, one entry). Keys and values are {@link StateCodec}'s compact bytes.
  *
- * <p>The deadline index is ordered by its key bytes, which RocksDB and the record cache compare unsigned,
- * byte by byte: 8 bytes of {@code at} big-endian with the sign bit flipped (so negative times sort before
- * positive ones), then the SKU, 0x00, the kind's ordinal, 0x00, the id. IDs and SKUs are
- * {@code [A-Za-z0-9._:-]}, all above 0x00, so "a" sorts before "a0" exactly as in {@link Timer#ORDER}, and
- * {@link #due} is one scan from the smallest key that stops at the first key past {@code upTo}. Most events
- * find nothing due; an in-memory lower bound on the earliest deadline then spares the scan.
+ * <p>The deadline index is not stored: it is a function of the reservations and the unmatched events
+ * ({@link Timers}), so it is kept in memory, built from those two stores on first use (after Kafka Streams has
+ * restored them: a task started, restored or revived makes a new instance in its processor's init) and then kept
+ * in step by the fold's own adds and removes. That spares a changelog record for every hold placed, expired or
+ * forgotten; the price is one scan of the reservations (and of the unmatched events, a range of their own) when a
+ * task starts. Built at any point, it equals what the fold would have kept, because every change of those records
+ * is mirrored by the fold's change of their timer. Timers order by {@link Timer#ORDER}, as the fold requires.
  *
  * <p>Not thread-safe: one instance per task, created in the processor's init.
  */
@@ -45,196 +50,183 @@ public final class KeyValueInventoryStore implements InventoryStore {
   public static final String STOCK = "stock";
   public static final String RESERVATIONS = "reservations";
   public static final String APPLIED = "applied-ids";
-  public static final String DEADLINES = "deadlines";
   public static final String CLOCK = "clock";
 
-  private static final String CLOCK_KEY = "clock";
-  private static final char SEPARATOR = '\u0000';
-  private static final byte[] PRESENT = new byte[0];
-  private static final Timer.Kind[] KINDS = Timer.Kind.values();
-  private static final Bytes SMALLEST = Bytes.wrap(new byte[Long.BYTES]);
-  private static final long UNKNOWN = Long.MIN_VALUE;
+  private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[] {'c'});
 
-  private final KeyValueStore<String, StockLevel> stock;
-  private final KeyValueStore<String, Reservation> reservations;
-  private final KeyValueStore<String, AppliedId> applied;
-  private final KeyValueStore<Bytes, byte[]> deadlines;
-  private final KeyValueStore<String, Long> clock;
+  private final KeyValueStore<Bytes, byte[]> stock;
+  private final KeyValueStore<Bytes, byte[]> reservations;
+  private final KeyValueStore<Bytes, byte[]> applied;
+  private final KeyValueStore<Bytes, byte[]> clock;
+  private final Duration retention;
+  /** The deadline index; null until first used. */
+  private NavigableSet<Timer> timers;
+  private long clockValue;
 
   /**
-   * No timer in the index is earlier than this ({@link #UNKNOWN}: not known yet). Deciding an event asks
-   * for due timers first, and most of the time none is due; this lower bound answers that without opening
-   * a RocksDB iterator. It is derived, never stored: a new instance (a task started, restored or revived)
-   * starts from UNKNOWN and learns it from its first scan.
+   * Over the given stores (which may hold a partition's state already); the deadline index is built from them
+   * with {@code retention}, which must be the one the fold runs with, when first needed.
    */
-  private long earliest = UNKNOWN;
-  private boolean empty;
-
   public KeyValueInventoryStore(
-      KeyValueStore<String, StockLevel> stock,
-      KeyValueStore<String, Reservation> reservations,
-      KeyValueStore<String, AppliedId> applied,
-      KeyValueStore<Bytes, byte[]> deadlines,
-      KeyValueStore<String, Long> clock) {
+      KeyValueStore<Bytes, byte[]> stock,
+      KeyValueStore<Bytes, byte[]> reservations,
+      KeyValueStore<Bytes, byte[]> applied,
+      KeyValueStore<Bytes, byte[]> clock,
+      Duration retention) {
     this.stock = Objects.requireNonNull(stock, STOCK);
     this.reservations = Objects.requireNonNull(reservations, RESERVATIONS);
     this.applied = Objects.requireNonNull(applied, APPLIED);
-    this.deadlines = Objects.requireNonNull(deadlines, DEADLINES);
     this.clock = Objects.requireNonNull(clock, CLOCK);
+    byte[] time = clock.get(CLOCK_KEY);
+    this.clockValue = time == null ? Long.MIN_VALUE : ByteBuffer.wrap(time).getLong();
+    this.retention = Objects.requireNonNull(retention, "retention");
   }
 
   /** The stores of the task that {@code context} belongs to; they must be connected to its processor. */
-  public static KeyValueInventoryStore of(ProcessorContext<?, ?> context) {
+  public static KeyValueInventoryStore of(ProcessorContext<?, ?> context, Duration retention) {
     return new KeyValueInventoryStore(context.getStateStore(STOCK), context.getStateStore(RESERVATIONS),
-        context.getStateStore(APPLIED), context.getStateStore(DEADLINES), context.getStateStore(CLOCK));
+        context.getStateStore(APPLIED), context.getStateStore(CLOCK), retention);
   }
 
   /**
-   * Builders for the five stores: logged to a changelog (Streams' default), and cached, so a
-   * record rewritten many times between two commits (the clock, a hot SKU's counters) reaches RocksDB and
-   * the changelog once per commit.
+   * Builders for the four stores: logged to a changelog (Streams' default), and cached, so a record rewritten
+   * many times between two commits (the clock, a hot SKU's counters) reaches RocksDB and the changelog once per
+   * commit.
    */
   public static List<StoreBuilder<?>> storeBuilders(ProjectorOptions.StoreKind kind) {
     Function<String, KeyValueBytesStoreSupplier> supplier = switch (kind) {
       case PERSISTENT -> Stores::persistentKeyValueStore;
       case IN_MEMORY -> Stores::inMemoryKeyValueStore;
     };
-    return List.of(
-        Stores.keyValueStoreBuilder(supplier.apply(STOCK),
-            Serdes.String(), JsonSerde.of(StockLevel.class)).withCachingEnabled(),
-        Stores.keyValueStoreBuilder(supplier.apply(RESERVATIONS),
-            Serdes.String(), JsonSerde.of(Reservation.class)).withCachingEnabled(),
-        Stores.keyValueStoreBuilder(supplier.apply(APPLIED),
-            Serdes.String(), JsonSerde.of(AppliedId.class)).withCachingEnabled(),
-        Stores.keyValueStoreBuilder(supplier.apply(DEADLINES),
-            Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(),
-        Stores.keyValueStoreBuilder(supplier.apply(CLOCK),
-            Serdes.String(), Serdes.Long()).withCachingEnabled());
+    List<StoreBuilder<?>> builders = new ArrayList<>();
+    for (String name : storeNames()) {
+      builders.add(Stores.keyValueStoreBuilder(supplier.apply(name), Serdes.Bytes(), Serdes.ByteArray())
+          .withCachingEnabled());
+    }
+    return builders;
   }
 
   public static String[] storeNames() {
-    return new String[] {STOCK, RESERVATIONS, APPLIED, DEADLINES, CLOCK};
+    return new String[] {STOCK, RESERVATIONS, APPLIED, CLOCK};
+  }
+
+  private NavigableSet<Timer> timers() {
+    if (timers == null) {
+      timers = buildIndex();
+    }
+    return timers;
+  }
+
+  private NavigableSet<Timer> buildIndex() {
+    NavigableSet<Timer> timers = new TreeSet<>();
+    try (KeyValueIterator<Bytes, byte[]> it = reservations.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> e = it.next();
+        timers.add(Timers.of(StateCodec.reservation(e.key.get(), e.value), retention));
+      }
+    }
+    try (KeyValueIterator<Bytes, byte[]> it = applied.range(
+        Bytes.wrap(StateCodec.appliedKindStart(AppliedId.Kind.UNMATCHED_EVENT)),
+        Bytes.wrap(StateCodec.appliedKindEnd(AppliedId.Kind.UNMATCHED_EVENT)))) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> e = it.next();
+        if (e.key.get()[0] == StateCodec.appliedKindStart(AppliedId.Kind.UNMATCHED_EVENT)[0]) {
+          Timers.of(StateCodec.applied(e.key.get(), e.value), retention).ifPresent(timers::add);
+        }
+      }
+    }
+    return timers;
   }
 
   @Override
   public long clock() {
-    Long time = clock.get(CLOCK_KEY);
-    return time == null ? Long.MIN_VALUE : time;
+    return clockValue;
   }
 
   @Override
   public void clock(long time) {
-    clock.put(CLOCK_KEY, time);
+    clockValue = time;
+    clock.put(CLOCK_KEY, ByteBuffer.allocate(Long.BYTES).putLong(time).array());
   }
 
   @Override
   public StockLevel stock(String sku) {
-    return stock.get(sku);
+    byte[] key = StateCodec.stockKey(sku);
+    byte[] value = stock.get(Bytes.wrap(key));
+    return value == null ? null : StateCodec.stock(key, value);
   }
 
   @Override
   public void put(StockLevel level) {
-    stock.put(level.sku(), level);
+    stock.put(Bytes.wrap(StateCodec.stockKey(level.sku())), StateCodec.encode(level));
   }
 
   @Override
   public Reservation reservation(String sku, String orderId) {
-    return reservations.get(sku + SEPARATOR + orderId);
+    byte[] key = StateCodec.reservationKey(sku, orderId);
+    byte[] value = reservations.get(Bytes.wrap(key));
+    return value == null ? null : StateCodec.reservation(key, value);
   }
 
   @Override
   public void put(Reservation reservation) {
-    reservations.put(reservation.sku() + SEPARATOR + reservation.orderId(), reservation);
+    reservations.put(Bytes.wrap(StateCodec.reservationKey(reservation.sku(), reservation.orderId())),
+        StateCodec.encode(reservation));
   }
 
   @Override
   public void deleteReservation(String sku, String orderId) {
-    reservations.delete(sku + SEPARATOR + orderId);
+    reservations.delete(Bytes.wrap(StateCodec.reservationKey(sku, orderId)));
   }
 
   @Override
   public AppliedId applied(String sku, AppliedId.Kind kind, String id) {
-    return applied.get(appliedKey(sku, kind, id));
+    byte[] key = StateCodec.appliedKey(kind, id, sku);
+    byte[] value = applied.get(Bytes.wrap(key));
+    return value == null ? null : StateCodec.applied(key, value);
   }
 
   @Override
   public void put(AppliedId a) {
-    applied.put(appliedKey(a.sku(), a.kind(), a.id()), a);
+    applied.put(Bytes.wrap(StateCodec.appliedKey(a.kind(), a.id(), a.sku())), StateCodec.encode(a));
   }
 
   @Override
   public void deleteApplied(String sku, AppliedId.Kind kind, String id) {
-    applied.delete(appliedKey(sku, kind, id));
+    applied.delete(Bytes.wrap(StateCodec.appliedKey(kind, id, sku)));
   }
 
   @Override
   public void add(Timer timer) {
-    deadlines.put(timerKey(timer), PRESENT);
-    if (empty || timer.at() < earliest) {
-      earliest = timer.at();
-      empty = false;
-    }
+    timers().add(timer);
   }
 
   @Override
   public void remove(Timer timer) {
-    deadlines.delete(timerKey(timer));
+    timers().remove(timer);
   }
 
   @Override
   public List<Timer> due(long upTo, int max) {
     List<Timer> due = new ArrayList<>(Math.min(max, 16));
-    if (max <= 0 || empty || (earliest != UNKNOWN && earliest > upTo)) {
-      return due;
-    }
-    // Scans from the smallest key on, past upTo by one key at most, to learn the earliest timer; the
-    // timers returned count as present until removed, so the bound is the first of them if any.
-    try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(SMALLEST, null)) {
-      if (!it.hasNext()) {
-        empty = true;
-        return due;
+    Iterator<Timer> it = timers().iterator();
+    while (due.size() < max && it.hasNext()) {
+      Timer timer = it.next();
+      if (timer.at() > upTo) {
+        break;
       }
-      while (it.hasNext() && due.size() < max) {
-        Timer timer = timerOf(it.next().key.get());
-        if (due.isEmpty()) {
-          earliest = timer.at();
-        }
-        if (timer.at() > upTo) {
-          break;
-        }
-        due.add(timer);
-      }
+      due.add(timer);
     }
     return due;
   }
 
-  private static String appliedKey(String sku, AppliedId.Kind kind, String id) {
-    return sku + SEPARATOR + kind.name() + SEPARATOR + id;
+  /** The earliest timer in the index, or null: for the ticker, which moves a quiet partition's clock to it. */
+  public Timer earliest() {
+    return timers().isEmpty() ? null : timers().first();
   }
 
-  /** The deadline index key of {@code timer}; see the class comment for the layout. */
-  static Bytes timerKey(Timer timer) {
-    byte[] sku = timer.sku().getBytes(StandardCharsets.UTF_8);
-    byte[] id = timer.id().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer key = ByteBuffer.allocate(Long.BYTES + sku.length + 3 + id.length);
-    key.putLong(timer.at() ^ Long.MIN_VALUE)
-        .put(sku).put((byte) 0).put((byte) (timer.kind().ordinal() + 1)).put((byte) 0)
-        .put(id);
-    return Bytes.wrap(key.array());
+  /** Timers in the index now. */
+  public int timerCount() {
+    return timers().size();
   }
-
-  static Timer timerOf(byte[] key) {
-    ByteBuffer buffer = ByteBuffer.wrap(key);
-    long at = buffer.getLong() ^ Long.MIN_VALUE;
-    int skuEnd = Long.BYTES;
-    while (key[skuEnd] != 0) {
-      skuEnd++;
-    }
-    String sku = new String(key, Long.BYTES, skuEnd - Long.BYTES, StandardCharsets.UTF_8);
-    Timer.Kind kind = KINDS[key[skuEnd + 1] - 1];
-    int idStart = skuEnd + 3;
-    String id = new String(key, idStart, key.length - idStart, StandardCharsets.UTF_8);
-    return new Timer(at, kind, sku, id);
-  }
-
 }

@@ -1,10 +1,6 @@
 package io.stocklog.projector;
 
 import io.stocklog.events.Event;
-import io.stocklog.inventory.AppliedId;
-import io.stocklog.inventory.Reservation;
-import io.stocklog.inventory.StockLevel;
-import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.topics.TopicBootstrap;
@@ -32,8 +28,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -86,12 +80,12 @@ public final class StateSeed {
     Map<Integer, SeedStores> stores = new TreeMap<>();
     Chunks chunks = new Chunks(outcomes, progress);
     LogReplay.Result<KeyValueInventoryStore> result = replay.replay(through,
-        p -> stores.computeIfAbsent(p, x -> new SeedStores()).inventory, chunks);
+        p -> stores.computeIfAbsent(p, x -> new SeedStores(config.retention())).inventory, chunks);
     chunks.flush();
     Map<Integer, Long> next = new TreeMap<>();
     through.forEach((p, last) -> {
       next.put(p, last + 1);
-      stores.computeIfAbsent(p, x -> new SeedStores());
+      stores.computeIfAbsent(p, x -> new SeedStores(config.retention()));
     });
     return new Folded(config, next, stores, result.records(), result.deadLetters(), result.outcomes(),
         Duration.ofNanos(System.nanoTime() - started));
@@ -174,16 +168,17 @@ public final class StateSeed {
     return fold(config, end, outcomes, progress).seed();
   }
 
-  /** One partition's state in the projector's five stores, over maps: the same names and layout as a task's. */
+  /** One partition's state in the projector's own stores, over maps: the same names and layout as a task's. */
   private static final class SeedStores {
-    final MapKeyValueStore<String, StockLevel> stock = new MapKeyValueStore<>(KeyValueInventoryStore.STOCK);
-    final MapKeyValueStore<String, Reservation> reservations =
-        new MapKeyValueStore<>(KeyValueInventoryStore.RESERVATIONS);
-    final MapKeyValueStore<String, AppliedId> applied = new MapKeyValueStore<>(KeyValueInventoryStore.APPLIED);
-    final MapKeyValueStore<Bytes, byte[]> deadlines = new MapKeyValueStore<>(KeyValueInventoryStore.DEADLINES);
-    final MapKeyValueStore<String, Long> clock = new MapKeyValueStore<>(KeyValueInventoryStore.CLOCK);
-    final KeyValueInventoryStore inventory =
-        new KeyValueInventoryStore(stock, reservations, applied, deadlines, clock);
+    final List<MapKeyValueStore<Bytes, byte[]>> stores = new ArrayList<>();
+    final KeyValueInventoryStore inventory;
+
+    SeedStores(Duration retention) {
+      for (String name : KeyValueInventoryStore.storeNames()) {
+        stores.add(new MapKeyValueStore<>(name));
+      }
+      inventory = new KeyValueInventoryStore(stores.get(0), stores.get(1), stores.get(2), stores.get(3), retention);
+    }
   }
 
   private static long writeState(ProjectorConfig config, Map<Integer, SeedStores> folds) {
@@ -206,11 +201,6 @@ public final class StateSeed {
       throw new IllegalStateException("cannot create the changelogs of " + app + " (a new application is needed): "
           + e.getCause().getMessage(), e.getCause());
     }
-    Serializer<String> strings = Serdes.String().serializer();
-    Serializer<Long> longs = Serdes.Long().serializer();
-    Serializer<StockLevel> stockValues = JsonSerde.of(StockLevel.class).serializer();
-    Serializer<Reservation> reservationValues = JsonSerde.of(Reservation.class).serializer();
-    Serializer<AppliedId> appliedValues = JsonSerde.of(AppliedId.class).serializer();
     long entries = 0;
     AtomicReference<Exception> failed = new AtomicReference<>();
     Callback check = (metadata, e) -> {
@@ -223,37 +213,16 @@ public final class StateSeed {
       for (String store : KeyValueInventoryStore.storeNames()) {
         TopicBootstrap.awaitLeaders(producer, changelog(app, store), partitions, Duration.ofSeconds(60));
       }
-      // Two threads serialize (the CPU part); the producer is shared, and each partition's entries stay in order.
+      // The stores hold the very bytes a task's stores hold; each partition's entries go out in key order.
       AtomicLong written = new AtomicLong();
-      folds.entrySet().parallelStream().forEach(e -> {
-        int p = e.getKey();
-        SeedStores f = e.getValue();
-        String stock = changelog(app, KeyValueInventoryStore.STOCK);
-        for (var x : f.stock.entries().entrySet()) {
-          producer.send(new ProducerRecord<>(stock, p, strings.serialize(stock, x.getKey()),
-              stockValues.serialize(stock, x.getValue())), check);
+      folds.forEach((p, f) -> {
+        for (MapKeyValueStore<Bytes, byte[]> store : f.stores) {
+          String topic = changelog(app, store.name());
+          for (var x : store.entries().entrySet()) {
+            producer.send(new ProducerRecord<>(topic, p, x.getKey().get(), x.getValue()), check);
+          }
+          written.addAndGet(store.entries().size());
         }
-        String reservations = changelog(app, KeyValueInventoryStore.RESERVATIONS);
-        for (var x : f.reservations.entries().entrySet()) {
-          producer.send(new ProducerRecord<>(reservations, p, strings.serialize(reservations, x.getKey()),
-              reservationValues.serialize(reservations, x.getValue())), check);
-        }
-        String applied = changelog(app, KeyValueInventoryStore.APPLIED);
-        for (var x : f.applied.entries().entrySet()) {
-          producer.send(new ProducerRecord<>(applied, p, strings.serialize(applied, x.getKey()),
-              appliedValues.serialize(applied, x.getValue())), check);
-        }
-        String deadlines = changelog(app, KeyValueInventoryStore.DEADLINES);
-        for (var x : f.deadlines.entries().entrySet()) {
-          producer.send(new ProducerRecord<>(deadlines, p, x.getKey().get(), x.getValue()), check);
-        }
-        String clock = changelog(app, KeyValueInventoryStore.CLOCK);
-        for (var x : f.clock.entries().entrySet()) {
-          producer.send(new ProducerRecord<>(clock, p, strings.serialize(clock, x.getKey()),
-              longs.serialize(clock, x.getValue())), check);
-        }
-        written.addAndGet(f.stock.entries().size() + f.reservations.entries().size() + f.applied.entries().size()
-            + f.deadlines.entries().size() + f.clock.entries().size());
       });
       entries = written.get();
       producer.flush();

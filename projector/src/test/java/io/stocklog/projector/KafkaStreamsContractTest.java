@@ -64,7 +64,7 @@ class KafkaStreamsContractTest {
     ProjectorConfig config = config(kafka, topics, kafka.uniqueName("named"), Duration.ofSeconds(45));
     try (Projector projector = Projector.start(config)) {
       awaitRunning(projector);
-      // A task creates its changelogs' records on the first write; one event writes every store but deadlines.
+      // A task creates its changelog topics when it starts; these events write a record into each of them.
       append(kafka, topics, List.of(Events.received("sku-a", "r-1", 5, T0),
           Events.requested("sku-a", "o-1", 1, 60, T0)));
       try (Admin admin = kafka.newAdmin()) {

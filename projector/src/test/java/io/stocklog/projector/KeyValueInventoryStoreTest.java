@@ -1,6 +1,7 @@
 package io.stocklog.projector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stocklog.inventory.AppliedId;
 import io.stocklog.inventory.Reservation;
@@ -9,11 +10,15 @@ import io.stocklog.inventory.Timer;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Reason;
 import io.stocklog.outcomes.ReservationStatus;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +36,7 @@ class KeyValueInventoryStoreTest {
   @BeforeEach
   void open() {
     fixture = new TopologyFixture(stateDir);
-    store = fixture.store();
+    store = fixture.store(Duration.ofDays(7));
   }
 
   @AfterEach
@@ -118,10 +123,39 @@ class KeyValueInventoryStoreTest {
   }
 
   @Test
-  void aTimerKeyReadsBackAsTheSameTimer() {
-    for (Timer t : TIMERS) {
-      assertThat(KeyValueInventoryStore.timerOf(KeyValueInventoryStore.timerKey(t).get())).isEqualTo(t);
-    }
+  void aNewStoreOverTheSameStoresRebuildsTheDeadlineIndexFromTheRecords() {
+    Duration retention = Duration.ofMinutes(5);
+    Reservation held = new Reservation("a", "o-1", 3, 60, ReservationStatus.HELD, null, 60_000, 0);
+    Reservation confirmed = new Reservation("a", "o-2", 1, 60, ReservationStatus.CONFIRMED, null, 60_000, 9_000);
+    Reservation rejected = new Reservation("b", "o-1", 9, 60, ReservationStatus.REJECTED, Reason.OUT_OF_STOCK,
+        60_000, 4_000);
+    AppliedId unmatched = new AppliedId("a", AppliedId.Kind.UNMATCHED_EVENT, "e-7", 0, "o-9", Decision.REJECTED,
+        Reason.UNKNOWN_RESERVATION, 2_000);
+    AppliedId receipt = new AppliedId("a", AppliedId.Kind.RECEIPT, "r-1", 10, null, Decision.RECEIVED, null, 0);
+    List.of(held, confirmed, rejected).forEach(store::put);
+    List.of(unmatched, receipt).forEach(store::put);
+    store.clock(8_000);
+
+    KeyValueInventoryStore restarted = fixture.store(retention);
+
+    assertThat(restarted.due(Long.MAX_VALUE, 100)).containsExactly(
+        new Timer(60_000, Timer.Kind.EXPIRE, "a", "o-1"),
+        new Timer(2_000 + retention.toMillis(), Timer.Kind.FORGET_EVENT, "a", "e-7"),
+        new Timer(4_000 + retention.toMillis(), Timer.Kind.FORGET_RESERVATION, "b", "o-1"),
+        new Timer(9_000 + retention.toMillis(), Timer.Kind.FORGET_RESERVATION, "a", "o-2"));
+    assertThat(restarted.clock()).isEqualTo(8_000);
+    assertThat(restarted.earliest()).isEqualTo(new Timer(60_000, Timer.Kind.EXPIRE, "a", "o-1"));
+  }
+
+  @Test
+  void stateWrittenInAnOlderLayoutIsRefusedByNameNotMisread() {
+    KeyValueStore<Bytes, byte[]> reservations = fixture.driver.getKeyValueStore(KeyValueInventoryStore.RESERVATIONS);
+    reservations.put(Bytes.wrap("o-1\u0000a".getBytes(StandardCharsets.UTF_8)),
+        "{\"sku\":\"a\",\"orderId\":\"o-1\"}".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> fixture.store(Duration.ofDays(7)).due(Long.MAX_VALUE, 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("o-1/a").hasMessageContaining("JSON").hasMessageContaining("operator rebuild");
   }
 
   @Test

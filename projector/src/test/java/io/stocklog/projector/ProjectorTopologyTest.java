@@ -210,7 +210,7 @@ class ProjectorTopologyTest {
       events.forEach(f::pipe);
       assertThat(f.outcomes.readValuesToList()).containsExactlyElementsOf(expected);
       assertThat(f.deadLetters.isEmpty()).isTrue();
-      KeyValueInventoryStore kv = f.store();
+      KeyValueInventoryStore kv = f.store(Inventory.DEFAULT_RETENTION);
       memory.stockLevels().forEach((sku, level) -> assertThat(kv.stock(sku)).isEqualTo(level));
       memory.reservations().forEach(r -> assertThat(kv.reservation(r.sku(), r.orderId())).isEqualTo(r));
       assertThat(kv.due(Long.MAX_VALUE, Integer.MAX_VALUE)).containsExactlyElementsOf(memory.timers());

@@ -8,23 +8,19 @@ import io.stocklog.outcomes.Outcome;
 import io.stocklog.topics.TopicSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import io.stocklog.inventory.AppliedId;
-import io.stocklog.inventory.Reservation;
-import io.stocklog.inventory.StockLevel;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The projector's topology in a {@link TopologyTestDriver}: no broker; every record is on partition 0. */
 final class TopologyFixture implements AutoCloseable {
@@ -65,13 +61,14 @@ final class TopologyFixture implements AutoCloseable {
     events.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
   }
 
-  KeyValueInventoryStore store() {
+  /** An inventory store over the driver's stores, its deadline index rebuilt from them with {@code retention}. */
+  KeyValueInventoryStore store(Duration retention) {
     return new KeyValueInventoryStore(
         driver.getKeyValueStore(KeyValueInventoryStore.STOCK),
         driver.getKeyValueStore(KeyValueInventoryStore.RESERVATIONS),
         driver.getKeyValueStore(KeyValueInventoryStore.APPLIED),
-        driver.getKeyValueStore(KeyValueInventoryStore.DEADLINES),
-        driver.getKeyValueStore(KeyValueInventoryStore.CLOCK));
+        driver.getKeyValueStore(KeyValueInventoryStore.CLOCK),
+        retention);
   }
 
   /** What each store's changelog holds now: the last value per key, null for a deleted key. */
@@ -90,26 +87,14 @@ final class TopologyFixture implements AutoCloseable {
 
   /** Loads the stores from changelogs, as Streams restores a task moved to an instance without its state. */
   void restore(Map<String, Map<Bytes, byte[]>> changelogs) {
-    restore(changelogs.get(KeyValueInventoryStore.STOCK), KeyValueInventoryStore.STOCK, JsonSerde.of(StockLevel.class));
-    restore(changelogs.get(KeyValueInventoryStore.RESERVATIONS), KeyValueInventoryStore.RESERVATIONS,
-        JsonSerde.of(Reservation.class));
-    restore(changelogs.get(KeyValueInventoryStore.APPLIED), KeyValueInventoryStore.APPLIED, JsonSerde.of(AppliedId.class));
-    restore(changelogs.get(KeyValueInventoryStore.CLOCK), KeyValueInventoryStore.CLOCK, Serdes.Long());
-    KeyValueStore<Bytes, byte[]> deadlines = driver.getKeyValueStore(KeyValueInventoryStore.DEADLINES);
-    changelogs.get(KeyValueInventoryStore.DEADLINES).forEach((k, v) -> {
-      if (v != null) {
-        deadlines.put(k, v);
-      }
-    });
-  }
-
-  private <V> void restore(Map<Bytes, byte[]> log, String store, Serde<V> serde) {
-    KeyValueStore<String, V> target = driver.getKeyValueStore(store);
-    log.forEach((k, v) -> {
-      if (v != null) {
-        target.put(new String(k.get(), StandardCharsets.UTF_8), serde.deserializer().deserialize(store, v));
-      }
-    });
+    for (String store : KeyValueInventoryStore.storeNames()) {
+      KeyValueStore<Bytes, byte[]> target = driver.getKeyValueStore(store);
+      changelogs.get(store).forEach((k, v) -> {
+        if (v != null) {
+          target.put(k, v);
+        }
+      });
+    }
   }
 
   @Override
