@@ -386,6 +386,10 @@ public final class Bench implements Callable<Integer> {
         Run %s on %d cores, %s, JDK %s (%s), %s %s. Seed %d; time cap %d s per contender; whole run %.1f min.
         Unrecorded warm-up before each contender's first run: at least %d s, then until the JIT compiles less than a
         tenth of the time (at most %d s; this system's stack once before its first contender, at most %d s).
+        Durability is what a crash right after an answer could still lose: memory only; page cache (written, not
+        fsynced: a machine crash may lose it); fsync, one machine; replicated. This system runs here on a single
+        in-process broker, so its answers are in the page cache class; Postgres's and Redis's classes are read from
+        the servers' settings as each contender's sessions see them.
         %d run(s) per row, the median shown.
         Flash sale: stock %,d, %,d requests. Catalogue: %,d SKUs x %,d units, %,d orders, Zipf %.2f, confirm %.2f,
         cancel %.2f. Blocking clients %d; Kafka in flight %d; HTTP: %d waiting requests in

@@ -87,6 +87,22 @@ final class BenchDatabase {
     }
   }
 
+  /** How durable a commit on one of {@code pool}'s connections is, from the settings that session sees. */
+  static Durability durability(HikariDataSource pool) throws SQLException {
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+      String[] settings = new String[3];
+      String[] names = {"fsync", "synchronous_commit", "synchronous_standby_names"};
+      for (int i = 0; i < names.length; i++) {
+        try (ResultSet r = s.executeQuery("SHOW " + names[i])) {
+          r.next();
+          settings[i] = r.getString(1);
+        }
+      }
+      c.rollback();
+      return Durability.ofPostgres(settings[0], settings[1], settings[2]);
+    }
+  }
+
   static Map<String, Long> remaining(HikariDataSource pool) throws SQLException {
     Map<String, Long> left = new HashMap<>();
     try (Connection c = pool.getConnection(); Statement s = c.createStatement();

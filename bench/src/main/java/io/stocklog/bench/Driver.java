@@ -159,7 +159,8 @@ final class Driver {
     }
     Percentiles.Summary visible = probe == null ? new Percentiles.Summary(0, 0, 0, 0, 0) : probe.drain();
     RunResult r = new RunResult(workload, c.name(), partitions, decisions.get(), seconds, latency.summary(),
-        granted.get(), oversold, retries.get(), errors.get(), visible, null, note, pacing.rate(), cpuSpent);
+        granted.get(), oversold, retries.get(), errors.get(), visible, null, note, pacing.rate(), cpuSpent,
+        c.durability());
     log.info("{} / {}: {} decisions in {} s = {}/s, p99 {} ms, oversold {}", workload, c.name(), r.decisions(),
         String.format("%.1f", seconds), Math.round(r.throughput()), r.latency().p99() / 1_000_000, oversold);
     return r;

@@ -1,6 +1,7 @@
 package io.stocklog.bench;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * Contender 5: one conditional {@code UPDATE ... WHERE available >= :k} (the row lock lasts one statement),
@@ -15,7 +16,7 @@ final class PgConditional extends PgContender {
       UPDATE bench_stock s SET available = s.available + c.quantity FROM c WHERE s.sku = c.sku
       """;
 
-  PgConditional(BenchDatabase db, int clients) {
+  PgConditional(BenchDatabase db, int clients) throws SQLException {
     super(db, clients);
   }
 

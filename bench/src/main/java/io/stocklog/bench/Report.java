@@ -23,21 +23,22 @@ final class Report {
 
   static String table(List<RunResult> results) {
     StringBuilder b = new StringBuilder();
-    b.append("| workload | contender | parts | load | decisions | decisions/s | p50 ms | p95 ms | p99 ms | max ms "
-        + "| granted | oversold | retries | visible p50/p99 ms | note |\n");
-    b.append("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    b.append("| workload | contender | durability | parts | load | decisions | decisions/s | p50 ms | p95 ms | p99 ms "
+        + "| max ms | granted | oversold | retries | visible p50/p99 ms | note |\n");
+    b.append("| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
     for (RunResult r : results) {
       if (r.skipped() != null) {
-        b.append(String.format(Locale.ROOT, "| %s | %s | %d | | | | | | | | | | | | skipped: %s |%n",
-            r.workload(), r.contender(), r.partitions(), r.skipped()));
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | | | | | | | | | | | | skipped: %s |%n",
+            r.workload(), r.contender(), Durability.labelOf(r.durability()), r.partitions(), r.skipped()));
         continue;
       }
       String visible = r.visible().count() == 0 ? "" : ms(r.visible().p50()) + " / " + ms(r.visible().p99())
           + " (n=" + r.visible().count() + ")";
-      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %,d | %,.0f | %s | %s | %s | %s | %,d | %d | %,d | %s | %s |%n",
-          r.workload(), r.contender(), r.partitions(), load(r), r.decisions(), r.throughput(), ms(r.latency().p50()),
-          ms(r.latency().p95()), ms(r.latency().p99()), ms(r.latency().max()), r.granted(), r.oversold(),
-          r.retries(), visible, r.note() == null ? "" : r.note()));
+      b.append(String.format(Locale.ROOT,
+          "| %s | %s | %s | %d | %s | %,d | %,.0f | %s | %s | %s | %s | %,d | %d | %,d | %s | %s |%n",
+          r.workload(), r.contender(), Durability.labelOf(r.durability()), r.partitions(), load(r), r.decisions(),
+          r.throughput(), ms(r.latency().p50()), ms(r.latency().p95()), ms(r.latency().p99()), ms(r.latency().max()),
+          r.granted(), r.oversold(), r.retries(), visible, r.note() == null ? "" : r.note()));
     }
     return b.toString();
   }
