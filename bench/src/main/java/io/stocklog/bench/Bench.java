@@ -39,7 +39,7 @@ public final class Bench implements Callable<Integer> {
 
   /** Contender IDs in report order. */
   static final List<String> ALL = List.of("http-wait", "http", "kafka", "pg-lock", "pg-occ", "pg-cond",
-      "redis-lua", "redis-lock", "redlock", "zk", "etcd", "seed");
+      "pg-cond-async", "redis-lua", "redis-lua-fsync", "redis-lock", "redlock", "zk", "etcd", "seed");
   private static final Set<String> ON_STACK = Set.of("http-wait", "http", "kafka", "seed");
 
   @Option(names = "--workloads", split = ",", description = "flash, catalogue, scaling (default: all three)")
@@ -269,8 +269,10 @@ public final class Bench implements Callable<Integer> {
     return switch (id) {
       case "pg-lock" -> new PgForUpdate(db, clients);
       case "pg-occ" -> new PgOcc(db, clients, occRetries);
-      case "pg-cond" -> new PgConditional(db, clients);
-      case "redis-lua" -> new RedisLua(host, port, clients);
+      case "pg-cond" -> new PgConditional(db, clients, false);
+      case "pg-cond-async" -> new PgConditional(db, clients, true);
+      case "redis-lua" -> new RedisLua("Redis Lua check-and-decrement", host, port, clients);
+      case "redis-lua-fsync" -> new RedisLua("Redis Lua, appendfsync always", "127.0.0.1", servers.redisFsync(), clients);
       case "redis-lock" -> new RedisLockFenced(db, host, port, clients, lockTtlMs);
       case "redlock" -> new Redlock(db, servers.redlock(), clients, lockTtlMs);
       case "zk" -> new ZkLock(db, servers.zookeeper(), clients);

@@ -58,7 +58,21 @@ final class BenchDatabase {
   }
 
   HikariDataSource pool(String name, int size) {
+    return pool(name, size, "");
+  }
+
+  /**
+   * A pool of {@code size} connections, none auto-committing.
+   *
+   * @param sessionOptions server settings for every connection, in libpq's {@code options} form (e.g.
+   *     {@code "-c synchronous_commit=off"}): set as each session starts, so no transaction can undo them; empty for
+   *     the server's defaults
+   */
+  HikariDataSource pool(String name, int size, String sessionOptions) {
     HikariConfig c = new HikariConfig();
+    if (!sessionOptions.isEmpty()) {
+      c.addDataSourceProperty("options", sessionOptions);
+    }
     c.setJdbcUrl(endpoint.jdbcUrl());
     c.setUsername(endpoint.user());
     c.setPassword(endpoint.password());

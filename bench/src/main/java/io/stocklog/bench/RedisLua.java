@@ -13,7 +13,9 @@ import redis.clients.jedis.resps.ScanResult;
 /**
  * Contender 6: one Lua script checks and decrements the stock and records the order in a hash, atomically
  * on the Redis server. The order record lives in Redis memory and in whatever persistence the server is
- * configured with, which the contender asks the server for ({@link #durability()}).
+ * configured with, which the contender asks the server for ({@link #durability()}): the local server (no
+ * append-only file, memory only), or one the harness starts with {@code appendfsync always} (fsynced before the
+ * answer), running the same script.
  */
 final class RedisLua extends BlockingContender {
 
@@ -39,6 +41,7 @@ final class RedisLua extends BlockingContender {
       return 1
       """;
 
+  private final String name;
   private final JedisPooled redis;
   private final String reserveSha;
   private final String confirmSha;
@@ -46,8 +49,9 @@ final class RedisLua extends BlockingContender {
   private final Durability durability;
   private final String durabilityNote;
 
-  RedisLua(String host, int port, int clients) {
+  RedisLua(String name, String host, int port, int clients) {
     super(clients);
+    this.name = name;
     ConnectionPoolConfig pc = new ConnectionPoolConfig();
     pc.setMaxTotal(clients);
     pc.setMaxIdle(clients);
@@ -74,7 +78,7 @@ final class RedisLua extends BlockingContender {
 
   @Override
   public String name() {
-    return "Redis Lua check-and-decrement";
+    return name;
   }
 
   @Override
