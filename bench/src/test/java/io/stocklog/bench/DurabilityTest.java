@@ -43,16 +43,17 @@ class DurabilityTest {
   }
 
   @Test
-  void theTableShowsEachRunsDurabilityAndNothingForASkippedOne() {
+  void theTableShowsEachRunsDurabilityAndJitShareAndNothingForASkippedOne() {
     Percentiles.Summary l = new Percentiles.Summary(1_000, 1_000_000, 2_000_000, 3_000_000, 4_000_000);
     RunResult ran = new RunResult("flash sale", "Redis Lua, appendfsync always", 12, 1_000, 1.0, l, 1_000, 0, 0, 0,
-        new Percentiles.Summary(0, 0, 0, 0, 0), null, "", 0, null, Durability.FSYNC_ONE_MACHINE);
+        new Percentiles.Summary(0, 0, 0, 0, 0), null, "", 0, null, Durability.FSYNC_ONE_MACHINE, 0.034);
     RunResult skipped = RunResult.skipped("flash sale", "redis-lua-fsync", 12, "no redis-server");
 
     String[] lines = Report.table(List.of(ran, skipped)).split("\n");
 
-    assertThat(lines[0]).contains("| contender | durability |");
-    assertThat(lines[2]).startsWith("| flash sale | Redis Lua, appendfsync always | fsync, one machine | 12 |");
+    assertThat(lines[0]).contains("| contender | durability |").contains("| JIT |");
+    assertThat(lines[2]).startsWith("| flash sale | Redis Lua, appendfsync always | fsync, one machine | 12 |")
+        .contains("| 3% |");
     assertThat(lines[3]).startsWith("| flash sale | redis-lua-fsync |  | 12 |").contains("skipped: no redis-server");
     // Every row has as many cells as the header.
     long cells = lines[0].chars().filter(c -> c == '|').count();
