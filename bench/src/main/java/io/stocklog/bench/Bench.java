@@ -87,8 +87,13 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--partitions", description = "Partitions of the events topic for flash and catalogue (default ${DEFAULT-VALUE})")
   int partitions = TopicSettings.DEFAULT_PARTITIONS;
 
+  /**
+   * Three points, not five: the two contenders added for like-for-like durability cost about a minute, and on the
+   * 2-core machines 2 and 8 partitions told nothing 1, 4 and 12 do not (the ceiling is the cores). The default run
+   * stays near 10 minutes.
+   */
   @Option(names = "--scaling-partitions", split = ",", description = "Scaling: partition counts (default ${DEFAULT-VALUE})")
-  List<Integer> scalingPartitions = List.of(1, 2, 4, 8, 12);
+  List<Integer> scalingPartitions = List.of(1, 4, 12);
 
   @Option(names = "--scaling-contenders", split = ",", description = "Scaling: contenders (default ${DEFAULT-VALUE})")
   List<String> scalingContenders = List.of("kafka", "seed");
