@@ -58,7 +58,21 @@ final class BenchDatabase {
   }
 
   HikariDataSource pool(String name, int size) {
+    return pool(name, size, "");
+  }
+
+  /**
+   * A pool of {@code size} connections, none auto-committing.
+   *
+   * @param sessionOptions server settings for every connection, in libpq's {@code options} form (e.g.
+   *     {@code "-c synchronous_commit=off"}): set as each session starts, so no transaction can undo them; empty for
+   *     the server's defaults
+   */
+  HikariDataSource pool(String name, int size, String sessionOptions) {
     HikariConfig c = new HikariConfig();
+    if (!sessionOptions.isEmpty()) {
+      c.addDataSourceProperty("options", sessionOptions);
+    }
     c.setJdbcUrl(endpoint.jdbcUrl());
     c.setUsername(endpoint.user());
     c.setPassword(endpoint.password());
@@ -84,6 +98,22 @@ final class BenchDatabase {
         p.executeBatch();
       }
       c.commit();
+    }
+  }
+
+  /** How durable a commit on one of {@code pool}'s connections is, from the settings that session sees. */
+  static Durability durability(HikariDataSource pool) throws SQLException {
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+      String[] settings = new String[3];
+      String[] names = {"fsync", "synchronous_commit", "synchronous_standby_names"};
+      for (int i = 0; i < names.length; i++) {
+        try (ResultSet r = s.executeQuery("SHOW " + names[i])) {
+          r.next();
+          settings[i] = r.getString(1);
+        }
+      }
+      c.rollback();
+      return Durability.ofPostgres(settings[0], settings[1], settings[2]);
     }
   }
 

@@ -5,13 +5,20 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One strategy for not selling the last unit twice, reached through its native client. Every operation
- * answers once its outcome is known and durable as far as the strategy goes (each writes an order record).
+ * answers once its outcome is known and durable as far as the strategy goes (each writes an order record);
+ * {@link #durability()} says how far that is.
  * Implementations are either pipelined (a Kafka producer, an HTTP client) or blocking behind a pool of
  * client threads ({@link BlockingContender}).
  */
 public interface Contender extends AutoCloseable {
 
   String name();
+
+  /**
+   * How durable an answer is when this contender gives it, as this run's servers are configured: what a crash
+   * right after the answer could still lose. The results table and the README show it next to the figures.
+   */
+  Durability durability();
 
   /** Loads the initial stock, before the clock starts. */
   void load(Map<String, Long> stock) throws Exception;

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 final class CpuAccount {
 
+  static final String CLIENTS = "benchmark clients (producer, outcome watcher, HTTP client, driver)";
+
   /** The groups in report order, each with the thread-name test that puts a thread in it; first match wins. */
   private record Group(String name, java.util.function.Predicate<String> owns) {}
 
@@ -28,7 +30,7 @@ final class CpuAccount {
       new Group("command service: outcome follower", n -> n.startsWith("outcome-follower")),
       new Group("command service: producer I/O", n -> n.contains("| command-service")),
       new Group("HTTP services: Jetty on virtual threads", n -> n.startsWith("ForkJoinPool-")),
-      new Group("benchmark clients (producer, outcome watcher, HTTP client, driver)",
+      new Group(CLIENTS,
           n -> n.equals("main") || n.startsWith("outcome-watcher") || n.startsWith("HttpClient")
               || n.matches("kafka-producer-network-thread \\| producer-\\d+") || n.startsWith("ForkJoinPool.commonPool")),
       new Group("Kafka broker (request handlers, network, replication, coordinators)",
@@ -132,5 +134,29 @@ final class CpuAccount {
     out.put(GC, gc);
     out.put(REST, Math.max(0, after.process() - before.process() - named - jit - gc));
     return out;
+  }
+
+  /** All the CPU nanoseconds in {@code spent} ({@link #between}), but those of the {@code excluded} groups. */
+  static long totalWithout(Map<String, Long> spent, String... excluded) {
+    long total = 0;
+    for (var e : spent.entrySet()) {
+      if (!List.of(excluded).contains(e.getKey())) {
+        total += e.getValue();
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The JIT's share of this process's CPU between two snapshots, as the CPU table shows it; NaN when it is not
+   * known (the compiler threads' times could not be read from /proc, or no CPU was spent).
+   */
+  static double jitShare(Snapshot before, Snapshot after) {
+    if (before.jitNanos() < 0 || after.jitNanos() < 0) {
+      return Double.NaN;
+    }
+    Map<String, Long> spent = between(before, after);
+    long total = totalWithout(spent);
+    return total <= 0 ? Double.NaN : (double) spent.get(JIT) / total;
   }
 }

@@ -27,17 +27,22 @@ final class Driver {
 
   private final Duration cap;
   private final VisibilityProbe probe;
-  private final CpuAccount cpu;
+  private final CpuAccount cpu = new CpuAccount();
+  private final boolean cpuBreakdown;
 
   Driver(Duration cap, VisibilityProbe probe) {
-    this(cap, probe, null);
+    this(cap, probe, false);
   }
 
-  /** @param cpu if not null, where this JVM's CPU went during each run is added to its result */
-  Driver(Duration cap, VisibilityProbe probe, CpuAccount cpu) {
+  /**
+   * Every run's result carries the JIT's share of this JVM's CPU during it.
+   *
+   * @param cpuBreakdown also where all of this JVM's CPU went, by part of the system (the CPU table)
+   */
+  Driver(Duration cap, VisibilityProbe probe, boolean cpuBreakdown) {
     this.cap = cap;
     this.probe = probe;
-    this.cpu = cpu;
+    this.cpuBreakdown = cpuBreakdown;
   }
 
   /** How orders are issued: as fast as answers allow, or at a fixed rate per second. */
@@ -80,7 +85,7 @@ final class Driver {
     int window = c.concurrency();
     Semaphore permits = new Semaphore(window);
     log.info("{} / {}: {} orders, {} in flight", workload, c.name(), plan.orders().size(), window);
-    CpuAccount.Snapshot cpuBefore = cpu == null ? null : cpu.snapshot();
+    CpuAccount.Snapshot cpuBefore = cpu.snapshot();
     long start = System.nanoTime();
     long deadline = start + cap.toNanos();
     boolean capped = false;
@@ -146,7 +151,9 @@ final class Driver {
       errors.addAndGet(window - permits.availablePermits());
     }
     // Open loop: over the time the orders were offered (or to the last answer if that came later).
-    Map<String, Long> cpuSpent = cpu == null ? null : CpuAccount.between(cpuBefore, cpu.snapshot());
+    CpuAccount.Snapshot cpuAfter = cpu.snapshot();
+    Map<String, Long> cpuSpent = cpuBreakdown ? CpuAccount.between(cpuBefore, cpuAfter) : null;
+    double jitShare = CpuAccount.jitShare(cpuBefore, cpuAfter);
     double seconds = Math.max(lastDone.get() - start, 1) / 1e9;
     Map<String, Long> remaining = c.remaining(plan.stock().keySet());
     long oversold = ledger.oversold(remaining);
@@ -159,7 +166,8 @@ final class Driver {
     }
     Percentiles.Summary visible = probe == null ? new Percentiles.Summary(0, 0, 0, 0, 0) : probe.drain();
     RunResult r = new RunResult(workload, c.name(), partitions, decisions.get(), seconds, latency.summary(),
-        granted.get(), oversold, retries.get(), errors.get(), visible, null, note, pacing.rate(), cpuSpent);
+        granted.get(), oversold, retries.get(), errors.get(), visible, null, note, pacing.rate(), cpuSpent,
+        c.durability(), jitShare);
     log.info("{} / {}: {} decisions in {} s = {}/s, p99 {} ms, oversold {}", workload, c.name(), r.decisions(),
         String.format("%.1f", seconds), Math.round(r.throughput()), r.latency().p99() / 1_000_000, oversold);
     return r;

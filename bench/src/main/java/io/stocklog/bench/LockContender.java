@@ -1,5 +1,6 @@
 package io.stocklog.bench;
 
+import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -10,7 +11,7 @@ abstract class LockContender extends PgContender {
 
   final AtomicLong fenced = new AtomicLong();
 
-  LockContender(BenchDatabase db, int clients) {
+  LockContender(BenchDatabase db, int clients) throws SQLException {
     super(db, clients);
   }
 

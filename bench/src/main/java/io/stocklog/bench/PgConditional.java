@@ -1,10 +1,15 @@
 package io.stocklog.bench;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * Contender 5: one conditional {@code UPDATE ... WHERE available >= :k} (the row lock lasts one statement),
  * then the order insert in the same transaction. A cancel is one statement too.
+ *
+ * <p>Optionally with {@code synchronous_commit = off} on every connection: a commit then answers before its WAL
+ * is flushed (the page-cache class, as a single Kafka broker's acknowledgement is), the like-for-like peer of
+ * this system as the benchmark runs it.
  */
 final class PgConditional extends PgContender {
 
@@ -15,13 +20,17 @@ final class PgConditional extends PgContender {
       UPDATE bench_stock s SET available = s.available + c.quantity FROM c WHERE s.sku = c.sku
       """;
 
-  PgConditional(BenchDatabase db, int clients) {
-    super(db, clients);
+  private final boolean asynchronousCommit;
+
+  /** @param asynchronousCommit {@code SET synchronous_commit = off} on every connection, from its start */
+  PgConditional(BenchDatabase db, int clients, boolean asynchronousCommit) throws SQLException {
+    super(db, clients, asynchronousCommit ? "-c synchronous_commit=off" : "");
+    this.asynchronousCommit = asynchronousCommit;
   }
 
   @Override
   public String name() {
-    return "Postgres conditional UPDATE";
+    return asynchronousCommit ? "Postgres conditional UPDATE, synchronous_commit=off" : "Postgres conditional UPDATE";
   }
 
   @Override

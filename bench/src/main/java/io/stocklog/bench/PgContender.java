@@ -16,11 +16,30 @@ abstract class PgContender extends BlockingContender {
 
   final BenchDatabase db;
   final HikariDataSource pool;
+  private final Durability durability;
 
-  PgContender(BenchDatabase db, int clients) {
+  PgContender(BenchDatabase db, int clients) throws SQLException {
+    this(db, clients, "");
+  }
+
+  /** @param sessionOptions settings for every connection ({@link BenchDatabase#pool(String, int, String)}) */
+  PgContender(BenchDatabase db, int clients, String sessionOptions) throws SQLException {
     super(clients);
     this.db = db;
-    this.pool = db.pool(getClass().getSimpleName(), clients);
+    this.pool = db.pool(getClass().getSimpleName(), clients, sessionOptions);
+    try {
+      // Asked of the server, as these sessions see it, rather than assumed: a commit is as durable as that.
+      this.durability = BenchDatabase.durability(pool);
+    } catch (SQLException | RuntimeException e) {
+      super.close();
+      pool.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Durability durability() {
+    return durability;
   }
 
   @Override

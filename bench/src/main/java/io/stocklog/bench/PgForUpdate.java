@@ -1,6 +1,7 @@
 package io.stocklog.bench;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 
 /** Contender 3: {@code SELECT ... FOR UPDATE} on the stock row, then update it and insert the order. */
 final class PgForUpdate extends PgContender {
@@ -9,7 +10,7 @@ final class PgForUpdate extends PgContender {
   private static final String TAKE = "UPDATE bench_stock SET available = available - ? WHERE sku = ?";
   private static final String GIVE = "UPDATE bench_stock SET available = available + ? WHERE sku = ?";
 
-  PgForUpdate(BenchDatabase db, int clients) {
+  PgForUpdate(BenchDatabase db, int clients) throws SQLException {
     super(db, clients);
   }
 

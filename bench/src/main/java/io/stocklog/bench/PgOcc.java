@@ -1,6 +1,7 @@
 package io.stocklog.bench;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,7 +18,7 @@ final class PgOcc extends PgContender {
   private final int maxRetries;
   private final AtomicLong gaveUp = new AtomicLong();
 
-  PgOcc(BenchDatabase db, int clients, int maxRetries) {
+  PgOcc(BenchDatabase db, int clients, int maxRetries) throws SQLException {
     super(db, clients);
     this.maxRetries = maxRetries;
   }

@@ -1,5 +1,6 @@
 package io.stocklog.bench;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,7 +25,7 @@ final class RedisLockFenced extends LockContender {
   private final JedisPooled redis;
   private final long ttlMs;
 
-  RedisLockFenced(BenchDatabase db, String host, int port, int clients, long ttlMs) {
+  RedisLockFenced(BenchDatabase db, String host, int port, int clients, long ttlMs) throws SQLException {
     super(db, clients);
     ConnectionPoolConfig pc = new ConnectionPoolConfig();
     pc.setMaxTotal(clients);

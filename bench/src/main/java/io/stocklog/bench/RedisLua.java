@@ -5,14 +5,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Contender 6: one Lua script checks and decrements the stock and records the order in a hash, atomically
- * on the Redis server. The order record lives in Redis memory (and whatever persistence the server is
- * configured with), not in a durable database.
+ * on the Redis server. The order record lives in Redis memory and in whatever persistence the server is
+ * configured with, which the contender asks the server for ({@link #durability()}): the local server (no
+ * append-only file, memory only), or one the harness starts with {@code appendfsync always} (fsynced before the
+ * answer), running the same script.
  */
 final class RedisLua extends BlockingContender {
 
@@ -38,13 +41,17 @@ final class RedisLua extends BlockingContender {
       return 1
       """;
 
+  private final String name;
   private final JedisPooled redis;
   private final String reserveSha;
   private final String confirmSha;
   private final String cancelSha;
+  private final Durability durability;
+  private final String durabilityNote;
 
-  RedisLua(String host, int port, int clients) {
+  RedisLua(String name, String host, int port, int clients) {
     super(clients);
+    this.name = name;
     ConnectionPoolConfig pc = new ConnectionPoolConfig();
     pc.setMaxTotal(clients);
     pc.setMaxIdle(clients);
@@ -52,11 +59,36 @@ final class RedisLua extends BlockingContender {
     reserveSha = redis.scriptLoad(RESERVE);
     confirmSha = redis.scriptLoad(CONFIRM);
     cancelSha = redis.scriptLoad(CANCEL);
+    String appendonly = null;
+    String appendfsync = null;
+    try (Jedis admin = new Jedis(host, port)) {
+      appendonly = admin.configGet("appendonly").get("appendonly");
+      appendfsync = admin.configGet("appendfsync").get("appendfsync");
+    } catch (RuntimeException configRefused) {
+      // A server may rename or forbid CONFIG; then claim nothing beyond memory.
+    }
+    if (appendonly == null || appendfsync == null) {
+      durability = Durability.MEMORY;
+      durabilityNote = "the server's appendonly/appendfsync could not be read: durability assumed memory only";
+    } else {
+      durability = Durability.ofRedis(appendonly, appendfsync);
+      durabilityNote = "";
+    }
   }
 
   @Override
   public String name() {
-    return "Redis Lua check-and-decrement";
+    return name;
+  }
+
+  @Override
+  public Durability durability() {
+    return durability;
+  }
+
+  @Override
+  public String note() {
+    return durabilityNote;
   }
 
   static String stockKey(String sku) {

@@ -1,5 +1,6 @@
 package io.stocklog.bench;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,7 +21,7 @@ final class Redlock extends LockContender {
   private final List<JedisPooled> servers = new ArrayList<>();
   private final long ttlMs;
 
-  Redlock(BenchDatabase db, List<Integer> ports, int clients, long ttlMs) {
+  Redlock(BenchDatabase db, List<Integer> ports, int clients, long ttlMs) throws SQLException {
     super(db, clients);
     for (int port : ports) {
       ConnectionPoolConfig pc = new ConnectionPoolConfig();

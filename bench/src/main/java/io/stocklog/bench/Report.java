@@ -23,21 +23,46 @@ final class Report {
 
   static String table(List<RunResult> results) {
     StringBuilder b = new StringBuilder();
-    b.append("| workload | contender | parts | load | decisions | decisions/s | p50 ms | p95 ms | p99 ms | max ms "
-        + "| granted | oversold | retries | visible p50/p99 ms | note |\n");
-    b.append("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    b.append("| workload | contender | durability | parts | load | decisions | decisions/s | p50 ms | p95 ms | p99 ms "
+        + "| max ms | granted | oversold | retries | visible p50/p99 ms | JIT | note |\n");
+    b.append("| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        + "| --- |\n");
     for (RunResult r : results) {
       if (r.skipped() != null) {
-        b.append(String.format(Locale.ROOT, "| %s | %s | %d | | | | | | | | | | | | skipped: %s |%n",
-            r.workload(), r.contender(), r.partitions(), r.skipped()));
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | | | | | | | | | | | | | skipped: %s |%n",
+            r.workload(), r.contender(), Durability.labelOf(r.durability()), r.partitions(), r.skipped()));
         continue;
       }
       String visible = r.visible().count() == 0 ? "" : ms(r.visible().p50()) + " / " + ms(r.visible().p99())
           + " (n=" + r.visible().count() + ")";
-      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %,d | %,.0f | %s | %s | %s | %s | %,d | %d | %,d | %s | %s |%n",
-          r.workload(), r.contender(), r.partitions(), load(r), r.decisions(), r.throughput(), ms(r.latency().p50()),
-          ms(r.latency().p95()), ms(r.latency().p99()), ms(r.latency().max()), r.granted(), r.oversold(),
-          r.retries(), visible, r.note() == null ? "" : r.note()));
+      b.append(String.format(Locale.ROOT,
+          "| %s | %s | %s | %d | %s | %,d | %,.0f | %s | %s | %s | %s | %,d | %d | %,d | %s | %s | %s |%n",
+          r.workload(), r.contender(), Durability.labelOf(r.durability()), r.partitions(), load(r), r.decisions(),
+          r.throughput(), ms(r.latency().p50()), ms(r.latency().p95()), ms(r.latency().p99()), ms(r.latency().max()),
+          r.granted(), r.oversold(), r.retries(), visible, percent(r.jitShare()), r.note() == null ? "" : r.note()));
+    }
+    return b.toString();
+  }
+
+  /** A share as a whole percentage; empty when not known. */
+  static String percent(double share) {
+    return Double.isNaN(share) ? "" : String.format(Locale.ROOT, "%.0f%%", share * 100);
+  }
+
+  /** How each warm-up ended: the JIT quiet (under 5% of the CPU in a round), or the time allowed spent. */
+  static String warmUpTable(List<WarmUp> warmUps) {
+    if (warmUps.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(
+        "| workload | warmed up | rounds | seconds | JIT share of the CPU, last round | ended |\n"
+            + "| --- | --- | ---: | ---: | ---: | --- |\n");
+    for (WarmUp w : warmUps) {
+      String ended = w.quiet() ? "JIT quiet"
+          : String.format(Locale.ROOT, "time allowed spent, JIT %s", Double.isNaN(w.lastJitShare())
+              ? "share unknown" : "still at or above " + percent(WarmUp.QUIET));
+      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %s | %s |%n", w.workload(), w.contender(),
+          w.rounds(), w.seconds(), percent(w.lastJitShare()), ended));
     }
     return b.toString();
   }
@@ -64,12 +89,23 @@ final class Report {
       }
       b.append('\n');
     }
-    b.append("| **all of it** |");
+    totalLine(b, "**all of it**", rs);
+    // The JIT is still compiling after the warm-ups the default run can afford; what a decision costs once it is
+    // done is the rest. The benchmark's clients would be on other machines in production.
+    totalLine(b, "**all but the JIT**", rs, CpuAccount.JIT);
+    totalLine(b, "**this system alone: all but the JIT and the benchmark clients**", rs, CpuAccount.JIT,
+        CpuAccount.CLIENTS);
+    return b.toString();
+  }
+
+  /** A line of µs of CPU per decision and cores kept busy, over every group but {@code excluded}. */
+  private static void totalLine(StringBuilder b, String title, List<RunResult> rs, String... excluded) {
+    b.append("| ").append(title).append(" |");
     for (RunResult r : rs) {
-      long total = r.cpu().values().stream().mapToLong(Long::longValue).sum();
-      b.append(String.format(Locale.ROOT, " **%.1f** (%.2f cores) |", total / 1e3 / r.decisions(), total / 1e9 / r.seconds()));
+      long spent = CpuAccount.totalWithout(r.cpu(), excluded);
+      b.append(String.format(Locale.ROOT, " **%.1f** (%.2f cores) |", spent / 1e3 / r.decisions(), spent / 1e9 / r.seconds()));
     }
-    return b.append('\n').toString();
+    b.append('\n');
   }
 
   private static String shortName(String contender) {
@@ -86,12 +122,16 @@ final class Report {
     return ms < 10 ? String.format(Locale.ROOT, "%.2f", ms) : String.format(Locale.ROOT, "%.0f", ms);
   }
 
-  static void write(Path dir, String header, List<RunResult> results) throws IOException {
+  static void write(Path dir, String header, List<RunResult> results, List<WarmUp> warmUps) throws IOException {
     Files.createDirectories(dir);
     String cpu = cpuTable(results);
+    String warm = warmUpTable(warmUps);
     Files.writeString(dir.resolve("results.md"), header + "\n" + table(results)
+        + (warm.isEmpty() ? "" : "\nHow each warm-up ended (rounds of 2 s until the JIT took under 5% of this JVM's CPU"
+            + " in a round, or the time allowed was spent):\n\n" + warm)
         + (cpu.isEmpty() ? "" : "\nWhere the CPU went in this system's runs (one JVM: broker, services and the benchmark's"
-            + " clients):\n\n" + cpu));
+            + " clients), per decision and as a share of all of it; the last lines leave out the JIT, then the clients"
+            + " too:\n\n" + cpu));
     Map<String, List<RunResult>> byWorkload = new LinkedHashMap<>();
     for (RunResult r : results) {
       // The charts compare maxima: open-loop runs are in the table only.

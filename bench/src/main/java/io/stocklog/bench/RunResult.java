@@ -7,6 +7,8 @@ package io.stocklog.bench;
  * @param note anything a reader must know about the figures (time cap reached, errors)
  * @param offeredRate open loop: the orders offered per second; 0 for a closed loop (as fast as answered)
  * @param cpu this JVM's CPU nanoseconds during the run by part of the system ({@link CpuAccount}); null if not taken
+ * @param durability how durable the contender's answers were ({@link Contender#durability()}); null if it did not run
+ * @param jitShare the JIT compiler's share of this JVM's CPU during the run; NaN if not known
  */
 public record RunResult(
     String workload,
@@ -23,7 +25,9 @@ public record RunResult(
     String skipped,
     String note,
     double offeredRate,
-    java.util.Map<String, Long> cpu) {
+    java.util.Map<String, Long> cpu,
+    Durability durability,
+    double jitShare) {
 
   public double throughput() {
     return seconds <= 0 ? 0 : decisions / seconds;
@@ -31,13 +35,14 @@ public record RunResult(
 
   public static RunResult skipped(String workload, String contender, int partitions, String reason) {
     Percentiles.Summary none = new Percentiles.Summary(0, 0, 0, 0, 0);
-    return new RunResult(workload, contender, partitions, 0, 0, none, 0, 0, 0, 0, none, reason, null, 0, null);
+    return new RunResult(workload, contender, partitions, 0, 0, none, 0, 0, 0, 0, none, reason, null, 0, null, null,
+        Double.NaN);
   }
 
   /** The same figures with {@code text} added to the note. */
   public RunResult withNote(String text) {
     String joined = note == null || note.isEmpty() ? text : note + "; " + text;
     return new RunResult(workload, contender, partitions, decisions, seconds, latency, granted, oversold, retries,
-        errors, visible, skipped, joined, offeredRate, cpu);
+        errors, visible, skipped, joined, offeredRate, cpu, durability, jitShare);
   }
 }

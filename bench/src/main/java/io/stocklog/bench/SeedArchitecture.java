@@ -44,6 +44,7 @@ final class SeedArchitecture implements Contender {
 
   private final BenchDatabase db;
   private final HikariDataSource pool;
+  private final Durability durability;
   private final KafkaProducer<String, String> producer;
   private final String topic;
   private final int inFlight;
@@ -59,6 +60,14 @@ final class SeedArchitecture implements Contender {
     this.topic = topic;
     this.inFlight = inFlight;
     this.pool = db.pool("seed-architecture", consumerCount + 1);
+    try {
+      // A decision is answered once its batch's Postgres transaction commits: it is as durable as that commit
+      // (the requests themselves sit in the broker's page cache until applied).
+      this.durability = BenchDatabase.durability(pool);
+    } catch (SQLException | RuntimeException e) {
+      pool.close();
+      throw e;
+    }
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
@@ -91,6 +100,11 @@ final class SeedArchitecture implements Contender {
   @Override
   public String name() {
     return "Kafka by SKU + OCC consumer (seed)";
+  }
+
+  @Override
+  public Durability durability() {
+    return durability;
   }
 
   @Override

@@ -1,18 +1,21 @@
 package io.stocklog.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A server the harness starts as a child process on loopback (an extra Redis, etcd), stopped on close;
- * its output goes to a log file in its own temporary directory, named in any failure.
+ * A server the harness starts as a child process on loopback (an extra Redis, etcd), stopped on close and its
+ * temporary directory (data, append-only files, its log) deleted; if it fails to start, it is stopped and the
+ * directory kept, since the failure names the log in it.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -46,7 +49,7 @@ final class ServerProcess implements AutoCloseable {
         Thread.sleep(100);
       }
     }
-    server.close();
+    server.stop();
     throw new IOException(name + " did not listen on port " + port + " in 20 s; see " + dir.resolve("server.log"));
   }
 
@@ -56,8 +59,20 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Stops the server and deletes its directory: what it wrote there was only for this run. */
   @Override
   public void close() {
+    stop();
+    try (var paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // A leftover temporary directory is untidy, not wrong.
+    }
+  }
+
+  private void stop() {
     if (closed.getAndSet(true)) {
       return;
     }

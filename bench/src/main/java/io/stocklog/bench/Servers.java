@@ -1,5 +1,7 @@
 package io.stocklog.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.curator.test.TestingServer;
@@ -8,9 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The servers the baselines need beyond the local Postgres and Redis, started once on loopback on first
- * use and stopped on close: three extra Redis servers for Redlock, an in-process ZooKeeper (Curator's
- * {@link TestingServer}) and etcd (Debian's {@code etcd-server}, as a child process). A server that
- * cannot start is remembered with its reason, and its contender is skipped with that reason.
+ * use and stopped on close: three extra Redis servers for Redlock, a Redis that fsyncs every write
+ * ({@code appendfsync always}), an in-process ZooKeeper (Curator's {@link TestingServer}) and etcd (Debian's
+ * {@code etcd-server}, as a child process). A server that cannot start is remembered with its reason, and its
+ * contender is skipped with that reason.
  */
 final class Servers implements AutoCloseable {
 
@@ -18,6 +21,8 @@ final class Servers implements AutoCloseable {
 
   private List<Integer> redlockPorts;
   private String redlockProblem;
+  private Integer fsyncPort;
+  private String fsyncProblem;
   private String zookeeper;
   private String zookeeperProblem;
   private String etcd;
@@ -49,6 +54,40 @@ final class Servers implements AutoCloseable {
       throw new Skip(redlockProblem);
     }
     return redlockPorts;
+  }
+
+  /**
+   * The port of a Redis server of its own with an append-only file fsynced before every answer
+   * ({@code --appendonly yes --appendfsync always}) in a fresh temporary directory; throws with the reason if it
+   * cannot start. The directory is under {@code java.io.tmpdir}: on a RAM file system (tmpfs) an fsync would
+   * cost nothing, so there it refuses to run rather than give a figure that only looks durable.
+   */
+  synchronized int redisFsync() {
+    if (fsyncPort == null && fsyncProblem == null) {
+      fsyncProblem = InstallServers.ensure("redis-server", "redis-server");
+      if (fsyncProblem == null) {
+        try {
+          String fs = Files.getFileStore(Path.of(System.getProperty("java.io.tmpdir"))).type();
+          if (fs.equals("tmpfs") || fs.equals("ramfs")) {
+            fsyncProblem = "java.io.tmpdir is on " + fs + ", where fsync costs nothing; point -Djava.io.tmpdir at a disk";
+          } else {
+            int port = ServerProcess.freePort();
+            // No RDB snapshots: the append-only file is the persistence measured. Everything else as Redis ships.
+            processes.add(ServerProcess.start("redis-fsync-" + port, List.of("redis-server", "--port",
+                Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+                "--appendfsync", "always", "--dir", "{dir}"), port));
+            fsyncPort = port;
+            log.info("Redis with appendfsync always on port {} ({} file system)", port, fs);
+          }
+        } catch (Exception e) {
+          fsyncProblem = "cannot start redis-server with appendfsync always: " + e.getMessage();
+        }
+      }
+    }
+    if (fsyncProblem != null) {
+      throw new Skip(fsyncProblem);
+    }
+    return fsyncPort;
   }
 
   synchronized String zookeeper() {

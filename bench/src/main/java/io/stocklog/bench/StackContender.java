@@ -50,6 +50,17 @@ abstract class StackContender implements Contender {
     return inFlight;
   }
 
+  /**
+   * The stack the benchmark starts has one in-process broker: acks=all is that broker alone, and it acknowledges
+   * once the record is in its log file, in the page cache (Kafka fsyncs on its own schedule, not per record). The
+   * decision (the outcome, committed in a transaction) is as durable as that. With replication 3 and
+   * {@code min.insync.replicas=2} the same code would be in the replicated class; that is not what runs here.
+   */
+  @Override
+  public Durability durability() {
+    return Durability.PAGE_CACHE;
+  }
+
   /** Appends {@code event} and completes with its decision; fails if the append fails. */
   CompletableFuture<OutcomeWatcher.Known> append(SkuEvent event, String subjectId) {
     CompletableFuture<OutcomeWatcher.Known> f = watcher.expect(subjectId, event.type());

@@ -1,5 +1,6 @@
 package io.stocklog.bench;
 
+import java.sql.SQLException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -17,7 +18,7 @@ final class ZkLock extends LockContender {
   private final CuratorFramework curator;
   private final ConcurrentHashMap<String, InterProcessMutex> mutexes = new ConcurrentHashMap<>();
 
-  ZkLock(BenchDatabase db, String connectString, int clients) throws InterruptedException {
+  ZkLock(BenchDatabase db, String connectString, int clients) throws InterruptedException, SQLException {
     super(db, clients);
     curator = CuratorFrameworkFactory.newClient(connectString, new ExponentialBackoffRetry(100, 5));
     curator.start();
