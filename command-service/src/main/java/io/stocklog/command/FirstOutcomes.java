@@ -23,7 +23,9 @@ import java.util.Optional;
  * (by orderId), keyed with their event type and SKU, as the projector keys them. Only a first decision is
  * kept: never a duplicate, an ID conflict or an expiry (which carries its causing event's type but is about
  * another order). The hazard is staleness in one direction only: an entry can be missing (evicted, or decided
- * before this instance started), never wrong, because a first decision never changes.
+ * before this instance started), never wrong, because a first decision never changes, not even when it was read
+ * before its transaction committed and that transaction aborted: the redo decides it the same way (see
+ * {@link OutcomeFollower}).
  */
 final class FirstOutcomes {
 

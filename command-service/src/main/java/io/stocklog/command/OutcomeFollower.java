@@ -34,8 +34,21 @@ import org.slf4j.LoggerFactory;
  * any number of command-service instances each see the outcomes of their own callers' events. A waiter is
  * keyed by the appended event's ID and registered before the event is sent, so an outcome that arrives
  * before the send callback is not missed. Expiry outcomes carry the ID of the event whose log time passed a
- * deadline, but are about other reservations, so they never complete a waiter. Outcomes are written
- * transactionally, hence {@code read_committed}: an aborted attempt is never reported.
+ * deadline, but are about other reservations, so they never complete a waiter.
+ *
+ * <p><b>It answers from the decision, not from the commit</b> ({@code read_uncommitted}). The projector writes
+ * outcomes in exactly-once transactions that commit every {@code STOCKLOG_COMMIT_INTERVAL_MS}; a
+ * {@code read_committed} reader sees an outcome only then, so every waiter would wait for the next commit. But a
+ * decision is a deterministic function of the log up to its event: the same rules over the same records in the
+ * same order, with time taken from the records. If the transaction that carried it aborts (the projector
+ * crashed, or was fenced), the next owner of the partition restores the state of the last commit, folds the same
+ * records again and decides every one of them the same way. So an outcome read before its commit is already
+ * final in value, and the waiter can have it at once. {@code EarlyAnswersTest} kills the projector hard, again
+ * and again, in the middle of its transactions while thousands of callers wait, and finds every answer given
+ * equal to the committed outcome of its event. What would break this: the rules changing between the abort and
+ * the redo (a deploy of another fold version in that window), or the redo reading another log (records of the
+ * events topic deleted or rewritten) — see the README. The read-model sink and every other reader of the
+ * public outcomes topic stay {@code read_committed}.
  *
  * <p>Waiters are capped ({@code maxWaiters}): past the cap {@link #expect} says no and the caller gets its
  * 202 at once, so a flood of waiting calls cannot exhaust memory.
@@ -79,8 +92,8 @@ public final class OutcomeFollower implements AutoCloseable {
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.CLIENT_ID_CONFIG, "command-service-outcomes",
-        // Only committed outcomes: an aborted transaction's outcome was never decided.
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        // Outcomes as soon as they are decided, before their transaction commits: see the class comment.
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
         // No group, no offsets: every instance reads everything from where it started.
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",

@@ -32,6 +32,8 @@ public final class Projector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Projector.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final String LEAVE_GROUP_ON_CLOSE = "internal.leave.group.on.close";
+  /** How long the projector's producer waits to fill a batch of outcomes (and changelog records). */
+  static final int OUTCOME_LINGER_MS = 5;
 
   private final KafkaStreams streams;
   private final Ticker ticker;
@@ -131,8 +133,12 @@ public final class Projector implements AutoCloseable {
     // are one transaction: a crash can neither lose an outcome nor publish one twice. It also fences a
     // zombie instance still holding a partition, like a fencing token. Consumers then read read_committed.
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    // Each commit ends a transaction and makes its outcomes visible: this is the event-to-outcome latency.
+    // Each commit ends a transaction and makes its outcomes visible to read_committed readers (the read model):
+    // the event-to-visible latency. Callers waiting in the command service read the outcomes before that.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    // Streams lingers 100 ms by default to fill batches; the command service answers waiting callers from the
+    // outcomes as they are written, before the commit, so send them within a few milliseconds of the decision.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), OUTCOME_LINGER_MS);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     // RocksDB files; kept across restarts so a restart reads only the changelog's tail.
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());

@@ -203,7 +203,8 @@ final class LogAudit {
         - readAll(bootstrapServers, topic, partitions, bytes, "read_committed").size();
   }
 
-  private static <V> List<ConsumerRecord<String, V>> readAll(String bootstrapServers, String topic, int partitions,
+  /** Every record of {@code topic} a reader with {@code isolation} sees, partition by partition in offset order. */
+  static <V> List<ConsumerRecord<String, V>> readAll(String bootstrapServers, String topic, int partitions,
       Deserializer<V> values, String isolation) {
     List<ConsumerRecord<String, V>> records = new ArrayList<>();
     try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
