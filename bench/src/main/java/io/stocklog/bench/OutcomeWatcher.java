@@ -2,6 +2,7 @@ package io.stocklog.bench;
 
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.OutcomeJson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ final class OutcomeWatcher implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> r : records) {
           Outcome o;
           try {
-            o = Json.MAPPER.readValue(r.value(), Outcome.class);
+            o = OutcomeJson.read(r.value());
           } catch (Exception e) {
             log.warn("unreadable outcome at {}-{}: {}", r.partition(), r.offset(), e.toString());
             continue;

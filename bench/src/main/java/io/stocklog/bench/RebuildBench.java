@@ -119,7 +119,7 @@ public final class RebuildBench implements Callable<Integer> {
           while (running.get()) {
             for (var r : consumer.poll(Duration.ofMillis(50))) {
               try {
-                var o = io.stocklog.json.Json.MAPPER.readValue(r.value(), io.stocklog.outcomes.Outcome.class);
+                var o = io.stocklog.outcomes.OutcomeJson.read(r.value());
                 Long at = sent.remove(o.eventId());
                 if (at != null) {
                   waits.add((System.nanoTime() - at) / 1_000_000);

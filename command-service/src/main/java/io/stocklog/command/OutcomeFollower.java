@@ -4,6 +4,7 @@ import io.stocklog.failures.OutageLog;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.OutcomeJson;
 import io.stocklog.topics.TopicSettings;
 import java.io.IOException;
 import java.time.Duration;
@@ -202,7 +203,7 @@ public final class OutcomeFollower implements AutoCloseable {
     }
     Outcome outcome;
     try {
-      outcome = Json.MAPPER.readValue(record.value(), Outcome.class);
+      outcome = OutcomeJson.read(record.value());
     } catch (IOException | IllegalArgumentException | NullPointerException e) {
       log.warn("skipping unreadable outcome at {}-{}: {}", record.partition(), record.offset(), e.toString());
       return;

@@ -25,11 +25,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Reads and writes events as JSON. Decoding first binds a record strictly to its {@code type}'s record (the
- * fast path: a well-formed event needs nothing more, its compact constructor has checked it); only a record that
- * does not bind is checked against the JSON Schema of its type (the same files upstream producers validate
- * against), so whatever is wrong with it is reported by field: {@code "$.quantity: must have a minimum value of
- * 1"}. A record the schema accepts but the strict binding does not is refused with the binding's reason.
+ * Reads and writes events as JSON. Decoding reads an event in the canonical shape in one pass over its tokens
+ * ({@link EventJson}: the way almost every record goes); any other record is bound strictly to its
+ * {@code type}'s record (a well-formed event needs nothing more: its compact constructor has checked it), and
+ * only a record that does not bind is checked against the JSON Schema of its type (the same files upstream
+ * producers validate against), so whatever is wrong with it is reported by field: {@code "$.quantity: must have
+ * a minimum value of 1"}. A record the schema accepts but the strict binding does not is refused with the
+ * binding's reason. Both ways decide the same: the fast one only takes what the strict binding takes.
  */
 public final class EventCodec {
 
@@ -54,12 +56,9 @@ public final class EventCodec {
     return SCHEMAS.get(typeName);
   }
 
+  /** The event's JSON: its fields in their declared order, as the data binder writes them ({@link EventJson}). */
   public static byte[] encode(Event event) {
-    try {
-      return Json.MAPPER.writeValueAsBytes(event);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode " + event.type(), e);
-    }
+    return EventJson.write(event);
   }
 
   public static JsonNode toTree(Event event) {
@@ -70,6 +69,12 @@ public final class EventCodec {
     if (bytes == null || bytes.length == 0) {
       throw new InvalidEventException("empty record: expected a JSON event");
     }
+    Event canonical = EventJson.read(bytes);
+    return canonical != null ? canonical : decodeCarefully(bytes);
+  }
+
+  /** The way every record went before {@link EventJson}: parse, bind strictly, else say what is wrong. */
+  static Event decodeCarefully(byte[] bytes) throws InvalidEventException {
     JsonNode tree;
     try {
       tree = Json.MAPPER.readTree(bytes);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
+import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.OutcomeJson;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -11,9 +13,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The one Kafka {@link Serde} of the system: JSON through {@link Json#MAPPER}. For {@link Event} it reads
- * through {@link EventCodec}, which checks a record against its JSON Schema first, so a bad record fails
- * with a message naming the problem rather than a binding error.
+ * The one Kafka {@link Serde} of the system: JSON through {@link Json#MAPPER}. Events go through
+ * {@link EventCodec}, which names what is wrong with a bad record rather than throwing a binding error, and
+ * outcomes through {@link OutcomeJson}, one pass over the tokens: both write the data binder's bytes.
  */
 public final class JsonSerde<T> implements Serde<T> {
 
@@ -38,6 +40,12 @@ public final class JsonSerde<T> implements Serde<T> {
         return null;
       }
       try {
+        if (value instanceof Outcome o) {
+          return OutcomeJson.write(o);
+        }
+        if (value instanceof Event e) {
+          return EventCodec.encode(e);
+        }
         return Json.MAPPER.writeValueAsBytes(value);
       } catch (IOException e) {
         throw new SerializationException("cannot write " + type.getSimpleName() + " as JSON", e);
@@ -54,6 +62,9 @@ public final class JsonSerde<T> implements Serde<T> {
       try {
         if (type == Event.class) {
           return type.cast(EventCodec.decode(data));
+        }
+        if (type == Outcome.class) {
+          return type.cast(OutcomeJson.read(data));
         }
         return Json.MAPPER.readValue(data, type);
       } catch (InvalidEventException e) {

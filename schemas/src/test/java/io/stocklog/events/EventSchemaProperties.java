@@ -35,7 +35,7 @@ class EventSchemaProperties {
 
   // ---- valid events round-trip -------------------------------------------------------------------
 
-  private static Map<Class<?>, Arbitrary<? extends Event>> eventsByType() {
+  static Map<Class<?>, Arbitrary<? extends Event>> eventsByType() {
     Map<Class<?>, Arbitrary<? extends Event>> byType = new LinkedHashMap<>();
     byType.put(StockReceived.class, Combinators.combine(ids(), ids(), times(), ids(), quantities())
         .as((e, s, t, r, q) -> new StockReceived(Event.SCHEMA_VERSION, e, s, t, r, q)));

@@ -1,0 +1,225 @@
+package io.stocklog.events;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.stocklog.json.IsoInstants;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * Events to and from JSON in one pass over the tokens, without building a tree or asking the data binder: the
+ * fast path of {@link EventCodec}, which decoding every event of the log and encoding every appended one goes
+ * through. It reads only the canonical shape (every field of the type exactly once, nothing else, integers as
+ * JSON integers, strings as strings, the time in the UTC form of {@link IsoInstants}) and says null for anything
+ * else, which {@link EventCodec} then decodes the careful way (strict binding, then the JSON Schema for the
+ * message). What it accepts the careful way accepts too, with the same values: {@code EventJsonTest} holds both
+ * to each other over generated valid events and mangled ones. It writes exactly the bytes the data binder
+ * writes.
+ */
+final class EventJson {
+
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+  // One bit per field, to catch a field given twice, one missing or one that the type does not have.
+  private static final int TYPE = 1;
+  private static final int VERSION = 1 << 1;
+  private static final int EVENT_ID = 1 << 2;
+  private static final int SKU = 1 << 3;
+  private static final int OCCURRED_AT = 1 << 4;
+  private static final int RECEIPT_ID = 1 << 5;
+  private static final int ADJUSTMENT_ID = 1 << 6;
+  private static final int ORDER_ID = 1 << 7;
+  private static final int QUANTITY = 1 << 8;
+  private static final int DELTA = 1 << 9;
+  private static final int REASON = 1 << 10;
+  private static final int HOLD_SECONDS = 1 << 11;
+  private static final int COMMON = TYPE | VERSION | EVENT_ID | OCCURRED_AT;
+
+  private EventJson() {}
+
+  /** The event, if {@code bytes} are one in the canonical shape; null otherwise (not an error: ask the codec). */
+  static Event read(byte[] bytes) {
+    try (JsonParser p = FACTORY.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String type = null;
+      String eventId = null;
+      String sku = null;
+      String occurredAt = null;
+      String id = null;
+      String reason = null;
+      int version = 0;
+      long amount = 0;
+      int hold = 0;
+      int seen = 0;
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        if (t != JsonToken.FIELD_NAME) {
+          return null;
+        }
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        int bit;
+        switch (name) {
+          case "type" -> {
+            bit = TYPE;
+            type = text(p, v);
+          }
+          case "schemaVersion" -> {
+            bit = VERSION;
+            if (!isInt(p, v)) {
+              return null;
+            }
+            version = p.getIntValue();
+          }
+          case "eventId" -> {
+            bit = EVENT_ID;
+            eventId = text(p, v);
+          }
+          case "sku" -> {
+            bit = SKU;
+            sku = text(p, v);
+          }
+          case "occurredAt" -> {
+            bit = OCCURRED_AT;
+            occurredAt = text(p, v);
+          }
+          case "receiptId" -> {
+            bit = RECEIPT_ID;
+            id = text(p, v);
+          }
+          case "adjustmentId" -> {
+            bit = ADJUSTMENT_ID;
+            id = text(p, v);
+          }
+          case "orderId" -> {
+            bit = ORDER_ID;
+            id = text(p, v);
+          }
+          case "quantity", "delta" -> {
+            bit = name.equals("quantity") ? QUANTITY : DELTA;
+            if (!isLong(p, v)) {
+              return null;
+            }
+            amount = p.getLongValue();
+          }
+          case "reason" -> {
+            bit = REASON;
+            reason = text(p, v);
+          }
+          case "holdSeconds" -> {
+            bit = HOLD_SECONDS;
+            if (!isInt(p, v)) {
+              return null;
+            }
+            hold = p.getIntValue();
+          }
+          default -> {
+            return null;
+          }
+        }
+        if ((seen & bit) != 0 || (v == JsonToken.VALUE_STRING) != (bit != VERSION && bit != QUANTITY
+            && bit != DELTA && bit != HOLD_SECONDS)) {
+          return null;
+        }
+        seen |= bit;
+      }
+      if (p.nextToken() != null || type == null || occurredAt == null) {
+        return null;
+      }
+      Instant at = IsoInstants.parse(occurredAt);
+      if (at == null) {
+        return null;
+      }
+      return switch (type) {
+        case StockReceived.TYPE -> seen != (COMMON | SKU | RECEIPT_ID | QUANTITY) ? null
+            : new StockReceived(version, eventId, sku, at, id, amount);
+        case StockAdjusted.TYPE -> seen != (COMMON | SKU | ADJUSTMENT_ID | DELTA | REASON) ? null
+            : new StockAdjusted(version, eventId, sku, at, id, amount, reason);
+        case ReservationRequested.TYPE -> seen != (COMMON | SKU | ORDER_ID | QUANTITY | HOLD_SECONDS) ? null
+            : new ReservationRequested(version, eventId, sku, at, id, amount, hold);
+        case ReservationConfirmed.TYPE -> seen != (COMMON | SKU | ORDER_ID) ? null
+            : new ReservationConfirmed(version, eventId, sku, at, id);
+        case ReservationCancelled.TYPE -> seen != (COMMON | SKU | ORDER_ID) ? null
+            : new ReservationCancelled(version, eventId, sku, at, id);
+        case ReservationExtended.TYPE -> seen != (COMMON | SKU | ORDER_ID | HOLD_SECONDS) ? null
+            : new ReservationExtended(version, eventId, sku, at, id, hold);
+        case ClockTick.TYPE -> seen != COMMON ? null : new ClockTick(version, eventId, at);
+        default -> null;
+      };
+    } catch (IOException | IllegalArgumentException e) {
+      // Not JSON, or values the event refuses: the careful path finds the words for it.
+      return null;
+    }
+  }
+
+  /** The bytes the data binder writes for {@code event}: its fields in their declared order. */
+  static byte[] write(Event event) {
+    ByteArrayBuilder out = new ByteArrayBuilder(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", event.type());
+      g.writeNumberField("schemaVersion", event.schemaVersion());
+      g.writeStringField("eventId", event.eventId());
+      switch (event) {
+        case StockReceived e -> {
+          common(g, e.sku(), e.occurredAt());
+          g.writeStringField("receiptId", e.receiptId());
+          g.writeNumberField("quantity", e.quantity());
+        }
+        case StockAdjusted e -> {
+          common(g, e.sku(), e.occurredAt());
+          g.writeStringField("adjustmentId", e.adjustmentId());
+          g.writeNumberField("delta", e.delta());
+          g.writeStringField("reason", e.reason());
+        }
+        case ReservationRequested e -> {
+          common(g, e.sku(), e.occurredAt());
+          g.writeStringField("orderId", e.orderId());
+          g.writeNumberField("quantity", e.quantity());
+          g.writeNumberField("holdSeconds", e.holdSeconds());
+        }
+        case ReservationConfirmed e -> {
+          common(g, e.sku(), e.occurredAt());
+          g.writeStringField("orderId", e.orderId());
+        }
+        case ReservationCancelled e -> {
+          common(g, e.sku(), e.occurredAt());
+          g.writeStringField("orderId", e.orderId());
+        }
+        case ReservationExtended e -> {
+          common(g, e.sku(), e.occurredAt());
+          g.writeStringField("orderId", e.orderId());
+          g.writeNumberField("holdSeconds", e.holdSeconds());
+        }
+        case ClockTick e -> g.writeStringField("occurredAt", IsoInstants.format(e.occurredAt()));
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode " + event.type(), e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void common(JsonGenerator g, String sku, Instant occurredAt) throws IOException {
+    g.writeStringField("sku", sku);
+    g.writeStringField("occurredAt", IsoInstants.format(occurredAt));
+  }
+
+  private static String text(JsonParser p, JsonToken v) throws IOException {
+    return v == JsonToken.VALUE_STRING ? p.getText() : null;
+  }
+
+  private static boolean isInt(JsonParser p, JsonToken v) throws IOException {
+    return v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT;
+  }
+
+  private static boolean isLong(JsonParser p, JsonToken v) throws IOException {
+    return v == JsonToken.VALUE_NUMBER_INT && (p.getNumberType() == JsonParser.NumberType.INT
+        || p.getNumberType() == JsonParser.NumberType.LONG);
+  }
+}
