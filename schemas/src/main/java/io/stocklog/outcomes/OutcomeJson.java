@@ -2,8 +2,6 @@ package io.stocklog.outcomes;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.stocklog.json.IsoInstants;
 import io.stocklog.json.Json;
@@ -27,6 +25,62 @@ public final class OutcomeJson {
 
   /** The outcome's JSON, byte for byte what {@link Json#MAPPER} writes. */
   public static byte[] write(Outcome o) {
+    if (!plain(o.eventId()) || !plain(o.eventType()) || !plain(o.sku()) || !plain(o.subjectId())
+        || (o.position() != null && !plain(o.position()))) {
+      return writeWithGenerator(o);
+    }
+    // Field names, numbers, times and names of constants take under 450 bytes; the strings are ASCII, a byte each.
+    byte[] b = new byte[450 + o.eventId().length() + o.eventType().length() + o.sku().length()
+        + o.subjectId().length() + (o.position() == null ? 0 : o.position().length())];
+    int i = 0;
+    i = text(b, i, "{\"eventId\":\"", o.eventId());
+    i = text(b, i, "\",\"eventType\":\"", o.eventType());
+    i = text(b, i, "\",\"sku\":\"", o.sku());
+    i = text(b, i, "\",\"subjectId\":\"", o.subjectId());
+    i = text(b, i, "\",\"decision\":\"", o.decision().name());
+    if (o.reason() != null) {
+      i = text(b, i, "\",\"reason\":\"", o.reason().name());
+    }
+    i = text(b, i, "\",\"quantity\":", Long.toString(o.quantity()));
+    i = text(b, i, ",\"onHand\":", Long.toString(o.onHand()));
+    i = text(b, i, ",\"reserved\":", Long.toString(o.reserved()));
+    i = text(b, i, ",\"available\":", Long.toString(o.available()));
+    if (o.expiresAt() != null) {
+      i = text(b, i, ",\"expiresAt\":\"", IsoInstants.format(o.expiresAt()));
+      i = text(b, i, "\"", "");
+    }
+    i = text(b, i, ",\"duplicate\":", o.duplicate() ? "true" : "false");
+    i = text(b, i, ",\"decidedAt\":\"", IsoInstants.format(o.decidedAt()));
+    if (o.position() != null) {
+      i = text(b, i, "\",\"position\":\"", o.position());
+    }
+    i = text(b, i, "\"}", "");
+    return java.util.Arrays.copyOf(b, i);
+  }
+
+  /** Whether {@code s} can go into a JSON string as it is: printable ASCII, no quote, no backslash. */
+  private static boolean plain(String s) {
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int text(byte[] b, int at, String a, String value) {
+    for (int k = 0; k < a.length(); k++) {
+      b[at++] = (byte) a.charAt(k);
+    }
+    for (int k = 0; k < value.length(); k++) {
+      b[at++] = (byte) value.charAt(k);
+    }
+    return at;
+  }
+
+  /** The same bytes, written with a generator: for strings that must be escaped. */
+  static byte[] writeWithGenerator(Outcome o) {
     ByteArrayBuilder out = new ByteArrayBuilder(320);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
@@ -68,140 +122,115 @@ public final class OutcomeJson {
     return canonical != null ? canonical : Json.MAPPER.readValue(bytes, Outcome.class);
   }
 
-  /** The outcome if {@code bytes} hold one in the shape {@link #write} writes; null otherwise. */
+  /**
+   * The outcome if {@code bytes} are exactly what {@link #write} writes for one (its fields in its order, no
+   * white space, strings with nothing to unescape); null otherwise, for the data binder to read.
+   */
   static Outcome readCanonical(byte[] bytes) {
-    try (JsonParser p = FACTORY.createParser(bytes)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
+    Cursor c = new Cursor(bytes);
+    try {
+      String eventId = c.expect("{\"eventId\":\"").string();
+      String eventType = c.expect("\",\"eventType\":\"").string();
+      String sku = c.expect("\",\"sku\":\"").string();
+      String subjectId = c.expect("\",\"subjectId\":\"").string();
+      Decision decision = Decision.valueOf(c.expect("\",\"decision\":\"").string());
+      Reason reason = c.skip("\",\"reason\":\"") ? Reason.valueOf(c.string()) : null;
+      long quantity = c.expect("\",\"quantity\":").number();
+      long onHand = c.expect(",\"onHand\":").number();
+      long reserved = c.expect(",\"reserved\":").number();
+      c.expect(",\"available\":").number();
+      Instant expiresAt = c.skip(",\"expiresAt\":\"") ? c.time() : null;
+      if (expiresAt != null) {
+        c.expect("\"");
       }
-      String eventId = null;
-      String eventType = null;
-      String sku = null;
-      String subjectId = null;
-      Decision decision = null;
-      Reason reason = null;
-      Instant expiresAt = null;
-      Instant decidedAt = null;
-      String position = null;
-      long quantity = 0;
-      long onHand = 0;
-      long reserved = 0;
-      boolean duplicate = false;
-      int seen = 0;
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-        if (t != JsonToken.FIELD_NAME) {
-          return null;
-        }
-        String name = p.currentName();
-        JsonToken v = p.nextToken();
-        int bit;
-        switch (name) {
-          case "eventId" -> {
-            bit = 1;
-            eventId = text(p, v);
-          }
-          case "eventType" -> {
-            bit = 1 << 1;
-            eventType = text(p, v);
-          }
-          case "sku" -> {
-            bit = 1 << 2;
-            sku = text(p, v);
-          }
-          case "subjectId" -> {
-            bit = 1 << 3;
-            subjectId = text(p, v);
-          }
-          case "decision" -> {
-            bit = 1 << 4;
-            String d = text(p, v);
-            decision = d == null ? null : Decision.valueOf(d);
-          }
-          case "reason" -> {
-            bit = 1 << 5;
-            String r = text(p, v);
-            if (r == null) {
-              return null;
-            }
-            reason = Reason.valueOf(r);
-          }
-          case "quantity" -> {
-            bit = 1 << 6;
-            quantity = number(p, v);
-          }
-          case "onHand" -> {
-            bit = 1 << 7;
-            onHand = number(p, v);
-          }
-          case "reserved" -> {
-            bit = 1 << 8;
-            reserved = number(p, v);
-          }
-          case "available" -> {
-            bit = 1 << 9;
-            number(p, v);
-          }
-          case "expiresAt" -> {
-            bit = 1 << 10;
-            expiresAt = time(p, v);
-          }
-          case "duplicate" -> {
-            bit = 1 << 11;
-            if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
-              return null;
-            }
-            duplicate = v == JsonToken.VALUE_TRUE;
-          }
-          case "decidedAt" -> {
-            bit = 1 << 12;
-            decidedAt = time(p, v);
-          }
-          case "position" -> {
-            bit = 1 << 13;
-            position = text(p, v);
-            if (position == null) {
-              return null;
-            }
-          }
-          default -> {
-            return null;
-          }
-        }
-        if ((seen & bit) != 0) {
-          return null;
-        }
-        seen |= bit;
-      }
-      // Every field the writer always writes must be there (the rest are optional).
-      int always = 0b01_1011_1101_1111;
-      if ((seen & always) != always || p.nextToken() != null || eventId == null || eventType == null || sku == null
-          || subjectId == null || decision == null || decidedAt == null) {
-        return null;
-      }
+      boolean duplicate = c.expect(",\"duplicate\":").bool();
+      Instant decidedAt = c.expect(",\"decidedAt\":\"").time();
+      String position = c.skip("\",\"position\":\"") ? c.string() : null;
+      c.expect("\"}").end();
       return new Outcome(eventId, eventType, sku, subjectId, decision, reason, quantity, onHand, reserved,
           expiresAt, duplicate, decidedAt, position);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       return null;
     }
   }
 
-  private static String text(JsonParser p, JsonToken v) throws IOException {
-    return v == JsonToken.VALUE_STRING ? p.getText() : null;
-  }
+  /** Reads the bytes {@link #write} writes, in order; any surprise is an IllegalArgumentException. */
+  private static final class Cursor {
+    private final byte[] b;
+    private int at;
 
-  private static long number(JsonParser p, JsonToken v) throws IOException {
-    if (v != JsonToken.VALUE_NUMBER_INT || (p.getNumberType() != JsonParser.NumberType.INT
-        && p.getNumberType() != JsonParser.NumberType.LONG)) {
-      throw new IllegalArgumentException("not a whole number");
+    Cursor(byte[] b) {
+      this.b = b;
     }
-    return p.getLongValue();
-  }
 
-  private static Instant time(JsonParser p, JsonToken v) throws IOException {
-    Instant t = v == JsonToken.VALUE_STRING ? IsoInstants.parse(p.getText()) : null;
-    if (t == null) {
-      throw new IllegalArgumentException("not a canonical time");
+    Cursor expect(String literal) {
+      if (!skip(literal)) {
+        throw new IllegalArgumentException("expected " + literal);
+      }
+      return this;
     }
-    return t;
+
+    boolean skip(String literal) {
+      if (at + literal.length() > b.length) {
+        return false;
+      }
+      for (int k = 0; k < literal.length(); k++) {
+        if (b[at + k] != literal.charAt(k)) {
+          return false;
+        }
+      }
+      at += literal.length();
+      return true;
+    }
+
+    /** Up to the closing quote, which stays: printable ASCII only, nothing escaped. */
+    String string() {
+      int from = at;
+      while (b[at] != '"') {
+        if (b[at] < 0x20 || b[at] > 0x7e || b[at] == '\\') {
+          throw new IllegalArgumentException("not a plain string");
+        }
+        at++;
+      }
+      return new String(b, from, at - from, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** A JSON integer as JSON writes one: an optional minus, no leading zero, that fits a long. */
+    long number() {
+      int from = at;
+      if (b[at] == '-') {
+        at++;
+      }
+      int digits = at;
+      while (at < b.length && b[at] >= '0' && b[at] <= '9') {
+        at++;
+      }
+      if (at == digits || at - digits > 19 || (b[digits] == '0' && (at - digits > 1 || digits > from))) {
+        throw new IllegalArgumentException("not a canonical integer");
+      }
+      return Long.parseLong(new String(b, from, at - from, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    boolean bool() {
+      if (skip("true")) {
+        return true;
+      }
+      expect("false");
+      return false;
+    }
+
+    Instant time() {
+      Instant t = IsoInstants.parse(string());
+      if (t == null) {
+        throw new IllegalArgumentException("not a canonical time");
+      }
+      return t;
+    }
+
+    void end() {
+      if (at != b.length) {
+        throw new IllegalArgumentException("trailing bytes");
+      }
+    }
   }
 }

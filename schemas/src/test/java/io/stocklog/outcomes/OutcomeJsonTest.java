@@ -22,7 +22,11 @@ class OutcomeJsonTest {
 
   @Provide
   Arbitrary<Outcome> outcomes() {
-    Arbitrary<String> ids = Arbitraries.strings().withChars(ID_CHARS).ofMinLength(1).ofMaxLength(64);
+    // Mostly IDs as the fold makes them; now and then a string that must be escaped, which no event can carry.
+    Arbitrary<String> ids = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(9, Arbitraries.strings().withChars(ID_CHARS).ofMinLength(1).ofMaxLength(64)),
+        net.jqwik.api.Tuple.of(1, Arbitraries.strings().withChars("a\"\\\u0001\u00e9\u20ac/ ").ofMinLength(1)
+            .ofMaxLength(8)));
     Arbitrary<Instant> times = Arbitraries.longs().between(-62_000_000_000_000L, 253_000_000_000_000L)
         .map(Instant::ofEpochMilli);
     Arbitrary<Decision> decisions = Arbitraries.of(Decision.class);
@@ -42,8 +46,11 @@ class OutcomeJsonTest {
     byte[] bytes = OutcomeJson.write(o);
     assertThat(new String(bytes, StandardCharsets.UTF_8))
         .isEqualTo(new String(Json.MAPPER.writeValueAsBytes(o), StandardCharsets.UTF_8));
-    assertThat(OutcomeJson.readCanonical(bytes)).isEqualTo(o);
     assertThat(OutcomeJson.read(bytes)).isEqualTo(o);
+    boolean plain = new String(bytes, StandardCharsets.UTF_8).chars().allMatch(c -> c >= 0x20 && c <= 0x7e)
+        && !new String(bytes, StandardCharsets.UTF_8).contains("\\");
+    // The canonical reader takes everything the writer writes without escapes, and steps aside for the rest.
+    assertThat(OutcomeJson.readCanonical(bytes)).isEqualTo(plain ? o : null);
   }
 
   @Property(tries = 3000)
@@ -53,18 +60,27 @@ class OutcomeJsonTest {
     List<String> names = new ArrayList<>();
     tree.fieldNames().forEachRemaining(names::add);
     String name = names.get(Math.floorMod(field, names.size()));
-    switch (Math.floorMod(change, 5)) {
+    byte[] bytes;
+    switch (Math.floorMod(change, 8)) {
       case 0 -> tree.remove(name);
       case 1 -> tree.putNull(name);
       case 2 -> tree.put(name, tree.get(name).asText() + "1");
       case 3 -> tree.put("extra", 1);
-      default -> tree.put(name, 2.0);
+      case 4 -> tree.put(name, 2.0);
+      case 5 -> tree.put(name, "0" + tree.get(name).asText());
+      default -> { }
     }
-    byte[] bytes = Json.MAPPER.writeValueAsBytes(tree);
+    bytes = Json.MAPPER.writeValueAsBytes(tree);
+    if (Math.floorMod(change, 8) == 6) {
+      bytes = (new String(bytes, StandardCharsets.UTF_8) + " ").getBytes(StandardCharsets.UTF_8);
+    } else if (Math.floorMod(change, 8) == 7) {
+      bytes = new String(bytes, StandardCharsets.UTF_8).replace(":", ": ").getBytes(StandardCharsets.UTF_8);
+    }
     Outcome fast = OutcomeJson.readCanonical(bytes);
     if (fast != null) {
       assertThat(fast).isEqualTo(Json.MAPPER.readValue(bytes, Outcome.class));
     }
+    assertThat(OutcomeJson.writeWithGenerator(o)).isEqualTo(OutcomeJson.write(o));
   }
 
   @Provide
