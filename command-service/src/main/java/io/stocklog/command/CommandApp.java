@@ -14,7 +14,10 @@ import io.stocklog.events.SkuEvent;
 import io.stocklog.http.HttpPlumbing;
 import io.stocklog.http.Problem;
 import io.stocklog.http.Replies;
+import io.stocklog.json.IsoInstants;
 import io.stocklog.json.Json;
+import io.stocklog.json.PlainJson;
+import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Reason;
 import java.time.Clock;
@@ -118,15 +121,29 @@ final class CommandApp {
     switch (reply) {
       case Accepted a -> {
         a.waited().ifPresent(w -> ctx.header("Preference-Applied", w.applied()));
-        Replies.json(ctx, 202, Json.MAPPER.createObjectNode()
-            .put("eventId", a.eventId())
-            .put("position", a.position().token())
-            .put("status", "ACCEPTED"));
+        byte[] plain = PlainJson.object()
+            .string("eventId", a.eventId())
+            .string("position", a.position().token())
+            .string("status", "ACCEPTED")
+            .bytes();
+        if (plain != null) {
+          Replies.json(ctx, 202, plain);
+        } else {
+          Replies.json(ctx, 202, Json.MAPPER.createObjectNode()
+              .put("eventId", a.eventId())
+              .put("position", a.position().token())
+              .put("status", "ACCEPTED"));
+        }
       }
       case Decided d -> {
         d.waited().ifPresent(w -> ctx.header("Preference-Applied", w.applied()));
-        ObjectNode body = outcomeFields(d);
         Outcome o = d.outcome();
+        byte[] plain = o.decision() == Decision.REJECTED ? null : plainOutcomeFields(d);
+        if (plain != null) {
+          Replies.json(ctx, o.decision() == Decision.HELD ? 201 : 200, plain);
+          return;
+        }
+        ObjectNode body = outcomeFields(d);
         switch (o.decision()) {
           case HELD -> Replies.json(ctx, 201, body);
           case RECEIVED, ADJUSTED, CONFIRMED, CANCELLED, EXTENDED, EXPIRED -> Replies.json(ctx, 200, body);
@@ -151,7 +168,31 @@ final class CommandApp {
     }
   }
 
-  private static ObjectNode outcomeFields(Decided d) {
+  /** {@link #outcomeFields} written straight to bytes (the same bytes), or null when a string needs escaping. */
+  static byte[] plainOutcomeFields(Decided d) {
+    Outcome o = d.outcome();
+    PlainJson body = PlainJson.object()
+        .string("eventId", d.eventId())
+        .string("position", d.position().token())
+        .string("eventType", o.eventType())
+        .string("sku", o.sku())
+        .string("subjectId", o.subjectId())
+        .string("decision", o.decision().name());
+    if (o.reason() != null) {
+      body.string("reason", o.reason().name());
+    }
+    body.bool("duplicate", o.duplicate())
+        .number("quantity", o.quantity())
+        .number("onHand", o.onHand())
+        .number("reserved", o.reserved())
+        .number("available", o.available());
+    if (o.expiresAt() != null) {
+      body.string("expiresAt", IsoInstants.format(o.expiresAt()));
+    }
+    return body.string("decidedAt", IsoInstants.format(o.decidedAt())).bytes();
+  }
+
+  static ObjectNode outcomeFields(Decided d) {
     Outcome o = d.outcome();
     ObjectNode body = Json.MAPPER.createObjectNode()
         .put("eventId", d.eventId())

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -95,7 +96,8 @@ public final class HttpPlumbing {
       server.setErrorHandler(new ProblemErrorHandler());
     });
     PrometheusMeterRegistry metrics = settings.metrics();
-    config.requestLogger.http((ctx, millis) -> time(metrics, ctx, millis));
+    Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+    config.requestLogger.http((ctx, millis) -> time(metrics, timers, ctx, millis));
     // First among the before handlers, so that a request refused by a later one still has its ID and its line.
     RequestLog.install(config, settings.requestLogger());
     if (settings.maxBodyBytes() > 0) {
@@ -152,13 +154,17 @@ public final class HttpPlumbing {
     }
   }
 
-  private static void time(PrometheusMeterRegistry metrics, Context ctx, Float millis) {
-    Timer.builder("http.server.requests")
-        .description("HTTP requests by route and status")
-        .tag("method", ctx.method().name())
-        .tag("route", RequestLog.route(ctx))
-        .tag("status", Integer.toString(ctx.statusCode()))
-        .register(metrics)
+  /** One timer per method, route and status, looked up once each and then taken from a map. */
+  private record TimerKey(String method, String route, int status) {}
+
+  private static void time(PrometheusMeterRegistry metrics, Map<TimerKey, Timer> timers, Context ctx, Float millis) {
+    TimerKey key = new TimerKey(ctx.method().name(), RequestLog.route(ctx), ctx.statusCode());
+    timers.computeIfAbsent(key, k -> Timer.builder("http.server.requests")
+            .description("HTTP requests by route and status")
+            .tag("method", k.method())
+            .tag("route", k.route())
+            .tag("status", Integer.toString(k.status()))
+            .register(metrics))
         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
   }
 }

@@ -16,6 +16,11 @@ public final class Replies {
     write(ctx, status, JSON, body);
   }
 
+  /** A JSON body already written (see {@code io.stocklog.json.PlainJson}). */
+  public static void json(Context ctx, int status, byte[] body) {
+    ctx.status(status).contentType(JSON).result(body);
+  }
+
   /** The problem's status, headers and body. */
   public static void problem(Context ctx, Problem problem) {
     problem.headers().forEach(ctx::header);

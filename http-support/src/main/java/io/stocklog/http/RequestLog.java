@@ -4,8 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.stocklog.events.Checks;
-import java.util.Locale;
-import java.util.UUID;
+import io.stocklog.events.RandomIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -55,15 +54,22 @@ public final class RequestLog {
     MDC.put(MDC_KEY, id);
     try {
       log.info("method={} route={} status={} duration_ms={} request_id={}", ctx.method().name(), route(ctx),
-          ctx.statusCode(), String.format(Locale.ROOT, "%.2f", millis), id);
+          ctx.statusCode(), twoDecimals(millis), id);
     } finally {
       MDC.remove(MDC_KEY);
     }
   }
 
+  /** {@code millis} with two decimals, as {@code %.2f} would write it, without a formatter per request. */
+  static String twoDecimals(float millis) {
+    long hundredths = Math.round(millis * 100.0);
+    long fraction = hundredths % 100;
+    return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
+  }
+
   /** The caller's ID if it is a valid one, else a new random one. */
   public static String requestId(String offered) {
-    return offered != null && Checks.isId(offered) ? offered : UUID.randomUUID().toString();
+    return offered != null && Checks.isId(offered) ? offered : RandomIds.next();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.stocklog.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -71,9 +72,12 @@ class LogFormatTest {
     context.start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    OutputStreamAppender<ILoggingEvent> appender =
-        (OutputStreamAppender<ILoggingEvent>) root.getAppender(format == null ? "text" : format);
-    assertThat(appender).as("the %s appender on the root logger", format).isNotNull();
+    String name = format == null ? "text" : format;
+    // The root logger writes through an asynchronous appender of that name, which writes to the real one.
+    AsyncAppender async = (AsyncAppender) root.getAppender(name + "-async");
+    assertThat(async).as("the %s-async appender on the root logger", name).isNotNull();
+    OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) async.getAppender(name);
+    assertThat(appender).as("the %s appender behind it", name).isNotNull();
     appender.setOutputStream(out);
     MDC.put("requestId", "req-1");
     try {

@@ -1,7 +1,6 @@
 package io.stocklog.events;
 
 import java.time.Instant;
-import java.util.UUID;
 
 /** Builds events with a fresh event ID and the current schema version: what a producer writes. */
 public final class Events {
@@ -9,7 +8,7 @@ public final class Events {
   private Events() {}
 
   public static String newEventId() {
-    return UUID.randomUUID().toString();
+    return RandomIds.next();
   }
 
   public static StockReceived received(String sku, String receiptId, long quantity, Instant at) {

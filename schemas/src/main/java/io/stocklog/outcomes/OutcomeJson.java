@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.stocklog.json.IsoInstants;
 import io.stocklog.json.Json;
+import io.stocklog.json.PlainJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -25,58 +26,29 @@ public final class OutcomeJson {
 
   /** The outcome's JSON, byte for byte what {@link Json#MAPPER} writes. */
   public static byte[] write(Outcome o) {
-    if (!plain(o.eventId()) || !plain(o.eventType()) || !plain(o.sku()) || !plain(o.subjectId())
-        || (o.position() != null && !plain(o.position()))) {
-      return writeWithGenerator(o);
-    }
-    // Field names, numbers, times and names of constants take under 450 bytes; the strings are ASCII, a byte each.
-    byte[] b = new byte[450 + o.eventId().length() + o.eventType().length() + o.sku().length()
-        + o.subjectId().length() + (o.position() == null ? 0 : o.position().length())];
-    int i = 0;
-    i = text(b, i, "{\"eventId\":\"", o.eventId());
-    i = text(b, i, "\",\"eventType\":\"", o.eventType());
-    i = text(b, i, "\",\"sku\":\"", o.sku());
-    i = text(b, i, "\",\"subjectId\":\"", o.subjectId());
-    i = text(b, i, "\",\"decision\":\"", o.decision().name());
+    PlainJson json = PlainJson.object()
+        .string("eventId", o.eventId())
+        .string("eventType", o.eventType())
+        .string("sku", o.sku())
+        .string("subjectId", o.subjectId())
+        .string("decision", o.decision().name());
     if (o.reason() != null) {
-      i = text(b, i, "\",\"reason\":\"", o.reason().name());
+      json.string("reason", o.reason().name());
     }
-    i = text(b, i, "\",\"quantity\":", Long.toString(o.quantity()));
-    i = text(b, i, ",\"onHand\":", Long.toString(o.onHand()));
-    i = text(b, i, ",\"reserved\":", Long.toString(o.reserved()));
-    i = text(b, i, ",\"available\":", Long.toString(o.available()));
+    json.number("quantity", o.quantity())
+        .number("onHand", o.onHand())
+        .number("reserved", o.reserved())
+        .number("available", o.available());
     if (o.expiresAt() != null) {
-      i = text(b, i, ",\"expiresAt\":\"", IsoInstants.format(o.expiresAt()));
-      i = text(b, i, "\"", "");
+      json.string("expiresAt", IsoInstants.format(o.expiresAt()));
     }
-    i = text(b, i, ",\"duplicate\":", o.duplicate() ? "true" : "false");
-    i = text(b, i, ",\"decidedAt\":\"", IsoInstants.format(o.decidedAt()));
+    json.bool("duplicate", o.duplicate())
+        .string("decidedAt", IsoInstants.format(o.decidedAt()));
     if (o.position() != null) {
-      i = text(b, i, "\",\"position\":\"", o.position());
+      json.string("position", o.position());
     }
-    i = text(b, i, "\"}", "");
-    return java.util.Arrays.copyOf(b, i);
-  }
-
-  /** Whether {@code s} can go into a JSON string as it is: printable ASCII, no quote, no backslash. */
-  private static boolean plain(String s) {
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int text(byte[] b, int at, String a, String value) {
-    for (int k = 0; k < a.length(); k++) {
-      b[at++] = (byte) a.charAt(k);
-    }
-    for (int k = 0; k < value.length(); k++) {
-      b[at++] = (byte) value.charAt(k);
-    }
-    return at;
+    byte[] bytes = json.bytes();
+    return bytes != null ? bytes : writeWithGenerator(o);
   }
 
   /** The same bytes, written with a generator: for strings that must be escaped. */
