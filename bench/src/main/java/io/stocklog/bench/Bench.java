@@ -244,7 +244,7 @@ public final class Bench implements Callable<Integer> {
           }
         }
         Driver withProbe = new Driver(Duration.ofSeconds(capSeconds), new VisibilityProbe(stack.queryUrl(), visibilityEvery),
-            true);
+            true, new LogRecords(stack.bootstrapServers(), topics.events(), topics.outcomes()));
         for (String id : which) {
           if (!ON_STACK.contains(id)) {
             continue;

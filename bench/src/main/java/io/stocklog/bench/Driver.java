@@ -29,9 +29,10 @@ final class Driver {
   private final VisibilityProbe probe;
   private final CpuAccount cpu = new CpuAccount();
   private final boolean cpuBreakdown;
+  private final LogRecords logRecords;
 
   Driver(Duration cap, VisibilityProbe probe) {
-    this(cap, probe, false);
+    this(cap, probe, false, null);
   }
 
   /**
@@ -40,9 +41,15 @@ final class Driver {
    * @param cpuBreakdown also where all of this JVM's CPU went, by part of the system (the CPU table)
    */
   Driver(Duration cap, VisibilityProbe probe, boolean cpuBreakdown) {
+    this(cap, probe, cpuBreakdown, null);
+  }
+
+  /** @param logRecords where to count the records a run appends to this system's broker; null for none */
+  Driver(Duration cap, VisibilityProbe probe, boolean cpuBreakdown, LogRecords logRecords) {
     this.cap = cap;
     this.probe = probe;
     this.cpuBreakdown = cpuBreakdown;
+    this.logRecords = logRecords;
   }
 
   /** How orders are issued: as fast as answers allow, or at a fixed rate per second. */
@@ -85,6 +92,7 @@ final class Driver {
     int window = c.concurrency();
     Semaphore permits = new Semaphore(window);
     log.info("{} / {}: {} orders, {} in flight", workload, c.name(), plan.orders().size(), window);
+    Map<String, Long> endsBefore = logRecords == null ? null : logRecords.ends();
     CpuAccount.Snapshot cpuBefore = cpu.snapshot();
     long start = System.nanoTime();
     long deadline = start + cap.toNanos();
@@ -155,6 +163,7 @@ final class Driver {
     Map<String, Long> cpuSpent = cpuBreakdown ? CpuAccount.between(cpuBefore, cpuAfter) : null;
     double jitShare = CpuAccount.jitShare(cpuBefore, cpuAfter);
     double seconds = Math.max(lastDone.get() - start, 1) / 1e9;
+    Map<String, Long> appended = logRecords == null ? null : LogRecords.between(endsBefore, logRecords.ends());
     Map<String, Long> remaining = c.remaining(plan.stock().keySet());
     long oversold = ledger.oversold(remaining);
     String note = capped ? "time cap " + cap.toSeconds() + " s reached" : "";
@@ -167,7 +176,7 @@ final class Driver {
     Percentiles.Summary visible = probe == null ? new Percentiles.Summary(0, 0, 0, 0, 0) : probe.drain();
     RunResult r = new RunResult(workload, c.name(), partitions, decisions.get(), seconds, latency.summary(),
         granted.get(), oversold, retries.get(), errors.get(), visible, null, note, pacing.rate(), cpuSpent,
-        c.durability(), jitShare);
+        c.durability(), jitShare, appended);
     log.info("{} / {}: {} decisions in {} s = {}/s, p99 {} ms, oversold {}", workload, c.name(), r.decisions(),
         String.format("%.1f", seconds), Math.round(r.throughput()), r.latency().p99() / 1_000_000, oversold);
     return r;

@@ -98,6 +98,31 @@ final class Report {
     return b.toString();
   }
 
+  /**
+   * What this system's runs appended to their broker, per decision, by what the records are: the table the
+   * performance work is judged by (every record is work for the broker and every reader of its topic).
+   */
+  static String logRecordsTable(List<RunResult> results) {
+    List<RunResult> rs = results.stream().filter(r -> r.appended() != null && r.decisions() > 0).toList();
+    if (rs.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("| records appended to the broker per decision |");
+    rs.forEach(r -> b.append(' ').append(r.workload()).append(", ").append(shortName(r.contender())).append(", ")
+        .append(load(r)).append(" |"));
+    b.append("\n| --- |").append(" ---: |".repeat(rs.size())).append('\n');
+    for (String group : rs.get(0).appended().keySet()) {
+      b.append("| ").append(group).append(" |");
+      rs.forEach(r -> b.append(String.format(Locale.ROOT, " %.2f |",
+          r.appended().getOrDefault(group, 0L) / (double) r.decisions())));
+      b.append('\n');
+    }
+    b.append("| **all of them** |");
+    rs.forEach(r -> b.append(String.format(Locale.ROOT, " **%.2f** |",
+        r.appended().values().stream().mapToLong(Long::longValue).sum() / (double) r.decisions())));
+    return b.append('\n').toString();
+  }
+
   /** A line of µs of CPU per decision and cores kept busy, over every group but {@code excluded}. */
   private static void totalLine(StringBuilder b, String title, List<RunResult> rs, String... excluded) {
     b.append("| ").append(title).append(" |");
@@ -125,13 +150,16 @@ final class Report {
   static void write(Path dir, String header, List<RunResult> results, List<WarmUp> warmUps) throws IOException {
     Files.createDirectories(dir);
     String cpu = cpuTable(results);
+    String records = logRecordsTable(results);
     String warm = warmUpTable(warmUps);
     Files.writeString(dir.resolve("results.md"), header + "\n" + table(results)
         + (warm.isEmpty() ? "" : "\nHow each warm-up ended (rounds of 2 s until the JIT took under 5% of this JVM's CPU"
             + " in a round, or the time allowed was spent):\n\n" + warm)
         + (cpu.isEmpty() ? "" : "\nWhere the CPU went in this system's runs (one JVM: broker, services and the benchmark's"
             + " clients), per decision and as a share of all of it; the last lines leave out the JIT, then the clients"
-            + " too:\n\n" + cpu));
+            + " too:\n\n" + cpu)
+        + (records.isEmpty() ? "" : "\nRecords this system's runs appended to the broker (end offsets' growth, commit"
+            + " markers included), per decision:\n\n" + records));
     Map<String, List<RunResult>> byWorkload = new LinkedHashMap<>();
     for (RunResult r : results) {
       // The charts compare maxima: open-loop runs are in the table only.

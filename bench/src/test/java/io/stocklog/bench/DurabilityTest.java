@@ -46,7 +46,7 @@ class DurabilityTest {
   void theTableShowsEachRunsDurabilityAndJitShareAndNothingForASkippedOne() {
     Percentiles.Summary l = new Percentiles.Summary(1_000, 1_000_000, 2_000_000, 3_000_000, 4_000_000);
     RunResult ran = new RunResult("flash sale", "Redis Lua, appendfsync always", 12, 1_000, 1.0, l, 1_000, 0, 0, 0,
-        new Percentiles.Summary(0, 0, 0, 0, 0), null, "", 0, null, Durability.FSYNC_ONE_MACHINE, 0.034);
+        new Percentiles.Summary(0, 0, 0, 0, 0), null, "", 0, null, Durability.FSYNC_ONE_MACHINE, 0.034, null);
     RunResult skipped = RunResult.skipped("flash sale", "redis-lua-fsync", 12, "no redis-server");
 
     String[] lines = Report.table(List.of(ran, skipped)).split("\n");

@@ -36,6 +36,6 @@ class PacingAndMedianTest {
   private static RunResult run(long decisions, double seconds, long p99) {
     Percentiles.Summary latency = new Percentiles.Summary((int) decisions, p99 / 2, p99, p99, p99);
     return new RunResult("flash sale", "x", 12, decisions, seconds, latency, 0, 0, 0, 0,
-        new Percentiles.Summary(0, 0, 0, 0, 0), null, "", 0, null, Durability.MEMORY, Double.NaN);
+        new Percentiles.Summary(0, 0, 0, 0, 0), null, "", 0, null, Durability.MEMORY, Double.NaN, null);
   }
 }

@@ -56,7 +56,7 @@ class WarmUpTest {
     Percentiles.Summary l = new Percentiles.Summary(10_000, 1, 1, 1, 1);
     // 10,000 decisions in 2 s: 1 s of CPU is 100 µs a decision and half a core.
     RunResult r = new RunResult("flash sale", "stocklog via Kafka producer", 12, 10_000, 2.0, l, 0, 0, 0, 0, l, null,
-        "", 0, cpu, Durability.PAGE_CACHE, 0.25);
+        "", 0, cpu, Durability.PAGE_CACHE, 0.25, null);
 
     String table = Report.cpuTable(List.of(r));
 
