@@ -43,6 +43,7 @@ final class Banner {
         %s  ./stocklog operator status
 
         %s
+
         Try it:
           curl -s -XPOST %s/skus/SKU-1/receipts %s-H 'Content-Type: application/json' -d '{"receiptId":"r-1","quantity":10}'; echo
           r=$(curl -s -XPOST %s/skus/SKU-1/reservations %s-H 'Prefer: wait=5' -H 'Content-Type: application/json' \\
