@@ -77,18 +77,42 @@ final class CommandApp {
     // Each command route checks its caller's token (BearerAuth) before it reads the body; an unknown route or
     // method is still a 404 or 405, for no route's check runs then.
     post(c, "/skus/{sku}/receipts", Scope.STOCK, ctx ->
-        submit(ctx, Commands.receipt(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
+        submit(ctx, Commands.receipt(ctx.pathParam("sku"), jsonBody(ctx), clock.instant())));
     // An adjustment changes stock by decree (shrinkage, recounts): an operator's action.
     post(c, "/skus/{sku}/adjustments", Scope.OPERATOR, ctx ->
-        submit(ctx, Commands.adjustment(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
+        submit(ctx, Commands.adjustment(ctx.pathParam("sku"), jsonBody(ctx), clock.instant())));
     post(c, "/skus/{sku}/reservations", Scope.ORDERS, ctx ->
-        submit(ctx, Commands.reservation(ctx.pathParam("sku"), ctx.bodyAsBytes(), clock.instant())));
+        submit(ctx, Commands.reservation(ctx.pathParam("sku"), jsonBody(ctx), clock.instant())));
     post(c, "/skus/{sku}/reservations/{orderId}/confirm", Scope.ORDERS, ctx -> submit(ctx,
-        Commands.confirm(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
+        Commands.confirm(ctx.pathParam("sku"), ctx.pathParam("orderId"), jsonBody(ctx), clock.instant())));
     post(c, "/skus/{sku}/reservations/{orderId}/cancel", Scope.ORDERS, ctx -> submit(ctx,
-        Commands.cancel(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
+        Commands.cancel(ctx.pathParam("sku"), ctx.pathParam("orderId"), jsonBody(ctx), clock.instant())));
     post(c, "/skus/{sku}/reservations/{orderId}/extend", Scope.ORDERS, ctx -> submit(ctx,
-        Commands.extend(ctx.pathParam("sku"), ctx.pathParam("orderId"), ctx.bodyAsBytes(), clock.instant())));
+        Commands.extend(ctx.pathParam("sku"), ctx.pathParam("orderId"), jsonBody(ctx), clock.instant())));
+  }
+
+  /**
+   * The request's body. One that is not empty must say it is JSON ({@code Content-Type: application/json}, any
+   * parameters), or it is refused with a 415 before it is parsed: a form or a text someone meant as something
+   * else is not guessed at. An empty body (confirm, cancel) needs no type.
+   */
+  static byte[] jsonBody(Context ctx) {
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      return body;
+    }
+    String type = ctx.header("Content-Type");
+    String mediaType = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    if (!mediaType.equals("application/json")) {
+      throw new Problem(415, "the body must be JSON, sent with Content-Type: application/json ("
+          + (type == null ? "no Content-Type was sent" : "was '" + abbreviate(type) + "'") + ")")
+          .withHeader("Accept", "application/json").toException();
+    }
+    return body;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 
   /** A command route: the caller must hold {@code scope} (or be let in by the auth mode) before {@code handler} runs. */

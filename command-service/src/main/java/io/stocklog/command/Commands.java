@@ -7,6 +7,7 @@ import io.stocklog.events.Events;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.http.Problem;
 import io.stocklog.json.Json;
+import io.stocklog.json.JsonErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -126,7 +127,7 @@ final class Commands {
       try {
         return Json.MAPPER.readTree(bytes);
       } catch (JacksonException e) {
-        throw Problem.badRequest("body is not valid JSON: " + e.getOriginalMessage()).toException();
+        throw Problem.badRequest("body is not valid JSON: " + JsonErrors.describe(e)).toException();
       } catch (IOException e) {
         throw Problem.badRequest("body could not be read: " + e.getMessage()).toException();
       }

@@ -13,6 +13,8 @@ final class Rejections {
     return switch (o.reason()) {
       case OUT_OF_STOCK -> "out of stock: reservation " + subject + " asked for " + o.quantity()
           + " but only " + o.available() + " of SKU " + o.sku() + " were available";
+      case UNKNOWN_SKU -> "unknown SKU: SKU " + o.sku() + " has never had stock (no receipt or adjustment), so "
+          + "reservation " + subject + " was not held; check the SKU";
       case INSUFFICIENT_STOCK -> "insufficient stock: adjustment " + subject + " by " + o.quantity()
           + " would make available stock of SKU " + o.sku() + " negative (" + o.available() + " available)";
       case EXPIRED -> "reservation " + subject + " of SKU " + o.sku() + " had already expired";

@@ -79,10 +79,24 @@ final class Http {
     this.token = token;
   }
 
+  /** POSTs {@code body}, declared as JSON unless {@code headers} name a Content-Type (or there is no body). */
   Answer post(String path, String body, String... headers) {
     HttpRequest.BodyPublisher publisher = body == null
         ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
-    return send(request(path, headers).POST(publisher));
+    boolean typed = false;
+    for (int i = 0; i < headers.length; i += 2) {
+      typed |= headers[i].equalsIgnoreCase("Content-Type");
+    }
+    HttpRequest.Builder request = request(path, headers);
+    if (body != null && !typed) {
+      request.header("Content-Type", "application/json");
+    }
+    return send(request.POST(publisher));
+  }
+
+  /** POSTs {@code body} with no Content-Type at all. */
+  Answer postUntyped(String path, String body) {
+    return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   Answer get(String path) {

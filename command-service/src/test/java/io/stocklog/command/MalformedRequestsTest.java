@@ -98,6 +98,33 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void aBodyThatDoesNotSayItIsJsonIs415AndNothingIsAppended() {
+    Map<TopicPartition, Long> before = EventLog.ends(kafka, topics.events());
+    String body = "{\"receiptId\":\"r-415\",\"quantity\":1}";
+
+    Http.Answer untyped = http.postUntyped("/skus/ct-1/receipts", body);
+    CommandServiceTest.assertProblem(untyped, 415, "no Content-Type was sent");
+    assertThat(untyped.header("Accept")).isEqualTo("application/json");
+    Http.Answer text = http.post("/skus/ct-1/receipts", body, "Content-Type", "text/plain");
+    CommandServiceTest.assertProblem(text, 415, "was 'text/plain'");
+    assertThat(EventLog.ends(kafka, topics.events())).as("nothing appended").isEqualTo(before);
+
+    assertThat(http.post("/skus/ct-1/receipts", body, "Content-Type", "Application/JSON; charset=utf-8").status())
+        .as("a parameter and any case are fine").isEqualTo(202);
+    assertThat(http.post("/skus/ct-1/reservations/o-1/cancel", null).status())
+        .as("no body needs no type").isEqualTo(202);
+  }
+
+  @Test
+  void aBrokenBodyIsNamedByLineAndColumnWithoutJacksonsInternals() {
+    Http.Answer answer = http.post("/skus/ct-2/receipts", "{\"receiptId\":\"r-1\",");
+
+    CommandServiceTest.assertProblem(answer, 400, "body is not valid JSON");
+    assertThat(answer.json().get("detail").asText()).contains("line 1, column")
+        .doesNotContain("[Source", "REDACTED", "`", "Feature");
+  }
+
+  @Test
   void headIsGetWithoutTheBody() {
     Http.Answer head = http.method("HEAD", "/health");
 

@@ -168,9 +168,12 @@ public final class OpenApiSpec {
     return current;
   }
 
-  /** The documented response of an operation for a status, if there is one. */
+  /** The documented response of an operation for a status, or for its range ({@code 4XX}), if there is one. */
   public Optional<At> response(Operation op, int status) {
     At response = op.at().child("responses").child(Integer.toString(status));
+    if (response.node().isMissingNode()) {
+      response = op.at().child("responses").child((status / 100) + "XX");
+    }
     return response.node().isMissingNode() ? Optional.empty() : Optional.of(resolve(response));
   }
 

@@ -18,7 +18,9 @@ import java.time.Instant;
  * {@code now} is the log time at the event's place in its partition, so folding the same log always gives
  * the same states and outcomes.
  *
- * <p>Rules: a request is HELD iff {@code available >= quantity} at its place in the log;
+ * <p>Rules: a request is HELD iff {@code available >= quantity} at its place in the log, else rejected
+ * {@link Reason#OUT_OF_STOCK}, or {@link Reason#UNKNOWN_SKU} when the SKU has never had stock (no receipt or
+ * adjustment was ever applied to it); a rejected request has no deadline;
  * a HELD reservation becomes CONFIRMED (onHand and reserved drop), CANCELLED or EXPIRED (reserved drops);
  * a confirm, cancel or extend of a reservation that is no longer held is rejected with the reason; an
  * adjustment that would make available negative is rejected; a repeated ID changes nothing and yields the
@@ -49,7 +51,7 @@ public final class Fold {
     Reservation expired = held.with(ReservationStatus.EXPIRED, now);
     Outcome outcome = outcome(causeEventId, causeType, after, held.orderId(), Decision.EXPIRED, null,
         held.quantity(), expired.expiresAt(), false, now);
-    return new Step(new SkuState(after, expired, null), outcome);
+    return new Step(new SkuState(after, expired, null, true), outcome);
   }
 
   private static Step receive(SkuState state, StockReceived e, long now) {
@@ -89,7 +91,7 @@ public final class Fold {
       Decision decision = same ? first : Decision.REJECTED;
       Reason reason = same ? seen.rejectReason() : Reason.ID_CONFLICT;
       return new Step(state,
-          outcome(e, stock, e.orderId(), decision, reason, seen.quantity(), seen.expiresAt(), true, now));
+          outcome(e, stock, e.orderId(), decision, reason, seen.quantity(), deadlineOf(seen), true, now));
     }
     // The hold runs from the request, or from the partition's clock if the request arrives late, so a
     // reservation is never held already past its deadline.
@@ -101,10 +103,17 @@ public final class Fold {
       return new Step(state.with(after).with(held),
           outcome(e, after, e.orderId(), Decision.HELD, null, e.quantity(), deadline, false, now));
     }
+    Reason reason = state.stocked() ? Reason.OUT_OF_STOCK : Reason.UNKNOWN_SKU;
     Reservation rejected = new Reservation(e.sku(), e.orderId(), e.quantity(), e.holdSeconds(),
-        ReservationStatus.REJECTED, Reason.OUT_OF_STOCK, deadline, now);
+        ReservationStatus.REJECTED, reason, deadline, now);
+    // Nothing is held, so there is nothing to expire: the outcome has no deadline.
     return new Step(state.with(rejected),
-        outcome(e, stock, e.orderId(), Decision.REJECTED, Reason.OUT_OF_STOCK, e.quantity(), deadline, false, now));
+        outcome(e, stock, e.orderId(), Decision.REJECTED, reason, e.quantity(), null, false, now));
+  }
+
+  /** A reservation's deadline as outcomes show it: none for a request that was rejected, which never held. */
+  private static Long deadlineOf(Reservation r) {
+    return r.status() == ReservationStatus.REJECTED ? null : r.expiresAt();
   }
 
   private static Step confirm(SkuState state, ReservationConfirmed e, long now) {
@@ -184,7 +193,7 @@ public final class Fold {
   private static Step same(SkuState state, SkuEvent e, Reservation r, Decision decision, Reason reason,
       boolean duplicate, long now) {
     return new Step(state,
-        outcome(e, state.stock(), r.orderId(), decision, reason, r.quantity(), r.expiresAt(), duplicate, now));
+        outcome(e, state.stock(), r.orderId(), decision, reason, r.quantity(), deadlineOf(r), duplicate, now));
   }
 
   private static Step repeat(SkuState state, SkuEvent e, AppliedId seen, boolean sameBody, long now) {

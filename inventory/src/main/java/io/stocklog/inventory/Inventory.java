@@ -154,22 +154,25 @@ public final class Inventory {
   }
 
   private SkuState load(SkuEvent event) {
-    StockLevel stock = stockOf(event.sku());
+    StockLevel stored = store.stock(event.sku());
+    // Counters exist once stock was received or adjusted into the SKU: that is what "has had stock" means.
+    boolean stocked = stored != null;
+    StockLevel stock = stocked ? stored : StockLevel.empty(event.sku());
     return switch (event) {
       case StockReceived e ->
-          new SkuState(stock, null, store.applied(e.sku(), AppliedId.Kind.RECEIPT, e.receiptId()));
+          new SkuState(stock, null, store.applied(e.sku(), AppliedId.Kind.RECEIPT, e.receiptId()), stocked);
       case StockAdjusted e ->
-          new SkuState(stock, null, store.applied(e.sku(), AppliedId.Kind.ADJUSTMENT, e.adjustmentId()));
-      case ReservationRequested e -> new SkuState(stock, store.reservation(e.sku(), e.orderId()), null);
-      case ReservationConfirmed e -> forOrder(stock, e, e.orderId());
-      case ReservationCancelled e -> forOrder(stock, e, e.orderId());
-      case ReservationExtended e -> forOrder(stock, e, e.orderId());
+          new SkuState(stock, null, store.applied(e.sku(), AppliedId.Kind.ADJUSTMENT, e.adjustmentId()), stocked);
+      case ReservationRequested e -> new SkuState(stock, store.reservation(e.sku(), e.orderId()), null, stocked);
+      case ReservationConfirmed e -> forOrder(stock, stocked, e, e.orderId());
+      case ReservationCancelled e -> forOrder(stock, stocked, e, e.orderId());
+      case ReservationExtended e -> forOrder(stock, stocked, e, e.orderId());
     };
   }
 
-  private SkuState forOrder(StockLevel stock, SkuEvent e, String orderId) {
+  private SkuState forOrder(StockLevel stock, boolean stocked, SkuEvent e, String orderId) {
     return new SkuState(stock, store.reservation(e.sku(), orderId),
-        store.applied(e.sku(), AppliedId.Kind.UNMATCHED_EVENT, e.eventId()));
+        store.applied(e.sku(), AppliedId.Kind.UNMATCHED_EVENT, e.eventId()), stocked);
   }
 
   private StockLevel stockOf(String sku) {

@@ -8,7 +8,8 @@ import io.stocklog.outcomes.ReservationStatus;
  * too, so that a repeat of it yields the same rejection.
  *
  * @param rejectReason why the request was rejected; null unless {@code status == REJECTED}
- * @param expiresAt the deadline in log time (epoch millis): the hold is live while the clock is before it
+ * @param expiresAt the deadline in log time (epoch millis): the hold is live while the clock is before it. A
+ *     rejected request keeps the deadline it would have had, which is never published: it held nothing.
  * @param updatedAt log time of the last change; for a finished reservation, when it finished
  */
 public record Reservation(

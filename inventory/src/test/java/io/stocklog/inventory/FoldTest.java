@@ -86,7 +86,7 @@ class FoldTest {
   @Test
   void repeatOfARejectedAdjustmentIsRejectedAgainEvenIfStockArrivedSince() {
     SkuState rejected = Fold.step(stock(10, 4), Events.adjusted(SKU, "a-1", -7, "damaged", T0), NOW).state();
-    SkuState restocked = new SkuState(new StockLevel(SKU, 100, 4), null, rejected.applied());
+    SkuState restocked = new SkuState(new StockLevel(SKU, 100, 4), null, rejected.applied(), true);
 
     Step repeat = Fold.step(restocked, Events.adjusted(SKU, "a-1", -7, "damaged", T0.plusSeconds(1)), NOW + 1000);
 
@@ -118,6 +118,47 @@ class FoldTest {
   }
 
   @Test
+  void aRejectedRequestCarriesNoDeadline() {
+    Step step = Fold.step(stock(10, 8), Events.requested(SKU, "o-1", 3, 60, T0), NOW);
+
+    assertThat(step.outcome().expiresAt()).isNull();
+    Step repeat = Fold.step(step.state(), Events.requested(SKU, "o-1", 3, 60, T0.plusSeconds(1)), NOW + 1000);
+    assertThat(repeat.outcome().expiresAt()).isNull();
+    Step confirm = Fold.step(step.state(), Events.confirmed(SKU, "o-1", T0.plusSeconds(2)), NOW + 2000);
+    assertOutcome(confirm.outcome(), Decision.REJECTED, Reason.NOT_HELD, false);
+    assertThat(confirm.outcome().expiresAt()).isNull();
+  }
+
+  @Test
+  void requestForASkuThatNeverHadStockIsRejectedAsUnknownAndRepeatsSo() {
+    SkuState never = new SkuState(StockLevel.empty(SKU), null, null, false);
+
+    Step step = Fold.step(never, Events.requested(SKU, "o-1", 1, 60, T0), NOW);
+
+    assertOutcome(step.outcome(), Decision.REJECTED, Reason.UNKNOWN_SKU, false);
+    assertThat(step.state().stock()).isEqualTo(StockLevel.empty(SKU));
+    assertThat(step.state().stocked()).isFalse();
+    assertThat(step.state().reservation().rejectReason()).isEqualTo(Reason.UNKNOWN_SKU);
+    Step repeat = Fold.step(step.state(), Events.requested(SKU, "o-1", 1, 60, T0.plusSeconds(1)), NOW + 1000);
+    assertOutcome(repeat.outcome(), Decision.REJECTED, Reason.UNKNOWN_SKU, true);
+  }
+
+  @Test
+  void aSkuWhoseStockRanOutIsOutOfStockNotUnknown() {
+    SkuState soldOut = new SkuState(new StockLevel(SKU, 0, 0), null, null, true);
+
+    assertOutcome(Fold.step(soldOut, Events.requested(SKU, "o-1", 1, 60, T0), NOW).outcome(),
+        Decision.REJECTED, Reason.OUT_OF_STOCK, false);
+  }
+
+  @Test
+  void aReceiptMakesASkuStocked() {
+    SkuState never = new SkuState(StockLevel.empty(SKU), null, null, false);
+
+    assertThat(Fold.step(never, Events.received(SKU, "r-1", 1, T0), NOW).state().stocked()).isTrue();
+  }
+
+  @Test
   void repeatOfAHeldRequestIsAHeldDuplicateAndChangesNothing() {
     SkuState held = Fold.step(stock(10, 0), Events.requested(SKU, "o-1", 3, 60, T0), NOW).state();
 
@@ -131,7 +172,7 @@ class FoldTest {
   @Test
   void repeatOfARejectedRequestIsRejectedOutOfStockAgainEvenIfStockArrivedSince() {
     SkuState rejected = Fold.step(stock(2, 0), Events.requested(SKU, "o-1", 3, 60, T0), NOW).state();
-    SkuState restocked = new SkuState(new StockLevel(SKU, 100, 0), rejected.reservation(), null);
+    SkuState restocked = new SkuState(new StockLevel(SKU, 100, 0), rejected.reservation(), null, true);
 
     Step repeat = Fold.step(restocked, Events.requested(SKU, "o-1", 3, 60, T0.plusSeconds(1)), NOW + 1000);
 
@@ -308,7 +349,7 @@ class FoldTest {
   // --- helpers
 
   private static SkuState stock(long onHand, long reserved) {
-    return new SkuState(new StockLevel(SKU, onHand, reserved), null, null);
+    return new SkuState(new StockLevel(SKU, onHand, reserved), null, null, true);
   }
 
   /** o-1 held for {@code quantity} units for 60 s from T0, on a SKU that had {@code onHand} and nothing reserved. */

@@ -6,6 +6,7 @@ import io.stocklog.events.Event;
 import io.stocklog.events.ReservationRequested;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Reason;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,6 +70,33 @@ class InventoryProperties {
       assertThat(decided.decision())
           .as("request for %d with %d available", request.quantity(), available)
           .isEqualTo(available >= request.quantity() ? Decision.HELD : Decision.REJECTED);
+    }
+  }
+
+  /**
+   * A request for a SKU that never had stock is rejected UNKNOWN_SKU and leaves the SKU without counters, and
+   * no refused request (nor a repeat of it, nor a confirm, cancel or extend of it) carries a deadline: it never
+   * held anything. Other rejections that name a reservation that did hold keep its deadline.
+   */
+  @Property(tries = 1000)
+  void aSkuThatNeverHadStockIsUnknownAndARejectedRequestHasNoDeadline(@ForAll("histories") List<Event> history) {
+    InMemoryInventoryStore store = new InMemoryInventoryStore();
+    Inventory inventory = new Inventory(store);
+    for (Event e : history) {
+      boolean neverStocked = e instanceof ReservationRequested r && store.stock(r.sku()) == null
+          && store.reservation(r.sku(), r.orderId()) == null;
+      List<Outcome> outcomes = inventory.apply(e);
+      for (Outcome o : outcomes) {
+        if (o.decision() == Decision.REJECTED && (o.reason() == Reason.OUT_OF_STOCK
+            || o.reason() == Reason.UNKNOWN_SKU || o.reason() == Reason.NOT_HELD)) {
+          assertThat(o.expiresAt()).as("deadline of %s", o).isNull();
+        }
+      }
+      if (neverStocked) {
+        ReservationRequested r = (ReservationRequested) e;
+        assertThat(outcomes.getLast().reason()).as("%s", outcomes.getLast()).isEqualTo(Reason.UNKNOWN_SKU);
+        assertThat(store.stock(r.sku())).as("counters of %s after the rejection", r.sku()).isNull();
+      }
     }
   }
 

@@ -25,7 +25,7 @@ import java.util.Set;
  */
 final class ReferenceLedger {
 
-  record Res(String sku, String orderId, long quantity, int hold, String status, long expiresAt) {}
+  record Res(String sku, String orderId, long quantity, int hold, String status, long expiresAt, Reason reason) {}
 
   record Decided(String sku, String subjectId, Decision decision, Reason reason, boolean duplicate) {}
 
@@ -34,6 +34,8 @@ final class ReferenceLedger {
   private final Map<List<String>, Res> reservations = new HashMap<>();
   private final Map<List<String>, Object[]> receipts = new HashMap<>();
   private final Set<String> unmatched = new HashSet<>();
+  /** SKUs that stock was ever received or adjusted into. */
+  private final Set<String> stocked = new HashSet<>();
 
   long reserved(String sku) {
     return reservations.values().stream()
@@ -75,6 +77,7 @@ final class ReferenceLedger {
         } else {
           receipts.put(List.of(sku, "R", r.receiptId()), new Object[] {r.quantity()});
           onHand.put(sku, onHand(sku) + r.quantity());
+          stocked.add(sku);
           out.add(new Decided(sku, r.receiptId(), Decision.RECEIVED, null, false));
         }
       }
@@ -91,6 +94,7 @@ final class ReferenceLedger {
         } else {
           receipts.put(List.of(sku, "A", a.adjustmentId()), new Object[] {a.delta(), a.reason(), Decision.ADJUSTED, null});
           onHand.put(sku, onHand(sku) + a.delta());
+          stocked.add(sku);
           out.add(new Decided(sku, a.adjustmentId(), Decision.ADJUSTED, null, false));
         }
       }
@@ -101,14 +105,16 @@ final class ReferenceLedger {
           boolean wasHeld = !seen.status().equals("REJECTED");
           out.add(new Decided(sku, q.orderId(),
               same && wasHeld ? Decision.HELD : Decision.REJECTED,
-              same ? (wasHeld ? null : Reason.OUT_OF_STOCK) : Reason.ID_CONFLICT, true));
+              same ? seen.reason() : Reason.ID_CONFLICT, true));
         } else {
           long available = available(sku);
           boolean held = available >= q.quantity();
+          // Never stocked: a typo or stock not received yet, told apart from a sell-out.
+          Reason reason = held ? null : stocked.contains(sku) ? Reason.OUT_OF_STOCK : Reason.UNKNOWN_SKU;
           reservations.put(List.of(sku, q.orderId()), new Res(sku, q.orderId(), q.quantity(), q.holdSeconds(),
-              held ? "HELD" : "REJECTED", Math.max(clock, q.occurredAt().toEpochMilli()) + q.holdSeconds() * 1000L));
-          out.add(new Decided(sku, q.orderId(), held ? Decision.HELD : Decision.REJECTED,
-              held ? null : Reason.OUT_OF_STOCK, false));
+              held ? "HELD" : "REJECTED", Math.max(clock, q.occurredAt().toEpochMilli()) + q.holdSeconds() * 1000L,
+              reason));
+          out.add(new Decided(sku, q.orderId(), held ? Decision.HELD : Decision.REJECTED, reason, false));
         }
       }
       case ReservationConfirmed c -> settle(out, e, c.orderId(), "CONFIRMED", Decision.CONFIRMED, 0);
@@ -135,7 +141,7 @@ final class ReferenceLedger {
       case "HELD" -> {
         if (target == null) {
           reservations.put(List.of(sku, orderId), new Res(sku, orderId, r.quantity(), r.hold(), "HELD",
-              Math.max(r.expiresAt(), extendTo)));
+              Math.max(r.expiresAt(), extendTo), null));
         } else {
           reservations.put(List.of(sku, orderId), withStatus(r, target));
           if (target.equals("CONFIRMED")) {
@@ -158,6 +164,6 @@ final class ReferenceLedger {
   }
 
   private static Res withStatus(Res r, String status) {
-    return new Res(r.sku(), r.orderId(), r.quantity(), r.hold(), status, r.expiresAt());
+    return new Res(r.sku(), r.orderId(), r.quantity(), r.hold(), status, r.expiresAt(), r.reason());
   }
 }

@@ -9,6 +9,7 @@ import io.stocklog.config.Env;
 import io.stocklog.infra.EmbeddedKafka;
 import io.stocklog.infra.Postgres;
 import io.stocklog.infra.PostgresEndpoint;
+import io.stocklog.infra.SingleNodeKafka;
 import io.stocklog.projector.ProjectorService;
 import io.stocklog.projector.ProjectorServiceConfig;
 import io.stocklog.query.QueryConfig;
@@ -17,31 +18,30 @@ import io.stocklog.topics.TopicSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything on one machine, for development and demos: a real single-node Kafka broker (KRaft, Apache
- * Kafka's own server code, in-process), a Postgres (an explicit JDBC URL, else a server on localhost:5432, else
- * an embedded one when not root, else Testcontainers), and the projector with its read-model sink, the command service and the query service, each started exactly as its own {@code Main}
- * would start it, only in one JVM.
+ * Everything on one machine: a real single-node Kafka (KRaft, Apache Kafka's own server code, in-process), a
+ * Postgres (an explicit JDBC URL, else a server on localhost:5432, else an embedded one when not root, else
+ * Testcontainers), and the projector with its read-model sink, the command service and the query service, each
+ * started exactly as its own {@code Main} would start it, only in one JVM.
  *
- * <p>The broker keeps its log in a temporary directory, so every run starts from an empty log; the read
- * model database ({@value #DATABASE} by default) is therefore created afresh at start and dropped at close,
- * or it would show stock from a log that no longer exists.
+ * <p>Two kinds of stack. The one-command stack ({@link Main}) is <b>durable</b>: with
+ * {@link Options#dataDirectory(Path)} the broker's log and the projector's state live in that directory and the
+ * read model in a database that is kept ({@value #DATABASE} by default), so a stopped stack starts again where
+ * it was; {@link Options#fresh()} is the explicit way to start empty. Without a data directory a stack is
+ * <b>scratch</b> (tests, benchmarks): a broker in a temporary directory, a database of its own created afresh,
+ * and all of it deleted at close, so nothing is left behind.
  *
  * <p>The command service runs with {@code STOCKLOG_AUTH=local} unless told otherwise: requests from this
  * machine without a token are let in, any token presented must be valid. Without {@code STOCKLOG_API_TOKENS},
@@ -63,17 +63,15 @@ public final class LocalStack implements AutoCloseable {
   private String generatedToken;
   private Map<String, String> environment;
   private TopicSettings topics;
+  private Path dataDirectory;
+  private boolean startedEmpty;
+  private String postgresSource;
 
   private LocalStack() {}
 
-  /** Starts the stack with the read model in {@value #DATABASE}; a port of 0 picks a free one. */
-  public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions) {
-    return start(commandPort, queryPort, projectorPort, partitions, DATABASE);
-  }
-
   /**
-   * Starts the stack with the read model in a database of the given name, created afresh and dropped again by
-   * {@link #close()}; give each concurrent stack (tests, benchmarks) its own name, as creating one drops any
+   * Starts a scratch stack with the read model in a database of the given name, created afresh and dropped again
+   * by {@link #close()}; give each concurrent stack (tests, benchmarks) its own name, as creating one drops any
    * database of that name.
    */
   public static LocalStack start(int commandPort, int queryPort, int projectorPort, int partitions, String database) {
@@ -103,22 +101,27 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * How to start a stack. The defaults are the one-command stack's: a broker of its own, the read model in
-   * {@value #DATABASE}, all three services. Fault tests change what they need: an existing cluster (so they
-   * can stop its brokers), a route to Postgres through a proxy (so they can cut it), no in-process projector
-   * (so they can run it as a process and kill it), settings in the services' environment.
+   * How to start a stack. The defaults are a scratch stack's: a broker of its own in a temporary directory, the
+   * read model in a database of its own (a new name each time), all three services, everything deleted at close.
+   * {@link #dataDirectory(Path)} makes it the durable one-command stack. Fault tests change what they need: an
+   * existing cluster (so they can stop its brokers), a route to Postgres through a proxy (so they can cut it),
+   * no in-process projector (so they can run it as a process and kill it), settings in the services' environment.
    */
   public static final class Options {
     private int commandPort;
     private int queryPort;
     private int projectorPort;
     private int partitions = 12;
-    private String database = DATABASE;
+    private String database;
     private String kafkaBootstrapServers;
     private UnaryOperator<String> serviceJdbcUrl = UnaryOperator.identity();
     private boolean projector = true;
     private final Map<String, String> env = new HashMap<>();
     private Map<String, String> security = Map.of();
+    private Path dataDirectory;
+    private boolean fresh;
+    private int kafkaPort = SingleNodeKafka.DEFAULT_PORT;
+    private boolean kafkaPortRequired;
 
     /** HTTP ports of the command, query and projector services; 0 (the default) picks free ones. */
     public Options ports(int command, int query, int projectorHttp) {
@@ -133,12 +136,41 @@ public final class LocalStack implements AutoCloseable {
       return this;
     }
 
-    /** The read model's database, created afresh at start and dropped at close. */
+    /**
+     * The read model's database: a scratch stack's is created afresh at start and dropped at close; a durable
+     * stack's (default {@value LocalStack#DATABASE}) is kept.
+     */
     public Options database(String name) {
-      if (name == null || !name.matches("[a-z][a-z0-9_]{0,62}")) {
-        throw new IllegalArgumentException("database must be 1 to 63 of [a-z0-9_], starting with a letter (was '" + name + "')");
-      }
+      ReadModelDatabase.checkName(name);
       this.database = name;
+      return this;
+    }
+
+    /**
+     * A durable stack: the broker's log and the projector's state in {@code directory} (created if need be),
+     * the read model in a kept database, all of it there again at the next start.
+     */
+    public Options dataDirectory(Path directory) {
+      this.dataDirectory = java.util.Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** With a data directory: delete its log and state and drop its database first, and start empty. */
+    public Options fresh() {
+      this.fresh = true;
+      return this;
+    }
+
+    /**
+     * With a data directory: the broker's port for clients. {@code required} false takes a free port instead
+     * when this one is taken; true refuses to start then.
+     */
+    public Options kafkaPort(int port, boolean required) {
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("the Kafka port must be between 1 and 65535 (was " + port + ")");
+      }
+      this.kafkaPort = port;
+      this.kafkaPortRequired = required;
       return this;
     }
 
@@ -172,7 +204,7 @@ public final class LocalStack implements AutoCloseable {
       return this;
     }
 
-    /** A variable of every service's environment (topic names, timeouts, ...); wins over the stack's own. */
+  /** A variable of every service's environment (topic names, timeouts, ...); wins over the stack's own. */
     public Options env(String variable, String value) {
       env.put(variable, value);
       return this;
@@ -180,21 +212,64 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void startAll(Options options) {
-    if (options.kafkaBootstrapServers == null) {
+    DataDirectory data = null;
+    if (options.dataDirectory != null) {
+      data = own(DataDirectory.open(options.dataDirectory));
+      dataDirectory = data.root();
+    }
+    Postgres postgres = own(Postgres.locate());
+    postgresSource = postgres.endpoint().source();
+    String databaseName;
+    if (data != null) {
+      databaseName = options.database != null ? options.database : DATABASE;
+      if (options.fresh) {
+        log.info("starting empty: dropping database {} and deleting the log and state in {}", databaseName,
+            data.root());
+        dropDatabase(postgres.endpoint(), databaseName);
+        data.clear();
+      }
+      startedEmpty = !data.holdsLog();
+      database = ReadModelDatabase.kept(postgres.endpoint(), databaseName, data);
+    } else {
+      databaseName = options.database != null ? options.database : scratchName();
+      database = ReadModelDatabase.scratch(postgres.endpoint(), databaseName);
+      startedEmpty = true;
+      // Closed after every service that uses it: a scratch read model is of no use once its log is gone.
+      own(() -> dropDatabase(postgres.endpoint(), databaseName));
+    }
+    log.info("Postgres: {} ({}{})", database.jdbcUrl(), postgres.endpoint().source(),
+        data != null ? ", kept" : ", dropped at close");
+
+    if (options.kafkaBootstrapServers != null) {
+      bootstrapServers = options.kafkaBootstrapServers;
+      log.info("Kafka: the cluster at {}", bootstrapServers);
+    } else if (data != null) {
+      int port = options.kafkaPortRequired ? options.kafkaPort : SingleNodeKafka.portOrFree(options.kafkaPort);
+      if (port != options.kafkaPort) {
+        log.warn("Kafka: port {} is taken, so the broker listens on {} this time (STOCKLOG_KAFKA_PORT sets it)",
+            options.kafkaPort, port);
+      }
+      SingleNodeKafka kafka = own(SingleNodeKafka.start(data.kafka(), port));
+      bootstrapServers = kafka.bootstrapServers();
+    } else {
       EmbeddedKafka kafka = own(EmbeddedKafka.start(1));
       bootstrapServers = kafka.bootstrapServers();
       log.info("Kafka broker ready at {} in {} ms", bootstrapServers, kafka.startupTime().toMillis());
-    } else {
-      bootstrapServers = options.kafkaBootstrapServers;
-      log.info("Kafka: the cluster at {}", bootstrapServers);
     }
 
-    String databaseName = options.database;
-    Postgres postgres = own(Postgres.locate());
-    database = freshDatabase(postgres.endpoint(), databaseName);
-    // Closed after every service that uses it: the read model of a log that is gone is of no use.
-    own(() -> dropDatabase(postgres.endpoint(), databaseName));
-    log.info("Postgres: {} ({})", database.jdbcUrl(), postgres.endpoint().source());
+    Path stateDirectory;
+    if (data != null) {
+      stateDirectory = data.projectorState();
+    } else {
+      try {
+        stateDirectory = Files.createTempDirectory("stocklog-projector-");
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot create a state directory for the projector", e);
+      }
+      Path scratchState = stateDirectory;
+      // Deleted after the projector has closed its stores.
+      own(() -> DataDirectory.deleteRecursively(scratchState));
+    }
 
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
@@ -202,11 +277,7 @@ public final class LocalStack implements AutoCloseable {
     env.put("STOCKLOG_JDBC_URL", options.serviceJdbcUrl.apply(database.jdbcUrl()));
     env.put("STOCKLOG_JDBC_USER", database.user());
     env.put("STOCKLOG_JDBC_PASSWORD", database.password() == null ? "" : database.password());
-    try {
-      env.put("STOCKLOG_STATE_DIR", Files.createTempDirectory("stocklog-projector-").toString());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot create a state directory for the projector", e);
-    }
+    env.put("STOCKLOG_STATE_DIR", stateDirectory.toString());
     env.putAll(options.env);
     environment = Map.copyOf(env);
     topics = TopicSettings.fromEnv(env);
@@ -299,6 +370,25 @@ public final class LocalStack implements AutoCloseable {
     return database;
   }
 
+  /** Where a durable stack keeps its log and state; empty for a scratch stack. */
+  public Optional<Path> dataDirectory() {
+    return Optional.ofNullable(dataDirectory);
+  }
+
+  /** Whether this start began from an empty log (a scratch stack always does). */
+  public boolean startedEmpty() {
+    return startedEmpty;
+  }
+
+  /** Which rule found the Postgres server (README "Where Postgres comes from"). */
+  String postgresSource() {
+    return postgresSource;
+  }
+
+  AuthMode commandAuth() {
+    return commandAuth;
+  }
+
   private <T extends AutoCloseable> T own(T resource) {
     resources.push(resource);
     return resource;
@@ -322,23 +412,20 @@ public final class LocalStack implements AutoCloseable {
     log.info("local stack stopped");
   }
 
-  private static void dropDatabase(PostgresEndpoint server, String name) throws SQLException {
-    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
-         Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  private static void dropDatabase(PostgresEndpoint server, String name) {
+    try {
+      ReadModelDatabase.drop(server, name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop the read model database " + name + " on " + server.jdbcUrl()
+          + ": " + e.getMessage(), e);
     }
   }
 
-  private static PostgresEndpoint freshDatabase(PostgresEndpoint server, String name) {
-    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
-         Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-      s.execute("CREATE DATABASE " + name);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create the read model database " + name + " on "
-          + server.jdbcUrl() + ": " + e.getMessage(), e);
-    }
-    return server.withDatabase(name);
+  /** A scratch stack's database name when none is given: its own, so it never drops another stack's. */
+  private static String scratchName() {
+    byte[] random = new byte[4];
+    new SecureRandom().nextBytes(random);
+    return "stocklog_tmp_" + java.util.HexFormat.of().formatHex(random);
   }
 
   /** What the start banner says about tokens: the generated one, printed here once, and never a given one. */
@@ -364,43 +451,8 @@ public final class LocalStack implements AutoCloseable {
         ? "-H \"Authorization: Bearer $STOCKLOG_TOKEN\" " : "-H 'Authorization: Bearer " + generatedToken + "' ";
   }
 
+  /** The one-command stack; see {@link Main}. */
   public static void main(String[] args) throws InterruptedException {
-    // logback.xml picks its appender by this name; any other value would leave the log silent.
-    String logFormat = System.getenv().getOrDefault("STOCKLOG_LOG_FORMAT", "text");
-    if (!logFormat.equals("text") && !logFormat.equals("json")) {
-      throw new IllegalArgumentException("STOCKLOG_LOG_FORMAT must be text or json (was '" + logFormat + "')");
-    }
-    int commandPort = Integer.parseInt(System.getenv().getOrDefault("COMMAND_PORT", "8081"));
-    int queryPort = Integer.parseInt(System.getenv().getOrDefault("QUERY_PORT", "8082"));
-    int projectorPort = Integer.parseInt(System.getenv().getOrDefault("PROJECTOR_PORT", "8083"));
-    int partitions = Integer.parseInt(System.getenv().getOrDefault("STOCKLOG_PARTITIONS", "12"));
-    LocalStack stack = LocalStack.start(commandPort, queryPort, projectorPort, partitions, DATABASE, System.getenv());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stack.close();
-      stopped.countDown();
-    }, "local-stack-shutdown"));
-    String c = stack.commandUrl();
-    String q = stack.queryUrl();
-    System.out.printf("""
-
-        stocklog is running (Ctrl-C stops everything)
-          command service  %s
-          query service    %s
-          projector        %s/ready   (health and metrics)
-          Kafka            %s   (topic inventory.events)
-          Postgres         %s
-
-        %s
-        Try it:
-          curl -s -XPOST %s/skus/SKU-1/receipts %s-H 'Content-Type: application/json' -d '{"receiptId":"r-1","quantity":10}'
-          curl -s -XPOST %s/skus/SKU-1/reservations %s-H 'Prefer: wait=5' -H 'Content-Type: application/json' \\
-               -d '{"orderId":"o-1","quantity":2,"holdSeconds":600}'
-          curl -s '%s/skus/SKU-1?minPosition=<position from the answer above>&wait=5'
-
-        """, c, q, stack.projectorUrl(), stack.bootstrapServers(), stack.database().jdbcUrl(),
-        authHelp(stack.commandAuth, stack.generatedToken), c, curlAuth(stack.commandAuth, stack.generatedToken),
-        c, curlAuth(stack.commandAuth, stack.generatedToken), q);
-    stopped.await();
+    Main.main(args);
   }
 }

@@ -254,6 +254,27 @@ class PipelineEndToEndTest {
   }
 
   @Test
+  void aReservationForASkuThatNeverHadStockIsUnknownNotSoldOutAndLeavesNoStockRow() {
+    Http.Response r = reserve("NEVER-STOCKED-1", "o-typo", 2, 600, 10);
+
+    assertThat(r.status()).as("%s", r.body()).isEqualTo(409);
+    assertThat(r.text("reason")).isEqualTo("UNKNOWN_SKU");
+    assertThat(r.text("detail")).contains("has never had stock").doesNotContain("out of stock");
+    assertThat(r.body().has("expiresAt")).as("a refused request held nothing").isFalse();
+    Http.Response reservation = http.get(qry("/skus/NEVER-STOCKED-1/reservations/o-typo?minPosition="
+        + r.text("position") + "&wait=10"));
+    assertThat(reservation.status()).isEqualTo(200);
+    assertThat(reservation.text("status")).isEqualTo("REJECTED");
+    assertThat(reservation.text("rejectReason")).isEqualTo("UNKNOWN_SKU");
+    assertThat(http.get(qry("/skus/NEVER-STOCKED-1")).status()).as("no phantom row saying 0 available").isEqualTo(404);
+
+    receive("STOCKED-THEN-EMPTY-1", "r-1", 1);
+    assertThat(reserve("STOCKED-THEN-EMPTY-1", "o-1", 1, 600, 10).status()).isEqualTo(201);
+    Http.Response soldOut = reserve("STOCKED-THEN-EMPTY-1", "o-2", 1, 600, 10);
+    assertThat(soldOut.text("reason")).as("a SKU whose stock ran out is out of stock").isEqualTo("OUT_OF_STOCK");
+  }
+
+  @Test
   void aReservationsPositionTokenReadsItsOwnWrite() {
     String sku = "RYW-1";
     receive(sku, "r-ryw", 5);

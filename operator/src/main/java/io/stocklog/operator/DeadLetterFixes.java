@@ -9,6 +9,7 @@ import io.stocklog.events.InvalidEventException;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.json.Json;
+import io.stocklog.json.JsonErrors;
 import io.stocklog.outcomes.Position;
 import io.stocklog.projector.ProjectorOptions;
 import java.io.BufferedReader;
@@ -66,7 +67,7 @@ final class DeadLetterFixes {
       try {
         line = Json.MAPPER.readTree(trimmed);
       } catch (JsonProcessingException e) {
-        invalid.add(new Invalid(n, null, "the line is not JSON: " + e.getOriginalMessage()));
+        invalid.add(new Invalid(n, null, "the line is not JSON: " + JsonErrors.describe(e)));
         continue;
       }
       if (line == null || !line.isObject()) {
@@ -99,7 +100,7 @@ final class DeadLetterFixes {
       try {
         value = Json.MAPPER.writeValueAsBytes(v);
       } catch (JsonProcessingException e) {
-        throw new InvalidEventException("value: cannot be written as JSON: " + e.getOriginalMessage(), e);
+        throw new InvalidEventException("value: cannot be written as JSON: " + JsonErrors.describe(e), e);
       }
     } else if ((v == null || v.isNull()) && line.hasNonNull("valueBase64")) {
       try {

@@ -56,7 +56,7 @@ final class DlqCommand implements Callable<Integer> {
       if (limit < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
       }
-      OperatorSettings s = dlq.main.settings();
+      OperatorSettings s = dlq.main.kafkaSettings();
       DeadLetters.Listing listing = DeadLetters.read(s.bootstrapServers(), s.topics().deadLetters(), limit,
           Duration.ofSeconds(60));
       if (json) {
@@ -133,6 +133,9 @@ final class DlqCommand implements Callable<Integer> {
         out.printf("dry run: %d valid, %d invalid, nothing appended%n", checked.valid().size(),
             checked.invalid().size());
         return checked.invalid().isEmpty() ? 0 : 1;
+      }
+      if (!checked.valid().isEmpty()) {
+        Failures.requireKafka(s);
       }
       int failed = checked.valid().isEmpty() ? 0
           : DeadLetterFixes.append(s.bootstrapServers(), s.topics().events(), checked.valid(), out);

@@ -43,15 +43,32 @@ public final class Main {
   public static int run(Map<String, String> env, PrintStream out, boolean terminal, String... args) {
     CommandLine cli = new CommandLine(new Main(env, out, terminal));
     cli.setOut(new java.io.PrintWriter(out, true));
+    // Help is wrapped to the terminal's width (80 columns when there is none), every command's the same way.
+    cli.setUsageHelpAutoWidth(true);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("error: " + e.getMessage());
+      commandLine.getErr().println("error: " + Failures.describe(e, settingsIfValid(env)));
       return 1;
     });
     return cli.execute(args);
   }
 
+  private static OperatorSettings settingsIfValid(Map<String, String> env) {
+    try {
+      return OperatorSettings.fromEnv(env);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   OperatorSettings settings() {
     return OperatorSettings.fromEnv(env);
+  }
+
+  /** The settings, once a broker answers at their address ({@link Failures#requireKafka}). */
+  OperatorSettings kafkaSettings() {
+    OperatorSettings settings = settings();
+    Failures.requireKafka(settings);
+    return settings;
   }
 
   /** What a command that changes projections does, given them; returns its exit code. */
@@ -61,7 +78,7 @@ public final class Main {
 
   /** Runs {@code action} and closes the connections after. */
   int withProjections(Duration timeout, ProjectionsAction action) throws Exception {
-    try (Connections c = new Connections(settings())) {
+    try (Connections c = new Connections(kafkaSettings())) {
       return action.run(new Projections(c, ProjectorConfig.fromEnv(env), out, terminal, timeout));
     }
   }
@@ -79,10 +96,10 @@ public final class Main {
 
   @Command(name = "rebuild", mixinStandardHelpOptions = true,
       description = {
-          "Replay inventory.events from the beginning into a fresh projection (its own projector application,",
-          "state, schema and private outcomes topic) while the live one keeps serving; when it has caught up with",
-          "the head of the log, it takes over deciding and serving in one switch. The previous projection stays,",
-          "kept current, for `rollback` until `drop`. Outcomes are never published twice."})
+          "Replay inventory.events from the beginning into a fresh projection while the live one keeps serving; "
+              + "when it has caught up with the head of the log, it takes over deciding and serving in one switch.",
+          "The new projection has its own projector application, state, schema and private outcomes topic. The "
+              + "previous one stays, kept current, for `rollback` until `drop`. Outcomes are never published twice."})
   static final class Rebuild implements Callable<Integer> {
     @ParentCommand Main main;
     @Option(names = "--name", description = "Name of the new projection (default: r<UTC time>).")
@@ -104,8 +121,8 @@ public final class Main {
   @Command(name = "rollback", mixinStandardHelpOptions = true,
       description = {
           "Serve and decide with the projection that served before the last switch (or --to NAME) again.",
-          "It was kept current, so reads switch at once; its projector catches up, then takes over deciding.",
-          "Also undoes a handoff that was interrupted."})
+          "It was kept current, so reads switch at once; its projector catches up, then takes over deciding. Also "
+              + "undoes a handoff that was interrupted."})
   static final class Rollback implements Callable<Integer> {
     @ParentCommand Main main;
     @Option(names = "--to", description = "The projection to go back to (default: the previous one).")

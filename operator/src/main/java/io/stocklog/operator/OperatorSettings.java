@@ -23,11 +23,14 @@ import java.util.Map;
 public record OperatorSettings(String bootstrapServers, TopicSettings topics, String jdbcUrl, String jdbcUser,
     String jdbcPassword, Path stateDir) {
 
+  static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
+  static final String DEFAULT_JDBC_URL = "jdbc:postgresql://localhost:5432/postgres";
+
   public static OperatorSettings fromEnv(Map<String, String> env) {
     return new OperatorSettings(
-        Env.text(env, "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+        Env.text(env, "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP_SERVERS),
         TopicSettings.fromEnv(env),
-        Env.text(env, "STOCKLOG_JDBC_URL", "jdbc:postgresql://localhost:5432/postgres"),
+        Env.text(env, "STOCKLOG_JDBC_URL", DEFAULT_JDBC_URL),
         Env.text(env, "STOCKLOG_JDBC_USER", "postgres"),
         env.getOrDefault("STOCKLOG_JDBC_PASSWORD", ""),
         Path.of(Env.text(env, "STOCKLOG_OPERATOR_STATE_DIR",

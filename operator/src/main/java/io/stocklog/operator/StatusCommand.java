@@ -25,7 +25,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StatusReport report = new StatusGatherer(main.settings(), ProjectorConfig.fromEnv(main.env).applicationId(),
+    StatusReport report = new StatusGatherer(main.kafkaSettings(), ProjectorConfig.fromEnv(main.env).applicationId(),
         SinkConfig.fromEnv(main.env).groupId()).gather();
     if (json) {
       StatusRenderer.json(report, main.out);

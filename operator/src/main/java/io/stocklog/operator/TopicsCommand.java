@@ -26,7 +26,7 @@ final class TopicsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OperatorSettings s = main.settings();
+    OperatorSettings s = main.kafkaSettings();
     TopicSettings t = s.topics();
     main.out.printf("expected on %s: %d partitions (STOCKLOG_PARTITIONS), replication %d (STOCKLOG_REPLICATION),"
         + " min.insync.replicas %d (STOCKLOG_MIN_INSYNC)%n", s.bootstrapServers(), t.partitions(), t.replication(),

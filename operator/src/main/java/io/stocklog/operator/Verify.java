@@ -23,8 +23,9 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {
-        "Rebuild a shadow projection from the log in memory and compare it row by row with the live read model",
-        "up to the same positions. Prints every differing SKU and reservation; exits 3 if any differ."})
+        "Rebuild a shadow projection from the log in memory and compare it row by row with the live read model, "
+            + "up to the same positions.",
+        "Prints every differing SKU and reservation; exits 3 if any differ."})
 final class Verify implements Callable<Integer> {
 
   static final int DIFFERENT = 3;
@@ -39,7 +40,7 @@ final class Verify implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OperatorSettings settings = main.settings();
+    OperatorSettings settings = main.kafkaSettings();
     ProjectorConfig projector = ProjectorConfig.fromEnv(main.env);
     try (Connections c = new Connections(settings)) {
       String name = projection;

@@ -195,6 +195,7 @@ final class StateCodec {
       case ALREADY_CONFIRMED -> 6;
       case ALREADY_CANCELLED -> 7;
       case ID_CONFLICT -> 8;
+      case UNKNOWN_SKU -> 9;
     };
   }
 
@@ -209,6 +210,7 @@ final class StateCodec {
       case 6 -> Reason.ALREADY_CONFIRMED;
       case 7 -> Reason.ALREADY_CANCELLED;
       case 8 -> Reason.ID_CONFLICT;
+      case 9 -> Reason.UNKNOWN_SKU;
       default -> throw corrupt("reason", code);
     };
   }

@@ -21,8 +21,10 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>Every outcome carries its SKU's counters after the decision: the SKU's row is its newest outcome by
- *       position (a later outcome at an equal position wins: an event's own decision comes after the expiries its
- *       time triggered, all at its position).
+ *       position that is not a rejection (a later outcome at an equal position wins: an event's own decision comes
+ *       after the expiries its time triggered, all at its position). A rejection changes no counter, so it leaves
+ *       the row as it is, and a SKU that only ever saw rejections (a mistyped SKU, {@code UNKNOWN_SKU}) has no row
+ *       rather than one saying it is sold out.
  *   <li>A reservation's row is its newest outcome that says where the reservation now stands
  *       ({@link #reservationStatus}); other outcomes leave it alone.
  *   <li>A partition is applied through its last outcome's offset, or the offset before it when the batch ends
@@ -50,7 +52,9 @@ public final class OutcomeRows {
   public void add(Outcome outcome) {
     Objects.requireNonNull(outcome.position(), () -> "outcome " + outcome.eventId() + " has no position");
     Placed placed = new Placed(outcome, Position.parse(outcome.position()));
-    stock.merge(outcome.sku(), placed, Placed::newer);
+    if (touchesStock(outcome)) {
+      stock.merge(outcome.sku(), placed, Placed::newer);
+    }
     if (reservationStatus(outcome) != null) {
       reservations.merge(outcome.sku() + '\u0000' + outcome.subjectId(), placed, Placed::newer);
     }
@@ -96,9 +100,15 @@ public final class OutcomeRows {
     return applied;
   }
 
+  /** Whether an outcome writes its SKU's row: every one but a rejection, which changed nothing. */
+  public static boolean touchesStock(Outcome outcome) {
+    return outcome.decision() != Decision.REJECTED;
+  }
+
   /**
    * The reservation status an outcome sets, or null when it leaves the row alone: repeated IDs change
-   * nothing, and a rejection other than an out-of-stock request is about an event, not the reservation.
+   * nothing, and a rejection other than a refused request (out of stock, or a SKU that never had stock) is about
+   * an event, not the reservation.
    */
   public static ReservationStatus reservationStatus(Outcome outcome) {
     if (outcome.duplicate()) {
@@ -110,7 +120,8 @@ public final class OutcomeRows {
       case CANCELLED -> ReservationStatus.CANCELLED;
       case EXPIRED -> ReservationStatus.EXPIRED;
       case REJECTED -> ReservationRequested.TYPE.equals(outcome.eventType())
-          && outcome.reason() == Reason.OUT_OF_STOCK ? ReservationStatus.REJECTED : null;
+          && (outcome.reason() == Reason.OUT_OF_STOCK || outcome.reason() == Reason.UNKNOWN_SKU)
+          ? ReservationStatus.REJECTED : null;
       case RECEIVED, ADJUSTED -> null;
     };
   }

@@ -53,6 +53,20 @@ class OutcomeRowsTest {
   }
 
   @Test
+  void aRejectionLeavesTheSkuRowAloneSoASkuThatNeverHadStockGetsNone() {
+    OutcomeRows typo = rowsOf(rejected("TYPO", "o-1", "ReservationRequested", Reason.UNKNOWN_SKU, 2, 0, 0, 0, 3));
+    assertThat(typo.stock()).as("no phantom sku_stock row").isEmpty();
+    assertThat(typo.reservations()).singleElement()
+        .satisfies(p -> assertThat(OutcomeRows.reservationStatus(p.outcome())).isEqualTo(ReservationStatus.REJECTED));
+    assertThat(typo.applied()).as("the partition is applied through it all the same").containsEntry(0, 3L);
+
+    Outcome held = reservation("a", "o-1", Decision.HELD, 1, 10, 1, DEADLINE, 0, 4);
+    OutcomeRows rows = rowsOf(held, rejected("a", "o-2", "ReservationRequested", Reason.OUT_OF_STOCK, 50, 10, 1, 0, 5));
+    assertThat(rows.stock()).as("the row stays at the last change").singleElement()
+        .extracting(OutcomeRows.Placed::outcome).isEqualTo(held);
+  }
+
+  @Test
   void onlyOutcomesThatSayWhereAReservationStandsTouchItsRow() {
     assertThat(OutcomeRows.reservationStatus(reservation("a", "o", Decision.HELD, 1, 5, 1, DEADLINE, 0, 1)))
         .isEqualTo(ReservationStatus.HELD);

@@ -21,8 +21,13 @@ public final class Checks {
   public static final Instant MIN_TIME = Instant.parse("0000-01-01T00:00:00Z");
   public static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-  /** Not blank the way the schemas' {@code "pattern": "\\S"} means it, so both accept the same reasons. */
-  private static final Pattern NOT_BLANK = Pattern.compile("\\S");
+  /**
+   * Not blank the way the schemas' {@code "pattern"} means it, so both accept the same reasons: a character that
+   * is not ASCII white space. Spelled out rather than {@code \\S}, which Java and ECMAScript (ajv, every JavaScript
+   * validator) read differently: to ECMAScript a no-break space or U+2028 is white space too.
+   */
+  static final String NOT_BLANK_PATTERN = "[^ \\t\\n\\u000b\\f\\r]";
+  private static final Pattern NOT_BLANK = Pattern.compile(NOT_BLANK_PATTERN);
 
   private Checks() {}
 

@@ -2,6 +2,7 @@ package io.stocklog.events;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.networknt.schema.JsonSchema;
@@ -13,9 +14,11 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.regex.RegularExpression;
 import io.stocklog.json.Json;
+import io.stocklog.json.JsonErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -31,7 +34,13 @@ import java.util.stream.Collectors;
  * only a record that does not bind is checked against the JSON Schema of its type (the same files upstream
  * producers validate against), so whatever is wrong with it is reported by field: {@code "$.quantity: must have
  * a minimum value of 1"}. A record the schema accepts but the strict binding does not is refused with the
- * binding's reason. Both ways decide the same: the fast one only takes what the strict binding takes.
+ * binding's reason. The fast way only takes what the careful way takes, and decodes it the same.
+ *
+ * <p>The schema decides, not the Java types: a number with no fractional part is an integer however it is
+ * written ({@code 2}, {@code 2.0}, {@code 1e2}), as JSON Schema says and every validator (ajv among them) agrees,
+ * so such a number is read as the integer it is instead of being dead-lettered (by the careful way: the fast
+ * one leaves every number that is not a plain JSON integer to it). A JSON number is compared by value as parsed
+ * into a double, as JavaScript validators see it.
  */
 public final class EventCodec {
 
@@ -113,7 +122,7 @@ public final class EventCodec {
           .collect(Collectors.joining("; ")));
     }
     try {
-      return Json.MAPPER.treeToValue(tree, Event.class);
+      return Json.MAPPER.treeToValue(integralNumbersAsIntegers(tree), Event.class);
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new InvalidEventException(cause.getMessage(), e);
@@ -121,6 +130,38 @@ public final class EventCodec {
       throw new InvalidEventException(pathOf(e) + ": " + bindingProblem(e), e);
     }
   }
+
+  /**
+   * The event with each number that has no fractional part written as an integer ({@code 2.0} as {@code 2}):
+   * the schema has already accepted it as one. Events are flat, so only top-level fields are looked at.
+   */
+  static JsonNode integralNumbersAsIntegers(JsonNode tree) {
+    ObjectNode copy = null;
+    for (var field : tree.properties()) {
+      JsonNode value = field.getValue();
+      if (value.isFloatingPointNumber() && integral(value)) {
+        if (copy == null) {
+          copy = ((ObjectNode) tree).deepCopy();
+        }
+        copy.put(field.getKey(), value.decimalValue().longValueExact());
+      }
+    }
+    return copy == null ? tree : copy;
+  }
+
+  private static boolean integral(JsonNode number) {
+    if (number.isDouble() || number.isFloat()) {
+      double d = number.doubleValue();
+      if (!Double.isFinite(d)) {
+        return false;
+      }
+    }
+    BigDecimal value = number.decimalValue().stripTrailingZeros();
+    return value.scale() <= 0 && value.compareTo(LONG_MIN) >= 0 && value.compareTo(LONG_MAX) <= 0;
+  }
+
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+  private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
   private static String kindOf(JsonNode node) {
     if (node == null || node.isMissingNode()) {
@@ -214,7 +255,7 @@ public final class EventCodec {
   }
 
   private static String originalMessage(IOException e) {
-    return e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+    return e instanceof JacksonException j ? JsonErrors.describe(j) : e.getMessage();
   }
 
   private static String abbreviate(String s) {

@@ -71,7 +71,7 @@ public final class JsonSerde<T> implements Serde<T> {
         throw new SerializationException(e.getMessage(), e);
       } catch (JacksonException e) {
         throw new SerializationException(
-            "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            "not a valid " + type.getSimpleName() + ": " + JsonErrors.describe(e), e);
       } catch (IOException e) {
         throw new SerializationException("cannot read " + type.getSimpleName(), e);
       }

@@ -1,6 +1,6 @@
 package io.stocklog.outcomes;
 
-/** Why an event was {@link Decision#REJECTED}. */
+/** Why an event was {@link Decision#REJECTED}. New reasons go last: stored state may keep a reason by its place. */
 public enum Reason {
   /** A reservation asked for more than was available at its place in the log. */
   OUT_OF_STOCK,
@@ -17,5 +17,11 @@ public enum Reason {
   /** The reservation is already cancelled. */
   ALREADY_CANCELLED,
   /** The ID was used before with a different body; the first use stands. */
-  ID_CONFLICT
+  ID_CONFLICT,
+  /**
+   * A reservation named a SKU that has never had stock: no receipt or adjustment was ever applied to it (a
+   * mistyped SKU, or one whose stock has not been received yet). Distinct from {@link #OUT_OF_STOCK}, so a
+   * typo does not look like a sell-out; the read model gets no row for such a SKU.
+   */
+  UNKNOWN_SKU
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -36,6 +37,11 @@ public final class TopicBootstrap {
 
   private static final Logger log = LoggerFactory.getLogger(TopicBootstrap.class);
   private static final long TIMEOUT_SECONDS = 30;
+  /**
+   * How long creating the topics waits for enough brokers to register for their replication: brokers of a
+   * cluster that starts together register over some seconds, and a service may ask before the last one has.
+   */
+  static final Duration BROKERS_WAIT = Duration.ofSeconds(180);
 
   private TopicBootstrap() {}
 
@@ -49,9 +55,14 @@ public final class TopicBootstrap {
   }
 
   public static void ensure(Admin admin, TopicSettings s) {
+    ensure(admin, s, BROKERS_WAIT);
+  }
+
+  /** As {@link #ensure(Admin, TopicSettings)}, waiting up to {@code brokersWait} for brokers to register. */
+  static void ensure(Admin admin, TopicSettings s, Duration brokersWait) {
     try {
       refuseMisplacedPartitions(admin, s);
-      create(admin, List.of(
+      create(admin, brokersWait, List.of(
           new NewTopic(s.events(), s.partitions(), s.replication()).configs(Map.of(
               TopicConfig.RETENTION_MS_CONFIG, "-1",
               TopicConfig.RETENTION_BYTES_CONFIG, "-1",
@@ -66,29 +77,59 @@ public final class TopicBootstrap {
               TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(s.minInsync())))));
       verify(admin, s);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot reach Kafka to check the topics: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot create or check the topics on Kafka: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking the topics", e);
     }
   }
 
-  private static void create(Admin admin, Collection<NewTopic> topics)
+  /**
+   * Creates the topics that are missing. While fewer brokers have registered than the replication needs (a
+   * cluster starting together), it waits for them, up to {@code brokersWait}, saying so once; anything else
+   * but "exists" (another service created it at the same moment) is an error at once.
+   */
+  private static void create(Admin admin, Duration brokersWait, Collection<NewTopic> topics)
       throws ExecutionException, InterruptedException, TimeoutException {
-    Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
-    if (missing.isEmpty()) {
-      return;
-    }
-    try {
-      admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      missing.forEach(t -> log.info("created topic {} ({} partitions, replication {})",
-          t.name(), t.numPartitions(), t.replicationFactor()));
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
+    long deadline = System.nanoTime() + brokersWait.toNanos();
+    boolean waited = false;
+    while (true) {
+      Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+      if (missing.isEmpty()) {
+        return;
       }
-      // Another service created it at the same moment; verify() checks what it made.
+      try {
+        admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        missing.forEach(t -> log.info("created topic {} ({} partitions, replication {})",
+            t.name(), t.numPartitions(), t.replicationFactor()));
+        return;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicExistsException) {
+          return; // verify() checks what the other service made
+        }
+        if (!(e.getCause() instanceof InvalidReplicationFactorException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        if (!waited) {
+          waited = true;
+          log.warn("waiting up to {} s for brokers to register: the topics need replication {}, and {} broker(s) "
+              + "have so far ({})", brokersWait.toSeconds(), missing.get(0).replicationFactor(), brokers(admin),
+              e.getCause().getMessage());
+        }
+        Thread.sleep(1_000);
+      }
+    }
+  }
+
+  private static String brokers(Admin admin) {
+    try {
+      return Integer.toString(admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size());
+    } catch (ExecutionException | TimeoutException e) {
+      return "an unknown number of";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "an unknown number of";
     }
   }
 

@@ -229,6 +229,56 @@ class TopicBootstrapTest {
   }
 
   /** ensure(), retried only while the broker has not yet learned of the topics it has just created. */
+  /**
+   * A cluster starting together: the services ask for topics of replication 3 before the other brokers have
+   * registered, and the controller answers "larger than available brokers". Creation waits and tries again
+   * rather than failing the service at start; only past its wait does it give up, naming why. (A broker that
+   * registered once counts even while stopped, so the wait is shown with an Admin whose first creations are
+   * refused as the controller refuses them then.)
+   */
+  @Test
+  void creatingTopicsWaitsWhileTooFewBrokersHaveRegistered(TestKafka kafka) throws Exception {
+    TopicSettings s = settings(kafka);
+    try (Admin real = kafka.newAdmin()) {
+      Admin refusingTwice = refusingCreation(real, 2);
+      long started = System.nanoTime();
+      TopicBootstrap.ensure(refusingTwice, s, Duration.ofSeconds(60));
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("it waited").isGreaterThan(Duration.ofMillis(1_500));
+      awaitVisible(real, s.deadLetters());
+      assertThat(partitions(real, s.events(), s.outcomes(), s.deadLetters())).hasSize(3);
+
+      TopicSettings other = settings(kafka);
+      assertThatThrownBy(() -> TopicBootstrap.ensure(refusingCreation(real, Integer.MAX_VALUE), other, Duration.ZERO))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("larger than available brokers");
+    }
+  }
+
+  /** {@code admin}, but its first {@code times} topic creations fail as when too few brokers have registered. */
+  @SuppressWarnings("unchecked")
+  private static Admin refusingCreation(Admin admin, int times) {
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    return (Admin) java.lang.reflect.Proxy.newProxyInstance(Admin.class.getClassLoader(), new Class<?>[] {Admin.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("createTopics") && refused.getAndIncrement() < times) {
+            java.util.Map<String, org.apache.kafka.common.KafkaFuture<org.apache.kafka.clients.admin.CreateTopicsResult.TopicMetadataAndConfig>> failed =
+                new java.util.HashMap<>();
+            for (NewTopic t : (java.util.Collection<NewTopic>) args[0]) {
+              var f = new org.apache.kafka.common.internals.KafkaFutureImpl<org.apache.kafka.clients.admin.CreateTopicsResult.TopicMetadataAndConfig>();
+              f.completeExceptionally(new org.apache.kafka.common.errors.InvalidReplicationFactorException(
+                  "Replication factor: 3 larger than available brokers: 1."));
+              failed.put(t.name(), f);
+            }
+            return new org.apache.kafka.clients.admin.CreateTopicsResult(failed) { };
+          }
+          try {
+            return method.invoke(admin, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
   private static void ensureOnceVisible(Admin admin, TopicSettings s) {
     await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
         .ignoreExceptionsMatching(TopicBootstrapTest::notYetKnownToTheBroker)

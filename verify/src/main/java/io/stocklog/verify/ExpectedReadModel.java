@@ -19,13 +19,14 @@ import java.util.Objects;
  *
  * <ol>
  *   <li><b>Stock.</b> Every outcome is about one SKU and carries the SKU's counters after the decision. A SKU's
- *       row is its newest outcome by position: {@code on_hand}, {@code reserved}, {@code available =
- *       on_hand - reserved}, the position, and {@code updated_at} = the outcome's decision time. Duplicates and
- *       rejections count too (their counters are the unchanged ones).
+ *       row is its newest outcome by position that is not a rejection: {@code on_hand}, {@code reserved},
+ *       {@code available = on_hand - reserved}, the position, and {@code updated_at} = the outcome's decision
+ *       time. Duplicates count too (their counters are the unchanged ones); a rejection changed nothing and
+ *       writes nothing, so a SKU that only ever saw rejections (one that never had stock) has no row.
  *   <li><b>Which outcomes touch a reservation.</b> Only those saying where a reservation now stands:
  *       {@code HELD} and {@code EXTENDED} mean HELD; {@code CONFIRMED}, {@code CANCELLED}, {@code EXPIRED} mean
- *       themselves; a {@code REJECTED} reservation request for {@code OUT_OF_STOCK} means REJECTED with that
- *       reason. Never a duplicate (a repeated ID changes nothing), never another rejection (an unknown order,
+ *       themselves; a {@code REJECTED} reservation request for {@code OUT_OF_STOCK} or {@code UNKNOWN_SKU}
+ *       means REJECTED with that reason. Never a duplicate (a repeated ID changes nothing), never another rejection (an unknown order,
  *       an expired or finished hold, an ID conflict: those are about the event, not the reservation), never a
  *       receipt or an adjustment.
  *   <li><b>Reservation rows.</b> The row {@code (sku, subjectId)} is its newest touching outcome by position:
@@ -58,9 +59,9 @@ public final class ExpectedReadModel {
           + ", not " + at.token());
     }
     outcomes++;
-    // Rule 1 (and 4): the SKU's counters after its newest outcome.
+    // Rule 1 (and 4): the SKU's counters after its newest outcome that is not a rejection.
     StockEntry oldStock = stock.get(outcome.sku());
-    if (oldStock == null || notOlder(at, oldStock.position())) {
+    if (outcome.decision() != Decision.REJECTED && (oldStock == null || notOlder(at, oldStock.position()))) {
       stock.put(outcome.sku(), new StockEntry(outcome.sku(), outcome.onHand(), outcome.reserved(),
           outcome.onHand() - outcome.reserved(), at, outcome.decidedAt()));
     }
@@ -93,7 +94,8 @@ public final class ExpectedReadModel {
     if (d == Decision.CONFIRMED || d == Decision.CANCELLED || d == Decision.EXPIRED) {
       return d.name();
     }
-    boolean refusedRequest = d == Decision.REJECTED && outcome.reason() == Reason.OUT_OF_STOCK
+    boolean refusedRequest = d == Decision.REJECTED
+        && (outcome.reason() == Reason.OUT_OF_STOCK || outcome.reason() == Reason.UNKNOWN_SKU)
         && ReservationRequested.TYPE.equals(outcome.eventType());
     return refusedRequest ? "REJECTED" : null;
   }

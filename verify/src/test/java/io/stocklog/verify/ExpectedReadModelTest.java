@@ -19,13 +19,26 @@ class ExpectedReadModelTest {
   private final ExpectedReadModel model = new ExpectedReadModel();
 
   @Test
-  void aSkuRowIsItsNewestOutcomeWhateverItDecided() {
+  void aSkuRowIsItsNewestOutcomeThatIsNotARejection() {
     model.apply(received(1, 10, 0));
     model.apply(requested(2, "o-1", Decision.HELD, null, 3, 10, 3, T0.plusSeconds(60)));
     model.apply(rejected(3, "ReservationConfirmed", "o-9", Reason.UNKNOWN_RESERVATION, 10, 3));
 
     assertThat(model.stock()).containsOnlyKeys("s");
-    assertThat(model.stock().get("s")).isEqualTo(new StockEntry("s", 10, 3, 7, new Position(0, 3), T0.plusSeconds(3)));
+    assertThat(model.stock().get("s")).as("a rejection changed nothing, so the row stays at the hold")
+        .isEqualTo(new StockEntry("s", 10, 3, 7, new Position(0, 2), T0.plusSeconds(2)));
+  }
+
+  @Test
+  void aSkuThatOnlyEverSawRejectionsHasNoRowButItsRefusedRequestDoes() {
+    model.apply(outcome(1, "ReservationRequested", "o-1", Decision.REJECTED, Reason.UNKNOWN_SKU, 2, 0, 0, null,
+        false));
+    model.apply(rejected(2, "ReservationConfirmed", "o-9", Reason.UNKNOWN_RESERVATION, 0, 0));
+
+    assertThat(model.stock()).as("no phantom sku_stock row").isEmpty();
+    assertThat(model.reservations().get(O1).status()).isEqualTo("REJECTED");
+    assertThat(model.reservations().get(O1).rejectReason()).isEqualTo("UNKNOWN_SKU");
+    assertThat(model.reservations().get(O1).expiresAt()).isNull();
   }
 
   @Test
@@ -85,7 +98,8 @@ class ExpectedReadModelTest {
         T0.plusSeconds(60), true));
 
     assertThat(model.reservations().get(O1)).isEqualTo(cancelled);
-    assertThat(model.stock().get("s").position()).isEqualTo(new Position(0, 7));
+    assertThat(model.stock().get("s").position()).as("the duplicate at 3 is the newest that is not a rejection")
+        .isEqualTo(new Position(0, 3));
   }
 
   @Test
