@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -31,7 +32,6 @@ public final class Projector implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Projector.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-  private static final String LEAVE_GROUP_ON_CLOSE = "internal.leave.group.on.close";
   /** How long the projector's producer waits to fill a batch of outcomes (and changelog records). */
   static final int OUTCOME_LINGER_MS = 5;
 
@@ -147,12 +147,6 @@ public final class Projector implements AutoCloseable {
     p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(topics.minInsync()));
     // A new application folds the log from its first event, never from "now".
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    // Streams' consumer does not leave the group on close by default, so the partitions of a stopped
-    // instance stay unprocessed until its session times out (45 s), even when it is restarted at once.
-    // Leaving makes a restart or a scale-in hand the partitions over in about a second. (Internal consumer
-    // setting; KafkaStreams.CloseOptions.leaveGroup only acts on static members in this version. Being internal,
-    // it can change with Kafka: KafkaStreamsContractTest fails if a closed projector stops leaving at once.)
-    p.put(StreamsConfig.consumerPrefix(LEAVE_GROUP_ON_CLOSE), true);
     // An instance that dies without leaving (a crash, a kill -9) holds its partitions until its session
     // times out; this bounds how long its partitions go undecided.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) config.sessionTimeout().toMillis());
@@ -207,7 +201,12 @@ public final class Projector implements AutoCloseable {
     if (ticker != null) {
       ticker.close();
     }
-    boolean stopped = streams.close(CLOSE_TIMEOUT);
+    // Streams' consumer does not leave its group on close by default (classic protocol), so the partitions of a
+    // stopped instance would stay unprocessed until its session times out (45 s), even when it is restarted at
+    // once. Leaving makes a restart or a scale-in hand them over in about a second. KafkaStreamsContractTest
+    // fails if a closed projector stops leaving at once.
+    boolean stopped = streams.close(CloseOptions.groupMembershipOperation(
+        CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
     if (!stopped) {
       log.warn("projector streams did not stop within {}", CLOSE_TIMEOUT);
     }

@@ -40,14 +40,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the projector relies on in Kafka Streams beyond its public API, held to the real thing so that a Kafka
- * upgrade that changes it fails here, loudly, instead of in a rebuild or a redeploy:
+ * What the projector relies on in Kafka Streams beyond what its documentation promises, held to the real thing
+ * so that a Kafka upgrade that changes it fails here, loudly, instead of in a rebuild or a redeploy:
  * <ul>
  *   <li>{@link StateSeed} writes a new application's changelogs itself: their names must be the ones Streams
  *       creates for the projector's stores, Streams must restore the stores from them with the stores' serdes,
  *       and the application must resume at the offsets committed for its group;
- *   <li>{@link Projector} sets the internal consumer setting {@code internal.leave.group.on.close}: a closed
- *       projector must leave its group at once, not hold its partitions until its session times out.
+ *   <li>a closed {@link Projector} must leave its group at once, not hold its partitions until its session times
+ *       out. It did so through the internal consumer setting {@code internal.leave.group.on.close} until Kafka
+ *       4.1; in 4.3 that setting no longer had the effect (this test caught it) and the projector closes with the
+ *       public {@code CloseOptions} LEAVE_GROUP instead.
  * </ul>
  */
 @WithInfra
