@@ -78,7 +78,7 @@ final class SeedArchitecture implements Contender {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-    // Writing to the new topic before its leaders act stalled this contender for two minutes (Kafka 4.1).
+    // Writing to the new topic before its leaders act stalled this contender for two minutes (Kafka 4.1; 4.3 still loses sends there).
     TopicBootstrap.awaitLeaders(producer, topic, partitions, Duration.ofSeconds(30));
     // The metadata names the leader a moment before that broker's replica manager acts as it.
     Thread.sleep(1_000);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Real Kafka brokers inside this JVM, run by Apache Kafka's own server code through
  * {@link KafkaClusterTestKit}: KRaft mode, one controller, {@code n} brokers.
  *
- * <p>Why in-process: it starts in a few seconds, needs no Docker, and is exactly the 4.1.1 server the
+ * <p>Why in-process: it starts in a few seconds, needs no Docker, and is exactly the server release (the parent pom's kafka.version) the
  * clients are built against, so transactions, idempotence and consumer groups behave as they will in
  * production. The cluster bootstraps at the latest <em>production</em> metadata version with unstable
  * APIs off (the test kit's defaults enable unreleased features), for the same reason.
@@ -137,7 +137,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         // session makes a restart take about 3 s. Six missed heartbeats are still needed to fence a broker.
         config.putIfAbsent("broker.heartbeat.interval.ms", "500");
         config.putIfAbsent("broker.session.timeout.ms", "3000");
-        // Behave like a released 4.1.1 broker; the test kit turns unreleased APIs and features on.
+        // Behave like a released broker of that version; the test kit turns unreleased APIs and features on.
         config.putIfAbsent("unstable.api.versions.enable", "false");
         config.putIfAbsent("unstable.feature.versions.enable", "false");
         return config;

@@ -131,7 +131,13 @@ class DeploymentFilesTest {
     for (String name : List.of("kafka-2", "kafka-3", "projector-2")) {
       assertThat(service(name).get("profiles")).as("%s is in the scale profile", name).isEqualTo(List.of("scale"));
     }
-    assertThat(service("kafka").get("image")).isEqualTo("apache/kafka:4.1.1");
+    // One Kafka release everywhere: the brokers compose runs are the release the clients and the tests use.
+    java.util.regex.Matcher kafka = Pattern.compile("<kafka.version>([^<]+)</kafka.version>")
+        .matcher(read(ROOT.resolve("pom.xml")));
+    assertThat(kafka.find()).as("kafka.version in the parent pom").isTrue();
+    for (String name : List.of("kafka", "kafka-2", "kafka-3")) {
+      assertThat(service(name).get("image")).as(name).isEqualTo("apache/kafka:" + kafka.group(1));
+    }
     assertThat(service("postgres").get("image")).isEqualTo("postgres:16");
   }
 

@@ -108,7 +108,7 @@ class ReplayVerifyTest {
   private static void appendTo(TestKafka kafka, String topic, GeneratedHistory history) throws Exception {
     try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Map.of(
         "bootstrap.servers", kafka.bootstrapServers(), "acks", "all", "linger.ms", 5,
-        // One batch in flight: on a topic just created, Kafka 4.1 can accept the batches behind one refused with
+        // One batch in flight: on a topic just created, Kafka (4.1, and 4.3 still) can accept the batches behind one refused with
         // NOT_LEADER_OR_FOLLOWER and then refuse its retry as out of sequence until it expires, losing it.
         "max.in.flight.requests.per.connection", 1),
         new org.apache.kafka.common.serialization.ByteArraySerializer(),

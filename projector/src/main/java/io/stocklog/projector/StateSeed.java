@@ -253,7 +253,7 @@ public final class StateSeed {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    // One batch in flight per broker: on topics just created, Kafka 4.1's producer can have the batches behind
+    // One batch in flight per broker: on topics just created, Kafka's producer (4.1, and 4.3 still) can have the batches behind
     // one refused with NOT_LEADER_OR_FOLLOWER accepted, then its retry refused as out of sequence until it
     // expires. Big batches keep the throughput.
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
