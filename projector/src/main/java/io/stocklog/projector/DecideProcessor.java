@@ -1,15 +1,20 @@
 package io.stocklog.projector;
 
+import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
+import io.stocklog.events.Events;
 import io.stocklog.events.InvalidEventException;
 import io.stocklog.inventory.FoldFailedException;
 import io.stocklog.inventory.Inventory;
 import io.stocklog.inventory.RecordDecoder;
+import io.stocklog.inventory.Timer;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -39,7 +44,14 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   private final ProjectorOptions options;
   private final DecisionMetrics metrics;
   private ProcessorContext<Object, Object> context;
+  private KeyValueInventoryStore store;
   private Inventory inventory;
+  private int partition;
+  /** The offset after the last record processed; -1 until one is. */
+  private long nextOffset = -1;
+  /** The time of the last tick appended and not yet come back through the log; MIN_VALUE for none. */
+  private long tickInFlight = Long.MIN_VALUE;
+  private long tickSentAt;
 
   DecideProcessor(ProjectorOptions options, DecisionMetrics metrics) {
     this.options = options;
@@ -49,7 +61,44 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    this.inventory = new Inventory(KeyValueInventoryStore.of(context, options.retention()), options.retention());
+    this.store = KeyValueInventoryStore.of(context, options.retention());
+    this.inventory = new Inventory(store, options.retention());
+    this.partition = context.taskId().partition();
+    if (options.ticks() != null) {
+      context.schedule(options.ticks().every(), PunctuationType.WALL_CLOCK_TIME, this::tickIfDue);
+    }
+  }
+
+  /**
+   * Time for a quiet partition. Expiry is decided by log time, so a hold on a partition that gets no events
+   * would never expire; a {@code ClockTick} in the log moves the partition's clock, and a replay sees the same
+   * tick. This appends one only when it is needed: a hold is due by the wall clock and nothing in the log has
+   * moved the partition's clock to it, so an idle system appends nothing, a busy partition (whose own events
+   * move its clock) nothing, and a quiet one a tick per deadline. Only the task that decides the partition sends
+   * one, outside its transaction, as any producer appends an event: a tick carries nothing but time, so one
+   * written by a task whose transaction then aborts is as good as any, and the events topic gets no
+   * transaction markers. One tick at a time: the next is sent once the last has come back through the log, or
+   * after five seconds (a send that failed).
+   */
+  private void tickIfDue(long wallClock) {
+    Timer due = store.earliestExpiry();
+    if (due == null || due.at() > wallClock || store.clock() >= due.at() || !decidesPartition()) {
+      return;
+    }
+    if (store.clock() < tickInFlight && wallClock - tickSentAt < 5_000) {
+      return;
+    }
+    ClockTick tick = Events.tick(Instant.ofEpochMilli(wallClock));
+    tickInFlight = wallClock;
+    tickSentAt = wallClock;
+    metrics.ticked();
+    options.ticks().sender().send(partition, tick);
+  }
+
+  /** Whether this task's outputs are published yet (during a handoff, not until it passed the decider's end). */
+  private boolean decidesPartition() {
+    Long from = options.publishFrom().get(partition);
+    return from == null || (nextOffset >= 0 && nextOffset >= from);
   }
 
   @Override
@@ -57,6 +106,7 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
     RecordMetadata source = context.recordMetadata()
         .orElseThrow(() -> new IllegalStateException("a record from the events topic has no metadata"));
     boolean publish = options.publishes(source.partition(), source.offset());
+    nextOffset = source.offset() + 1;
     Event event;
     try {
       event = decode(record);

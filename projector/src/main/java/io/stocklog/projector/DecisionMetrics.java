@@ -23,12 +23,16 @@ final class DecisionMetrics {
   private final MeterRegistry registry;
   private final Counter deadLetters;
   private final Counter foldFailures;
+  private final Counter ticks;
   private final Map<Key, Counter> outcomes = new ConcurrentHashMap<>();
 
   DecisionMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.deadLetters = Counter.builder("stocklog.dead.letters")
         .description("records of the events topic sent to the dead-letter topic")
+        .register(registry);
+    this.ticks = Counter.builder("stocklog.projector.ticks")
+        .description("clock ticks appended to quiet partitions whose holds were due")
         .register(registry);
     this.foldFailures = Counter.builder("stocklog.projector.fold.failures")
         .description("records the fold threw on (a bug: the projector stops at the first)")
@@ -41,6 +45,10 @@ final class DecisionMetrics {
 
   void deadLettered() {
     deadLetters.increment();
+  }
+
+  void ticked() {
+    ticks.increment();
   }
 
   void foldFailed() {

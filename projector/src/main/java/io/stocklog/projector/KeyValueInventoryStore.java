@@ -61,6 +61,8 @@ public final class KeyValueInventoryStore implements InventoryStore {
   private final Duration retention;
   /** The deadline index; null until first used. */
   private NavigableSet<Timer> timers;
+  /** The index's expiries alone: what a quiet partition needs a tick for. Built and kept with it. */
+  private final NavigableSet<Timer> expiries = new TreeSet<>();
   private long clockValue;
 
   /**
@@ -113,6 +115,7 @@ public final class KeyValueInventoryStore implements InventoryStore {
   private NavigableSet<Timer> timers() {
     if (timers == null) {
       timers = buildIndex();
+      timers.stream().filter(t -> t.kind() == Timer.Kind.EXPIRE).forEach(expiries::add);
     }
     return timers;
   }
@@ -199,11 +202,15 @@ public final class KeyValueInventoryStore implements InventoryStore {
   @Override
   public void add(Timer timer) {
     timers().add(timer);
+    if (timer.kind() == Timer.Kind.EXPIRE) {
+      expiries.add(timer);
+    }
   }
 
   @Override
   public void remove(Timer timer) {
     timers().remove(timer);
+    expiries.remove(timer);
   }
 
   @Override
@@ -220,9 +227,10 @@ public final class KeyValueInventoryStore implements InventoryStore {
     return due;
   }
 
-  /** The earliest timer in the index, or null: for the ticker, which moves a quiet partition's clock to it. */
-  public Timer earliest() {
-    return timers().isEmpty() ? null : timers().first();
+  /** The earliest hold's expiry, or null when no reservation is held. */
+  public Timer earliestExpiry() {
+    timers();
+    return expiries.isEmpty() ? null : expiries.first();
   }
 
   /** Timers in the index now. */

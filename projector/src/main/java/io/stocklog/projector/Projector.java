@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running projector: makes sure the topics exist, runs the {@link ProjectorTopology} in Kafka Streams
- * with exactly-once processing, and runs the {@link Ticker} that moves quiet partitions' clocks.
+ * with exactly-once processing; its decide step also appends the ticks that move quiet partitions' clocks when a
+ * hold is due there ({@code ProjectorOptions#ticks}).
  * {@link #close()} stops them in reverse order and may be called more than once.
  */
 public final class Projector implements AutoCloseable {
@@ -36,17 +37,17 @@ public final class Projector implements AutoCloseable {
   static final int OUTCOME_LINGER_MS = 5;
 
   private final KafkaStreams streams;
-  private final Ticker ticker;
+  private final TickProducer ticks;
   private final AtomicReference<String> failure;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Projector(KafkaStreams streams, Ticker ticker, AtomicReference<String> failure) {
+  private Projector(KafkaStreams streams, TickProducer ticks, AtomicReference<String> failure) {
     this.streams = streams;
-    this.ticker = ticker;
+    this.ticks = ticks;
     this.failure = failure;
   }
 
-  /** Checks the topics, then starts the Streams application and the ticker; returns without waiting. */
+  /** Checks the topics, then starts the Streams application; returns without waiting. */
   public static Projector start(ProjectorConfig config) {
     // A composite with no registries in it records nothing.
     return start(config, new CompositeMeterRegistry());
@@ -62,8 +63,15 @@ public final class Projector implements AutoCloseable {
    * in each partition (see {@link ProjectorOptions#publishFrom()}), and ticks the partitions' clocks.
    */
   public static Projector startDecider(ProjectorConfig config, MeterRegistry metrics, Map<Integer, Long> publishFrom) {
-    return start(config, config.topics(),
-        ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).withPublishFrom(publishFrom), true);
+    TickProducer ticks = new TickProducer(config.bootstrapServers(), config.topics().events());
+    try {
+      return start(config, config.topics(),
+          ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).withPublishFrom(publishFrom)
+              .withTicks(new ProjectorOptions.Ticks(config.tickInterval(), ticks)), true, ticks);
+    } catch (RuntimeException e) {
+      ticks.close();
+      throw e;
+    }
   }
 
   /**
@@ -75,35 +83,27 @@ public final class Projector implements AutoCloseable {
     TopicSettings topics = config.topics().withNames(config.topics().events(), privateOutcomes,
         config.topics().deadLetters());
     return start(config, topics,
-        ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).forRebuild(progress), false);
+        ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).forRebuild(progress), false, null);
   }
 
-  private static Projector start(ProjectorConfig config, TopicSettings topics, ProjectorOptions options, boolean tick) {
+  private static Projector start(ProjectorConfig config, TopicSettings topics, ProjectorOptions options,
+      boolean decider, TickProducer ticks) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
       TopicBootstrap.ensure(admin, topics);
     }
     Properties properties = streamsProperties(config);
-    if (!tick) {
+    if (!decider) {
       properties.putAll(rebuildProperties());
     }
     KafkaStreams streams = new KafkaStreams(ProjectorTopology.build(topics, options), properties);
     AtomicReference<String> failure = new AtomicReference<>();
     streams.setUncaughtExceptionHandler(e -> onStreamThreadFailure(e, failure));
     streams.start();
-    Ticker ticker = null;
-    if (tick) {
-      try {
-        ticker = Ticker.start(config.bootstrapServers(), topics.events(), config.tickInterval());
-      } catch (RuntimeException e) {
-        streams.close(CLOSE_TIMEOUT);
-        throw e;
-      }
-    }
     log.info("projector {} started: {} -> {} (dead letters {}), {} thread(s), state in {}{}",
         config.applicationId(), topics.events(), topics.outcomes(),
         options.deadLetters() ? "to " + topics.deadLetters() : "not written", config.streamThreads(),
         config.stateDir(), options.publishFrom().isEmpty() ? "" : ", publishing from " + options.publishFrom());
-    return new Projector(streams, ticker, failure);
+    return new Projector(streams, ticks, failure);
   }
 
   /**
@@ -198,15 +198,15 @@ public final class Projector implements AutoCloseable {
       return;
     }
     log.info("projector closing");
-    if (ticker != null) {
-      ticker.close();
-    }
     // Streams' consumer does not leave its group on close by default (classic protocol), so the partitions of a
     // stopped instance would stay unprocessed until its session times out (45 s), even when it is restarted at
     // once. Leaving makes a restart or a scale-in hand them over in about a second. KafkaStreamsContractTest
     // fails if a closed projector stops leaving at once.
     boolean stopped = streams.close(CloseOptions.groupMembershipOperation(
         CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+    if (ticks != null) {
+      ticks.close();
+    }
     if (!stopped) {
       log.warn("projector streams did not stop within {}", CLOSE_TIMEOUT);
     }

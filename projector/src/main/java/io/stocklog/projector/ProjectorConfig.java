@@ -21,8 +21,9 @@ import java.util.Objects;
  *       transactional IDs and internal topic names)</td></tr>
  *   <tr><td>STOCKLOG_STATE_DIR</td><td>{java.io.tmpdir}/stocklog-projector (RocksDB state; kept across
  *       restarts so a restart does not replay the changelogs)</td></tr>
- *   <tr><td>STOCKLOG_TICK_INTERVAL_MS</td><td>1000 (a quiet partition's clock lags the wall clock by at
- *       most about this plus the commit interval)</td></tr>
+ *   <tr><td>STOCKLOG_TICK_INTERVAL_MS</td><td>1000 (how often a deciding task checks whether a hold on its quiet
+ *       partition is due and appends a tick if so: a quiet hold expires within about this plus a commit interval
+ *       of its deadline)</td></tr>
  *   <tr><td>STOCKLOG_RETENTION_DAYS</td><td>7 (how long finished reservations are remembered)</td></tr>
  *   <tr><td>STOCKLOG_STREAM_THREADS</td><td>1</td></tr>
  *   <tr><td>STOCKLOG_COMMIT_INTERVAL_MS</td><td>100 (with exactly-once a commit ends a transaction, and

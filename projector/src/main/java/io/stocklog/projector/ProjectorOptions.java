@@ -2,6 +2,7 @@ package io.stocklog.projector;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.stocklog.events.ClockTick;
 import io.stocklog.inventory.Inventory;
 import io.stocklog.inventory.RecordDecoder;
 import java.time.Duration;
@@ -25,10 +26,30 @@ import java.util.Map;
  * @param deadLetters whether dead letters are forwarded at all (a rebuild folds the log again and must not
  *     dead-letter its poison a second time)
  * @param progress told of every record folded, for a rebuild's progress bar
+ * @param ticks how often each task checks whether its partition needs a {@code ClockTick} (a hold is due by the
+ *     wall clock and nothing in the log has moved the partition's clock to it), and where it sends one; null for
+ *     never (a rebuild: the log it folds has the ticks it needs)
  */
 public record ProjectorOptions(
     Duration retention, int maxEventBytes, int maxDeadLetterValueBytes, StoreKind stores, MeterRegistry metrics,
-    Map<Integer, Long> publishFrom, boolean deadLetters, Progress progress) {
+    Map<Integer, Long> publishFrom, boolean deadLetters, Progress progress, Ticks ticks) {
+
+  /** Sends a tick to one partition of the events topic. Called on the stream thread; must not block. */
+  @FunctionalInterface
+  public interface TickSender {
+    void send(int partition, ClockTick tick);
+  }
+
+  /** How often to check for ticks a quiet partition needs, and where to send them. */
+  public record Ticks(Duration every, TickSender sender) {
+    public Ticks {
+      java.util.Objects.requireNonNull(sender, "sender");
+      if (every == null || every.toMillis() < 1) {
+        throw new IllegalArgumentException("ticks must be checked at least every millisecond (was " + every + ")");
+      }
+    }
+  }
+
 
   /** Told of each record after it is folded: its partition and offset. Called on the stream thread. */
   @FunctionalInterface
@@ -74,29 +95,35 @@ public record ProjectorOptions(
   public static ProjectorOptions withRetention(Duration retention) {
     // A composite with no registries in it records nothing.
     return new ProjectorOptions(retention, RecordDecoder.DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_DEAD_LETTER_VALUE_BYTES,
-        StoreKind.PERSISTENT, new CompositeMeterRegistry(), Map.of(), true, Progress.NONE);
+        StoreKind.PERSISTENT, new CompositeMeterRegistry(), Map.of(), true, Progress.NONE, null);
   }
 
   public ProjectorOptions withStores(StoreKind kind) {
     return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, kind, metrics, publishFrom,
-        deadLetters, progress);
+        deadLetters, progress, ticks);
   }
 
   public ProjectorOptions withMetrics(MeterRegistry registry) {
     return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, registry, publishFrom,
-        deadLetters, progress);
+        deadLetters, progress, ticks);
   }
 
   /** Publishes outcomes and dead letters of events partition p only from offset {@code from.get(p)} on. */
   public ProjectorOptions withPublishFrom(Map<Integer, Long> from) {
     return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, metrics, from,
-        deadLetters, progress);
+        deadLetters, progress, ticks);
   }
 
   /** A rebuild: no dead letters (the live projector wrote them), progress reported to {@code listener}. */
   public ProjectorOptions forRebuild(Progress listener) {
     return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, metrics, publishFrom,
-        false, listener);
+        false, listener, null);
+  }
+
+  /** Ticks quiet partitions whose holds are due (the deciding projector). */
+  public ProjectorOptions withTicks(Ticks newTicks) {
+    return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, metrics, publishFrom,
+        deadLetters, progress, newTicks);
   }
 
   /** Whether the outputs of the event at {@code offset} of {@code partition} are forwarded. */

@@ -1,5 +1,6 @@
 package io.stocklog.projector;
 
+import io.stocklog.events.ClockTick;
 import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
@@ -16,8 +17,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *
  * <pre>
  *   events (bytes, bytes) ──▶ decide ──▶ outcomes      (sku, Outcome JSON), same partition as the event
- *                               │  └───▶ dead-letters  (original key, DeadLetter JSON), same partition
- *                               └─ stock, reservations, applied-ids, deadlines, clock (persistent, logged)
+ *          ▲                    │  └───▶ dead-letters  (original key, DeadLetter JSON), same partition
+ *          └─ a ClockTick ◀─────┤  into a quiet partition whose hold is due (see DecideProcessor)
+ *                               └─ stock, reservations, applied-ids, clock (persistent, logged)
  * </pre>
  *
  * <p>The source reads raw bytes so that no record can fail in deserialization: {@link DecideProcessor}

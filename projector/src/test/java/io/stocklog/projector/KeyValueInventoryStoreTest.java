@@ -144,7 +144,7 @@ class KeyValueInventoryStoreTest {
         new Timer(4_000 + retention.toMillis(), Timer.Kind.FORGET_RESERVATION, "b", "o-1"),
         new Timer(9_000 + retention.toMillis(), Timer.Kind.FORGET_RESERVATION, "a", "o-2"));
     assertThat(restarted.clock()).isEqualTo(8_000);
-    assertThat(restarted.earliest()).isEqualTo(new Timer(60_000, Timer.Kind.EXPIRE, "a", "o-1"));
+    assertThat(restarted.earliestExpiry()).isEqualTo(new Timer(60_000, Timer.Kind.EXPIRE, "a", "o-1"));
   }
 
   @Test

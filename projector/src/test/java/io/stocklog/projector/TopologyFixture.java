@@ -9,6 +9,7 @@ import io.stocklog.topics.TopicSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -39,11 +40,16 @@ final class TopologyFixture implements AutoCloseable {
   }
 
   TopologyFixture(Path stateDir, ProjectorOptions options) {
+    this(stateDir, options, Instant.now());
+  }
+
+  /** With the driver's wall clock starting at {@code wallClock} (it moves only by advanceWallClockTime). */
+  TopologyFixture(Path stateDir, ProjectorOptions options, Instant wallClock) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(ProjectorTopology.build(TOPICS, options), props);
+    driver = new TopologyTestDriver(ProjectorTopology.build(TOPICS, options), props, wallClock);
     events = driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
     outcomes = driver.createOutputTopic(TOPICS.outcomes(), new StringDeserializer(),
         JsonSerde.of(Outcome.class).deserializer());
