@@ -233,7 +233,7 @@ class PipelineEndToEndTest {
     assertThat(extended.status()).isEqualTo(200);
     assertThat(Instant.parse(extended.text("expiresAt"))).isAfter(Instant.parse(extendMe.text("expiresAt")));
 
-    // o-expire held 4 units for one second; the ticker moves log time on, so it expires with no other traffic.
+    // o-expire held 4 units for one second; a tick moves log time on when it is due, so it expires with no other traffic.
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
       Http.Response r = http.get(qry("/skus/" + sku + "/reservations/o-expire"));
       assertThat(r.status()).isEqualTo(200);

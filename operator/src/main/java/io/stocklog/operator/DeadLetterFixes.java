@@ -37,7 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * itself as a JSON object (easier to edit); failing both, {@code valueBase64}. Its {@code key} must be the
  * event's SKU, or absent or null (then the SKU is the key). The check is the projector's own ({@link
  * EventCodec#decode} and the key rule of its decide step), so a line that passes here is not dead-lettered
- * again. Clock ticks are refused: the ticker writes fresh ones, and an old one would only repeat a time.
+ * again. Clock ticks are refused: the projector writes fresh ones when a hold is due, and an old one would only repeat a time.
  */
 final class DeadLetterFixes {
 
@@ -121,7 +121,7 @@ final class DeadLetterFixes {
     Event event = EventCodec.decode(value);
     return switch (event) {
       case ClockTick tick -> throw new InvalidEventException("a " + ClockTick.TYPE + " is not replayed: the"
-          + " projector's ticker writes fresh ones");
+          + " projector writes fresh ones when a hold is due");
       case SkuEvent e -> {
         JsonNode key = line.get("key");
         if (key != null && !key.isNull()) {

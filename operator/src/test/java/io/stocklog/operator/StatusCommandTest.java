@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * {@code status} against a running stack: its numbers are the broker's and the read model's, it shows the
  * lags reaching zero once the pipeline has caught up, it counts a dead letter, and the table and the JSON
- * say the same. The stack ticks every partition once a second, so the log end and the decided offsets move
+ * say the same. Holds due on quiet partitions get ticks, so the log end and the decided offsets can move
  * between two reads: those are checked against broker reads taken just before and just after.
  */
 @WithInfra

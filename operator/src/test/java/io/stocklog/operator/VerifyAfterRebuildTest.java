@@ -75,8 +75,8 @@ class VerifyAfterRebuildTest {
 
     Run rebuild = cli("rebuild", "--name", "v1", "--timeout", "120");
     assertThat(rebuild.exit()).as(rebuild.output()).isZero();
-    // The ticks carry the wall clock, so log time is now and every hold (1 to 15 s, extended by at most 10)
-    // runs out within seconds; then nothing moves.
+    // The history ends an hour ago in log time, so every hold left is due by the wall clock: the projector's ticks
+    // expire them within seconds; then nothing moves.
     await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
         assertThat(count("select count(*) from rm_v1.reservation where status = 'HELD'")).isZero());
 
@@ -125,8 +125,9 @@ class VerifyAfterRebuildTest {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // occurredAt: four hours ago onwards, two seconds an event. The ticker has already moved each partition's
-    // clock to the wall clock, so the holds are counted from then (log time never goes back).
+    // occurredAt: four hours ago onwards, two seconds an event; each partition's clock follows its own events. Holds
+    // of 1 to 15 minutes against about three hours of history, so some are confirmed, cancelled or extended while
+    // held and others have expired first.
     Instant t0 = Instant.now().minus(Duration.ofHours(4));
     int n = 0;
     Map<String, List<String>> orders = new HashMap<>();
@@ -147,11 +148,11 @@ class VerifyAfterRebuildTest {
           case 0, 1, 2, 3 -> {
             String order = "o-" + i;
             skuOrders.add(order);
-            yield Events.requested(sku, order, 1 + random.nextInt(4), 1 + random.nextInt(15), at);
+            yield Events.requested(sku, order, 1 + random.nextInt(4), 60 + random.nextInt(840), at);
           }
           case 4 -> Events.confirmed(sku, some, at);
           case 5 -> Events.cancelled(sku, some, at);
-          case 6 -> Events.extended(sku, some, 1 + random.nextInt(10), at);
+          case 6 -> Events.extended(sku, some, 60 + random.nextInt(540), at);
           case 7 -> Events.adjusted(sku, "a-" + i, random.nextBoolean() ? 1 + random.nextInt(5) : -1 - random.nextInt(8),
               "recount", at);
           case 8 -> Events.received(sku, "r-" + i, 1 + random.nextInt(6), at);

@@ -32,7 +32,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The real projector process ({@link ProjectorService}: Kafka Streams exactly-once, the ticker, the outcome
+ * The real projector process ({@link ProjectorService}: Kafka Streams exactly-once, its ticks, the outcome
  * sink writing the read model into {@code public} of a test's own database) on topics of the test's own.
  */
 final class LiveReadModel implements AutoCloseable {
