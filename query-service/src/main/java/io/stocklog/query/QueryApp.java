@@ -94,14 +94,22 @@ public final class QueryApp {
     Duration wait = waitFor(params);
     String cacheControl = readYourWrites(params, min) ? NO_STORE : stockCacheControl;
     List<String> ifNoneMatch = ifNoneMatch(ctx);
-    if (ifNoneMatch != null && min == null) {
-      // A hot SKU's tag check, answered from what the watcher keeps current: no statement.
+    if (min == null) {
+      // A hot SKU, answered from what the watcher keeps current (as of its last round): no statement.
       Optional<SkuViews.Known> known = views.current(sku);
-      if (known.isPresent() && EntityTags.matchesAny(ifNoneMatch, EntityTags.of(known.get().row()))) {
+      if (known.isPresent()) {
         SkuViews.Known k = known.get();
-        freshnessHeaders(ctx, new Freshness(k.applied().position().map(Position::token).orElse(null), k.ageMs(),
-            false));
-        notModified(ctx, EntityTags.of(k.row()), cacheControl);
+        Freshness freshness = new Freshness(k.applied().position().map(Position::token).orElse(null), k.ageMs(),
+            false);
+        freshnessHeaders(ctx, freshness);
+        String tag = EntityTags.of(k.row());
+        if (ifNoneMatch != null && EntityTags.matchesAny(ifNoneMatch, tag)) {
+          notModified(ctx, tag, cacheControl);
+          return;
+        }
+        ctx.header("ETag", tag);
+        ctx.header("Cache-Control", cacheControl);
+        Replies.json(ctx, 200, StockJson.sku(k.row(), freshness));
         return;
       }
     }
