@@ -17,6 +17,8 @@ import io.stocklog.readmodel.ReservationRow;
 import io.stocklog.readmodel.SkuRow;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,13 +44,25 @@ public final class QueryApp {
   static final String OPENAPI = "openapi/query-service.json";
   static final String REQUEST_LOG = "io.stocklog.query.RequestLog";
 
+  /** What a cache may do with a read-your-writes answer: nothing (see the README, "Caching"). */
+  static final String NO_STORE = "no-store";
+  /** A reservation is one shopper's: their browser may keep it and revalidate, a shared cache may not. */
+  static final String PRIVATE = "private, no-cache";
+
   private final StockReader reader;
+  private final SkuViews views;
+  private final StockStream stream;
   private final ReadModelQueries queries;
+  private final String stockCacheControl;
   private final Javalin app;
 
-  public QueryApp(StockReader reader, ReadModelQueries queries, PrometheusMeterRegistry registry) {
+  QueryApp(StockReader reader, SkuViews views, StockStream stream, ReadModelQueries queries, int cacheMaxAgeSeconds,
+      PrometheusMeterRegistry registry) {
     this.reader = reader;
+    this.views = views;
+    this.stream = stream;
     this.queries = queries;
+    this.stockCacheControl = "public, max-age=" + cacheMaxAgeSeconds;
     // A stop lets the reads in flight finish, read-your-writes waits of up to 30 s included.
     HttpPlumbing.Settings settings = HttpPlumbing.Settings.of(REQUEST_LOG, OPENAPI, registry, this::readiness,
         Duration.ofSeconds(35));
@@ -66,6 +80,7 @@ public final class QueryApp {
     HttpPlumbing.getAndHead(config, "/skus", this::skus);
     HttpPlumbing.getAndHead(config, "/skus/{sku}", this::sku);
     HttpPlumbing.getAndHead(config, "/skus/{sku}/reservations/{orderId}", this::reservation);
+    config.routes.get("/skus/{sku}/stream", stream::handle);
     config.routes.exception(ReadModelUnavailableException.class, (e, ctx) -> {
       log.warn("Answering 503: {}", e.getMessage());
       Replies.problem(ctx, Problem.unavailable("the read model database is unavailable; retry shortly"));
@@ -76,13 +91,40 @@ public final class QueryApp {
     String sku = id(ctx.pathParam("sku"), "sku");
     QueryParams params = QueryParams.parse(ctx.queryString());
     Position min = minPosition(params, reader.partitions());
-    Reading<Optional<SkuRow>> reading = reader.sku(sku, min, waitFor(params));
+    Duration wait = waitFor(params);
+    String cacheControl = readYourWrites(params, min) ? NO_STORE : stockCacheControl;
+    List<String> ifNoneMatch = ifNoneMatch(ctx);
+    if (min == null) {
+      // A hot SKU, answered from what the watcher keeps current (as of its last round): no statement.
+      Optional<SkuViews.Known> known = views.current(sku);
+      if (known.isPresent()) {
+        SkuViews.Known k = known.get();
+        Freshness freshness = new Freshness(k.applied().position().map(Position::token).orElse(null), k.ageMs(),
+            false);
+        freshnessHeaders(ctx, freshness);
+        String tag = EntityTags.of(k.row());
+        if (ifNoneMatch != null && EntityTags.matchesAny(ifNoneMatch, tag)) {
+          notModified(ctx, tag, cacheControl);
+          return;
+        }
+        ctx.header("ETag", tag);
+        ctx.header("Cache-Control", cacheControl);
+        Replies.json(ctx, 200, StockJson.sku(k.row(), freshness));
+        return;
+      }
+    }
+    Reading<Optional<SkuRow>> reading = reader.sku(sku, min, wait);
     freshnessHeaders(ctx, reading.freshness());
     SkuRow row = reading.value().orElseThrow(() -> Problem.notFound(
         "sku " + sku + " is not in the read model" + behindNote(reading.freshness(), min)).toException());
-    Map<String, Object> body = skuBody(row);
-    body.put("freshness", reading.freshness());
-    Replies.json(ctx, 200, body);
+    String tag = EntityTags.of(row);
+    if (ifNoneMatch != null && EntityTags.matchesAny(ifNoneMatch, tag)) {
+      notModified(ctx, tag, cacheControl);
+      return;
+    }
+    ctx.header("ETag", tag);
+    ctx.header("Cache-Control", cacheControl);
+    Replies.json(ctx, 200, StockJson.sku(row, reading.freshness()));
   }
 
   private void skus(Context ctx) {
@@ -94,13 +136,22 @@ public final class QueryApp {
     List<Map<String, Object>> found = new ArrayList<>();
     Set<String> missing = new LinkedHashSet<>(ids);
     for (SkuRow row : reading.value()) {
-      found.add(skuBody(row));
+      found.add(StockJson.fieldsMap(row));
       missing.remove(row.sku());
+    }
+    String tag = EntityTags.ofMany(reading.value(), missing);
+    String cacheControl = readYourWrites(params, min) ? NO_STORE : stockCacheControl;
+    List<String> ifNoneMatch = ifNoneMatch(ctx);
+    if (ifNoneMatch != null && EntityTags.matchesAny(ifNoneMatch, tag)) {
+      notModified(ctx, tag, cacheControl);
+      return;
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("skus", found);
     body.put("missing", missing);
     body.put("freshness", reading.freshness());
+    ctx.header("ETag", tag);
+    ctx.header("Cache-Control", cacheControl);
     Replies.json(ctx, 200, body);
   }
 
@@ -125,7 +176,41 @@ public final class QueryApp {
     body.put("position", row.position().token());
     body.put("updatedAt", row.updatedAt());
     body.put("freshness", reading.freshness());
+    String tag = EntityTags.of(row.position());
+    String cacheControl = readYourWrites(params, min) ? NO_STORE : PRIVATE;
+    List<String> ifNoneMatch = ifNoneMatch(ctx);
+    if (ifNoneMatch != null && EntityTags.matchesAny(ifNoneMatch, tag)) {
+      notModified(ctx, tag, cacheControl);
+      return;
+    }
+    ctx.header("ETag", tag);
+    ctx.header("Cache-Control", cacheControl);
     Replies.json(ctx, 200, body);
+  }
+
+  /** A request that names a write to wait for: its answer is for this caller at this moment only. */
+  private static boolean readYourWrites(QueryParams params, Position min) {
+    return min != null || params.single("wait") != null;
+  }
+
+  /** Every value of {@code If-None-Match} (it may come in several lines); null when there is none. */
+  private static List<String> ifNoneMatch(Context ctx) {
+    Enumeration<String> values = ctx.req().getHeaders("If-None-Match");
+    if (values == null || !values.hasMoreElements()) {
+      return null;
+    }
+    return Collections.list(values);
+  }
+
+  /**
+   * A 304: no body, and the validator and caching headers a 200 would carry (RFC 9110 15.4.5), the freshness
+   * headers included: a read-your-writes answer whose wait ran out is a 304 too when the caller holds the current
+   * row, and says {@code X-Read-Model-Behind: true} (Javalin answers an exact tag match with a 304 itself anyway).
+   */
+  private static void notModified(Context ctx, String tag, String cacheControl) {
+    ctx.header("ETag", tag);
+    ctx.header("Cache-Control", cacheControl);
+    ctx.status(304);
   }
 
   /** Ready while Postgres answers within a second. */
@@ -136,17 +221,6 @@ public final class QueryApp {
     } catch (ReadModelUnavailableException e) {
       return Readiness.down("postgres does not answer: " + e.getMessage(), Map.of("postgres", "DOWN"));
     }
-  }
-
-  private static Map<String, Object> skuBody(SkuRow row) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("sku", row.sku());
-    body.put("onHand", row.onHand());
-    body.put("reserved", row.reserved());
-    body.put("available", row.available());
-    body.put("position", row.position().token());
-    body.put("updatedAt", row.updatedAt());
-    return body;
   }
 
   private static void freshnessHeaders(Context ctx, Freshness f) {

@@ -3,6 +3,8 @@ package io.stocklog.query;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,6 +16,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stocklog.readmodel.ProjectionCatalog;
 import io.stocklog.readmodel.ReadModelQueries;
 import io.stocklog.readmodel.ReadModelSchema;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +37,21 @@ public final class QueryService implements AutoCloseable {
   private final QueryApp app;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ServedSchemaFollower follower;
+  private final AppliedWatcher watcher;
+  private final StockFeed feed;
+  private final StockStream stream;
+  private final PositionWaiters waiters;
 
-  private QueryService(HikariDataSource pool, JvmGcMetrics gcMetrics, QueryApp app, ServedSchemaFollower follower) {
+  private QueryService(HikariDataSource pool, JvmGcMetrics gcMetrics, QueryApp app, ServedSchemaFollower follower,
+      AppliedWatcher watcher, StockFeed feed, StockStream stream, PositionWaiters waiters) {
     this.follower = follower;
     this.pool = pool;
     this.gcMetrics = gcMetrics;
     this.app = app;
+    this.watcher = watcher;
+    this.feed = feed;
+    this.stream = stream;
+    this.waiters = waiters;
   }
 
   /**
@@ -44,6 +59,11 @@ public final class QueryService implements AutoCloseable {
    * errors), and starts HTTP on {@link QueryConfig#httpPort()}.
    */
   public static QueryService start(QueryConfig config) {
+    return start(config, UnaryOperator.identity());
+  }
+
+  /** As {@link #start(QueryConfig)}, reading through {@code around} the pool: how tests count statements. */
+  static QueryService start(QueryConfig config, UnaryOperator<DataSource> around) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -53,21 +73,47 @@ public final class QueryService implements AutoCloseable {
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
     HikariDataSource pool = new HikariDataSource(poolConfig(config, registry));
+    AppliedWatcher watcher = null;
     try {
       ReadModelSchema.migrate(pool);
-      ReadModelQueries queries = new ReadModelQueries(pool);
+      ReadModelQueries queries = new ReadModelQueries(around.apply(pool));
       ServedSchemaFollower follower = ServedSchemaFollower.start(new ProjectionCatalog(pool), queries);
       ReadModelAge.bind(queries, config.partitions(), registry);
-      QueryApp app = new QueryApp(new StockReader(queries, new SkuPartitioner(config.partitions())), queries,
-          registry);
+      SkuPartitioner partitioner = new SkuPartitioner(config.partitions());
+      SkuViews views = new SkuViews(partitioner);
+      PositionWaiters waiters = new PositionWaiters(config.partitions());
+      StockFeed feed = new StockFeed();
+      // The order matters: the views are current before a stream hears of a change (see StockStream).
+      watcher = new AppliedWatcher(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), queries,
+          config.partitions(), Duration.ofMillis(config.watchPollMs()), List.of(views, waiters, feed)).start();
+      StockReader reader = new StockReader(queries, partitioner, waiters, views);
+      StockStream stream = new StockStream(feed, views, reader, config.maxStreams(),
+          Duration.ofMillis(config.streamHeartbeatMs()));
+      bindGauges(registry, watcher, waiters, stream);
+      QueryApp app = new QueryApp(reader, views, stream, queries, config.cacheMaxAgeSeconds(), registry);
       app.javalin().start(config.httpPort());
       log.info("Query service listening on port {} ({})", app.javalin().port(), config);
-      return new QueryService(pool, gc, app, follower);
+      return new QueryService(pool, gc, app, follower, watcher, feed, stream, waiters);
     } catch (RuntimeException e) {
+      if (watcher != null) {
+        watcher.close();
+      }
       pool.close();
       gc.close();
       throw e;
     }
+  }
+
+  private static void bindGauges(PrometheusMeterRegistry registry, AppliedWatcher watcher, PositionWaiters waiters,
+      StockStream stream) {
+    Gauge.builder("stocklog.query.streams", stream, StockStream::open)
+        .description("open GET /skus/{sku}/stream streams").register(registry);
+    FunctionCounter.builder("stocklog.query.streams.dropped", stream, StockStream::dropped)
+        .description("streams ended because their reader fell behind").register(registry);
+    Gauge.builder("stocklog.query.waiting", waiters, PositionWaiters::waiting)
+        .description("read-your-writes requests waiting for a position").register(registry);
+    FunctionCounter.builder("stocklog.query.watcher.rounds", watcher, AppliedWatcher::rounds)
+        .description("statements the read-model watcher sent: one per round").register(registry);
   }
 
   private static HikariConfig poolConfig(QueryConfig config, PrometheusMeterRegistry registry) {
@@ -88,6 +134,21 @@ public final class QueryService implements AutoCloseable {
     return c;
   }
 
+  /** The watcher, for tests in this package that count its rounds. */
+  AppliedWatcher watcher() {
+    return watcher;
+  }
+
+  /** The streams, for tests in this package. */
+  StockStream streams() {
+    return stream;
+  }
+
+  /** The waiters, for tests in this package. */
+  PositionWaiters waiters() {
+    return waiters;
+  }
+
   /** The HTTP app, for tests in this package that look at the server itself. */
   Javalin javalin() {
     return app.javalin();
@@ -105,7 +166,10 @@ public final class QueryService implements AutoCloseable {
     }
     log.info("Query service stopping");
     try {
+      // Streams first: they would otherwise hold the graceful stop for its whole timeout.
+      feed.closeAll();
       app.javalin().stop();
+      watcher.close();
       follower.close();
     } finally {
       pool.close();

@@ -1,6 +1,7 @@
 package io.stocklog.query;
 
 import io.stocklog.outcomes.Position;
+import io.stocklog.readmodel.AppliedRead;
 import io.stocklog.readmodel.PartitionPosition;
 import io.stocklog.readmodel.ReadModelQueries;
 import io.stocklog.readmodel.ReservationRow;
@@ -9,30 +10,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
- * Reads the read model with read-your-writes: given a position token, it first waits (up to a limit) for
- * the sink to have applied that position, polling {@code applied_position} every {@value #POLL_MS} ms
- * and holding no connection in between, then reads. The applied position is read before the rows, so
- * the rows are at least as new as the position the answer reports.
+ * Reads the read model with read-your-writes. Given a position token and a wait, it first waits, holding no
+ * connection and sending no statement, until the {@link PositionWaiters} hear from the instance's one watcher
+ * that the position was applied (or the wait runs out); then it reads in one statement, which returns the rows
+ * with the applied positions of the partitions they belong to, from the same snapshot. Whether the answer is
+ * behind the token is decided from that statement, not from the watcher, so an answer never says "behind" of a
+ * position its own rows include.
+ *
+ * <p>Every SKU row read is offered to the {@link SkuViews}, which keep it for tag checks and streams.
  */
 public final class StockReader {
 
-  static final long POLL_MS = 20;
-
   private final ReadModelQueries queries;
   private final SkuPartitioner partitioner;
+  private final PositionWaiters waiters;
+  private final SkuViews views;
 
-  public StockReader(ReadModelQueries queries, SkuPartitioner partitioner) {
+  StockReader(ReadModelQueries queries, SkuPartitioner partitioner, PositionWaiters waiters, SkuViews views) {
     this.queries = queries;
     this.partitioner = partitioner;
+    this.waiters = waiters;
+    this.views = views;
   }
 
   /** Partitions of the events topic: a position token names one of 0 to {@code partitions() - 1}. */
@@ -40,68 +43,62 @@ public final class StockReader {
     return partitioner.partitions();
   }
 
+  int partitionOf(String sku) {
+    return partitioner.partitionOf(sku);
+  }
+
   public Reading<Optional<SkuRow>> sku(String sku, Position min, Duration wait) {
-    return read(Set.of(partition(sku, min)), min, wait, () -> queries.sku(sku));
+    awaitApplied(min, wait);
+    int own = partitioner.partitionOf(sku);
+    int partition = min != null ? min.partition() : own;
+    AppliedRead<Optional<SkuRow>> read = queries.sku(sku, partition);
+    if (partition == own) {
+      read.value().ifPresent(row -> read.appliedOf(own).ifPresent(p -> views.offer(row, p.appliedOffset())));
+    }
+    return reading(read, Set.of(partition), min);
   }
 
   public Reading<List<SkuRow>> skus(Collection<String> skus, Position min, Duration wait) {
-    Set<Integer> partitions = skus.stream().map(partitioner::partitionOf).collect(Collectors.toCollection(TreeSet::new));
+    awaitApplied(min, wait);
+    Set<Integer> partitions = new TreeSet<>();
+    skus.forEach(sku -> partitions.add(partitioner.partitionOf(sku)));
     if (min != null) {
       partitions.add(min.partition());
     }
-    return read(partitions, min, wait, () -> queries.skus(skus));
+    AppliedRead<List<SkuRow>> read = queries.skus(skus, partitions);
+    for (SkuRow row : read.value()) {
+      read.appliedOf(partitioner.partitionOf(row.sku())).ifPresent(p -> views.offer(row, p.appliedOffset()));
+    }
+    return reading(read, partitions, min);
   }
 
   public Reading<Optional<ReservationRow>> reservation(String sku, String orderId, Position min, Duration wait) {
-    return read(Set.of(partition(sku, min)), min, wait, () -> queries.reservation(sku, orderId));
+    awaitApplied(min, wait);
+    int partition = min != null ? min.partition() : partitioner.partitionOf(sku);
+    return reading(queries.reservation(sku, orderId, partition), Set.of(partition), min);
   }
 
-  /** The token's partition when one is given (that is where the caller's write went), else the SKU's. */
-  private int partition(String sku, Position min) {
-    return min != null ? min.partition() : partitioner.partitionOf(sku);
-  }
-
-  private <T> Reading<T> read(Set<Integer> partitions, Position min, Duration wait, Supplier<T> rows) {
-    boolean behind = min != null && !awaitApplied(min, wait);
-    Map<Integer, PartitionPosition> positions = queries.appliedPositions().stream()
-        .filter(p -> partitions.contains(p.partition()))
-        .collect(Collectors.toMap(PartitionPosition::partition, Function.identity()));
-    T value = rows.get();
-    return new Reading<>(value, freshness(partitions, positions, behind));
-  }
-
-  /** Whether {@code min} was applied within {@code wait}. */
-  private boolean awaitApplied(Position min, Duration wait) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
-      Optional<PartitionPosition> applied = queries.appliedPosition(min.partition());
-      if (applied.isPresent() && applied.get().satisfies(min)) {
-        return true;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      try {
-        Thread.sleep(Math.min(POLL_MS, Math.max(1, left / 1_000_000)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
+  private void awaitApplied(Position min, Duration wait) {
+    if (min != null) {
+      waiters.await(min, wait);
     }
   }
 
-  private static Freshness freshness(Set<Integer> partitions, Map<Integer, PartitionPosition> positions,
-      boolean behind) {
+  private static <T> Reading<T> reading(AppliedRead<T> read, Set<Integer> partitions, Position min) {
+    boolean behind = min != null && read.appliedOf(min.partition()).map(p -> !p.satisfies(min)).orElse(true);
+    return new Reading<>(read.value(), freshness(read, partitions, behind));
+  }
+
+  private static Freshness freshness(AppliedRead<?> read, Set<Integer> partitions, boolean behind) {
     List<String> tokens = new ArrayList<>();
     Long age = null;
     for (int partition : partitions) {
-      PartitionPosition p = positions.get(partition);
-      if (p == null) {
+      Optional<PartitionPosition> p = read.appliedOf(partition);
+      if (p.isEmpty()) {
         continue;
       }
-      p.position().ifPresent(position -> tokens.add(position.token()));
-      age = age == null ? p.ageMs() : Math.max(age, p.ageMs());
+      p.get().position().ifPresent(position -> tokens.add(position.token()));
+      age = age == null ? p.get().ageMs() : Math.max(age, p.get().ageMs());
     }
     return new Freshness(tokens.isEmpty() ? null : String.join(",", tokens), age, behind);
   }

@@ -107,8 +107,10 @@ class OpenApiContractTest {
     spec.assertEveryExampleValid(15);
   }
 
+  /** Every operation but the stream, which never ends by itself (StockStreamTest holds it to the document). */
   static Stream<Operation> operations() {
-    return OpenApiSpec.load(QueryApp.OPENAPI).operations().stream();
+    return OpenApiSpec.load(QueryApp.OPENAPI).operations().stream()
+        .filter(op -> !op.path().endsWith("/stream"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -78,6 +78,13 @@ public final class ReadModelWriter {
          set checked_at = excluded.checked_at
       """;
 
+  /**
+   * Sent in the transaction of every applied batch, so listeners hear it exactly when the batch is visible
+   * (Postgres delivers a notification at commit, and never for a transaction that rolled back); the payload
+   * is the schema written, so a listener can tell projections apart.
+   */
+  private static final String NOTIFY_APPLIED = "select pg_notify('" + ReadModelNotices.CHANNEL + "', current_schema())";
+
   private final DataSource dataSource;
 
   public ReadModelWriter(DataSource dataSource) {
@@ -86,7 +93,8 @@ public final class ReadModelWriter {
 
   /**
    * Applies {@code outcomes} (in log order) and advances {@code applied_position} of every events
-   * partition they came from, all in one transaction. Outcomes must carry a position.
+   * partition they came from, all in one transaction, which also notifies {@link ReadModelNotices#CHANNEL}.
+   * Outcomes must carry a position.
    *
    * @return the highest events offset applied per events partition
    */
@@ -110,6 +118,9 @@ public final class ReadModelWriter {
           s.setArray(1, c.createArrayOf("int", applied.keySet().toArray(Integer[]::new)));
           s.setArray(2, c.createArrayOf("bigint", applied.values().toArray(Long[]::new)));
           s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement(NOTIFY_APPLIED)) {
+          s.execute();
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {

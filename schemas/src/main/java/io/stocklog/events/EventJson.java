@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.stocklog.json.IsoInstants;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,10 @@ import java.time.Instant;
  */
 final class EventJson {
 
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  // Buffers from a shared pool: the default per-thread recycler reuses nothing on virtual threads (see Json).
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+      .build();
 
   // One bit per field, to catch a field given twice, one missing or one that the type does not have.
   private static final int TYPE = 1;

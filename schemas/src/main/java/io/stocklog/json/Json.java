@@ -1,6 +1,8 @@
 package io.stocklog.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +25,12 @@ public final class Json {
   private Json() {}
 
   private static ObjectMapper create() {
-    JsonMapper mapper = JsonMapper.builder()
+    // Jackson's default buffer recycler is kept per thread, which helps nothing when every request runs on
+    // a virtual thread of its own: each reply would allocate fresh buffers. A shared pool reuses them.
+    JsonFactory factory = JsonFactory.builder()
+        .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+        .build();
+    JsonMapper mapper = JsonMapper.builder(factory)
         .addModule(new JavaTimeModule())
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -45,6 +45,24 @@ public final class PlainJson {
     return this;
   }
 
+  /** A JSON {@code null}. */
+  public PlainJson nul(String name) {
+    name(name);
+    ascii("null");
+    return this;
+  }
+
+  /** {@code json}, an object or value already written (by another {@code PlainJson}), as the field's value. */
+  public PlainJson raw(String name, byte[] json) {
+    name(name);
+    if (at + json.length + 8 > b.length) {
+      b = Arrays.copyOf(b, Math.max(b.length * 2, at + json.length + 64));
+    }
+    System.arraycopy(json, 0, b, at, json.length);
+    at += json.length;
+    return this;
+  }
+
   /** The object's bytes, or null if a string could not be written as it is. */
   public byte[] bytes() {
     put('}');

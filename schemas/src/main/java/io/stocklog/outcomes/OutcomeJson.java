@@ -3,6 +3,7 @@ package io.stocklog.outcomes;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.stocklog.json.IsoInstants;
 import io.stocklog.json.Json;
 import io.stocklog.json.PlainJson;
@@ -20,7 +21,10 @@ import java.time.Instant;
  */
 public final class OutcomeJson {
 
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  // Buffers from a shared pool: the default per-thread recycler reuses nothing on virtual threads (see Json).
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+      .build();
 
   private OutcomeJson() {}
 

@@ -38,6 +38,8 @@ class PostgresOutageTest {
   private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("stocklog.outage.seconds", 30));
   /** "Quickly instead of hanging": generous, since the machine is shared; the measured times are reported. */
   private static final long ANSWER_BOUND_MS = 5_000;
+  /** Reads sent this soon after the cut may be answered from the query service's memory (see the README). */
+  private static final long WATCHER_NOTICE_MS = 1_000;
   private static final List<String> SKUS = List.of("PG-1", "PG-2", "PG-3", "PG-4", "PG-5", "PG-6");
 
   /** A read and when it was sent, in ms since the test's start. */
@@ -104,7 +106,13 @@ class PostgresOutageTest {
         List<Read> during = reads.stream().filter(r -> r.sentAt() >= cutAt && r.answeredAt() <= restoredAt).toList();
         assertThat(during).as("reads during the outage (about one a second)")
             .hasSizeGreaterThanOrEqualTo((int) OUTAGE.toSeconds() / 2);
-        assertThat(during).as("reads sent during the outage").allSatisfy(r -> {
+        // A hot SKU's read is answered from the query service's memory (as of its watcher's last round) until the
+        // watcher's connection fails, which the cut makes at once: a read sent in that instant may still be a 200.
+        assertThat(during.stream().filter(r -> r.sentAt() < cutAt + WATCHER_NOTICE_MS).toList())
+            .as("reads sent as the outage began").allSatisfy(r ->
+                assertThat(r.answer().status()).as("%s", r.answer()).isIn(200, 503));
+        assertThat(during.stream().filter(r -> r.sentAt() >= cutAt + WATCHER_NOTICE_MS).toList())
+            .as("reads sent during the outage").allSatisfy(r -> {
           assertThat(r.answer().status()).as("%s", r.answer()).isEqualTo(503);
           assertThat(r.answer().retryAfter()).as("Retry-After of %s", r.answer()).isNotBlank();
           assertThat(r.answer().millis()).as("time to answer %s", r.answer()).isLessThan(ANSWER_BOUND_MS);
@@ -115,8 +123,9 @@ class PostgresOutageTest {
         long firstOkAfter = reads.stream().filter(r -> r.sentAt() >= restoredAt && r.answer().status() == 200)
             .mapToLong(Read::answeredAt).min().orElse(Long.MAX_VALUE) - restoredAt;
         assertThat(firstOkAfter).as("ms from restore to the first 200 read").isLessThan(10_000);
-        long maxDuring = during.stream().mapToLong(r -> r.answer().millis()).max().orElseThrow();
-        double meanDuring = during.stream().mapToLong(r -> r.answer().millis()).average().orElseThrow();
+        List<Read> refused = during.stream().filter(r -> r.answer().status() == 503).toList();
+        long maxDuring = refused.stream().mapToLong(r -> r.answer().millis()).max().orElseThrow();
+        double meanDuring = refused.stream().mapToLong(r -> r.answer().millis()).average().orElseThrow();
         assertThat(sinkDownAt).as("the projector's /ready reported the sink down").isPositive();
 
         // Commands need Kafka only: all accepted throughout, none refused.
