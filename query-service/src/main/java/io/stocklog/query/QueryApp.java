@@ -210,6 +210,9 @@ public final class QueryApp {
   private static void notModified(Context ctx, String tag, String cacheControl) {
     ctx.header("ETag", tag);
     ctx.header("Cache-Control", cacheControl);
+    // The 200's type, not Javalin's default text/plain: a cache refreshes its stored headers from a 304
+    // (RFC 9111 4.3.4), and would otherwise serve the JSON it holds as text.
+    ctx.contentType(Replies.JSON);
     ctx.status(304);
   }
 
