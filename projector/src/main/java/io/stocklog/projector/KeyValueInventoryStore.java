@@ -125,7 +125,7 @@ public final class KeyValueInventoryStore implements InventoryStore {
     try (KeyValueIterator<Bytes, byte[]> it = reservations.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> e = it.next();
-        timers.add(Timers.of(StateCodec.reservation(e.key.get(), e.value), retention));
+        Timers.of(StateCodec.reservation(e.key.get(), e.value), retention).ifPresent(timers::add);
       }
     }
     try (KeyValueIterator<Bytes, byte[]> it = applied.range(
