@@ -108,11 +108,14 @@ class OrderHazardsTest {
     cluster.process(2, Integer.MAX_VALUE, false); // the coordinator decides: prepare every line
     cluster.process(0, Integer.MAX_VALUE, false);
     cluster.process(1, Integer.MAX_VALUE, false); // both prepared, reports on their way
-    cluster.process(2, Integer.MAX_VALUE, false); // every line prepared: confirm them
-    // Now both line partitions pass the deadline before the confirms reach them: prepared lines do not expire.
+    // Both line partitions pass the deadline before the coordinator has even sent the confirms.
     cluster.tick(0, T0.plusSeconds(120));
     cluster.tick(1, T0.plusSeconds(120));
-    cluster.settle();
+    cluster.process(0, Integer.MAX_VALUE, false);
+    cluster.process(1, Integer.MAX_VALUE, false);
+    assertThat(lineStatus(a)).as("a prepared line does not expire").isEqualTo(ReservationStatus.PREPARED);
+    assertThat(reserved(a)).isEqualTo(1);
+    cluster.settle(); // the reports reach the coordinator, which confirms every line
 
     assertThat(answer(confirm).decision()).isEqualTo(Decision.CONFIRMED);
     assertThat(cluster.order(order).status()).isEqualTo(OrderStatus.CONFIRMED);
