@@ -182,5 +182,7 @@ class OrderLinesTest {
     assertThat(store.stock(SKU).reserved()).isEqualTo(1);
     assertThat(store.timers()).as("no expiry kept for the prepared line")
         .noneMatch(t -> t.kind() == Timer.Kind.EXPIRE);
+    assertThat(Timers.of(store.reservation(SKU, "o-10"), Inventory.DEFAULT_RETENTION))
+        .as("nor rebuilt for it from the records").isEmpty();
   }
 }

@@ -8,7 +8,9 @@ import java.util.Optional;
  * does not log its index can rebuild it from the orders with this, and the {@link Coordinator} keeps exactly these.
  *
  * <ul>
- *   <li>a HELD order: its expiry at its deadline (skipped while a step is under way: the step's end looks again);
+ *   <li>a HELD order: its expiry at its deadline. If it falls due while a step of the order is under way, the
+ *       coordinator drops it and the step's end looks at the deadline itself; an index rebuilt meanwhile has it
+ *       again, which is harmless: it fires, finds the step under way, and is dropped;
  *   <li>a finished order (REJECTED, CONFIRMED, CANCELLED, EXPIRED): forgetting it a retention after it finished;
  *   <li>a PENDING order: none, its lines' answers move it.
  * </ul>
