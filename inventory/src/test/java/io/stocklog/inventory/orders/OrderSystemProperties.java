@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stocklog.events.Event;
 import io.stocklog.events.Events;
+import io.stocklog.events.OrderConfirmed;
 import io.stocklog.events.OrderEvent;
 import io.stocklog.events.OrderLineDecided;
 import io.stocklog.events.OrderPlaced;
 import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.OrderStatus;
+import io.stocklog.outcomes.Reason;
 import io.stocklog.outcomes.ReservationStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -152,6 +155,13 @@ class OrderSystemProperties {
     cluster.orders().forEach(o -> Statistics.label("order status at quiescence").collect(o.status()));
     cluster.orderOutcomes().forEach(o -> Statistics.label("order decisions")
         .collect(o.decision() + (o.reason() == null ? "" : " " + o.reason())));
+    cluster.orderOutcomes().stream().filter(o -> o.eventType().equals(OrderConfirmed.TYPE))
+        .forEach(o -> Statistics.label("confirms").collect(confirmKind(o)));
+    // The paths the claims are about must be taken, or the property proves nothing about them.
+    Statistics.label("confirms").coverage(c -> {
+      c.check("CONFIRMED").count(n -> n > 0);
+      c.check("EXPIRED: a line's clock ran past the deadline first").count(n -> n > 0);
+    });
 
     cluster.tickAllAndSettle(T0.plusSeconds(t + 86_400));
     assertQuiescentAndConsistent(cluster, appended);
@@ -228,6 +238,14 @@ class OrderSystemProperties {
 
   private static String sku(int i) {
     return "sku-" + i;
+  }
+
+  private static String confirmKind(OrderOutcome o) {
+    if (o.decision() == Decision.REJECTED && o.reason() == Reason.EXPIRED
+        && o.lines().stream().anyMatch(l -> l.reason() == Reason.EXPIRED)) {
+      return "EXPIRED: a line's clock ran past the deadline first";
+    }
+    return o.decision() + (o.reason() == null ? "" : " " + o.reason());
   }
 
   /** An order ID placed so far, the later ones more often; one never placed if none was. */
