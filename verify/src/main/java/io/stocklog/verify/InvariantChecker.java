@@ -8,7 +8,6 @@ import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
-import io.stocklog.outcomes.ReservationStatus;
 import io.stocklog.topics.TopicSettings;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -149,7 +148,8 @@ public final class InvariantChecker {
     for (PartitionFold<InMemoryInventoryStore> fold : result.folds().values()) {
       Map<String, Long> held = new HashMap<>();
       for (Reservation r : fold.state().reservations()) {
-        if (r.status() == ReservationStatus.HELD) {
+        // Live: held, or an order's line prepared to be confirmed, which holds its units too.
+        if (r.status().live()) {
           held.merge(r.sku(), r.quantity(), Long::sum);
         }
       }
