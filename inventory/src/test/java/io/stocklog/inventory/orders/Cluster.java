@@ -140,6 +140,16 @@ final class Cluster {
     return all;
   }
 
+  /** The coordinator's deadline index of partition {@code p}. */
+  List<OrderTimer> orderTimers(int p) {
+    return parts.get(p).orderStore.timers();
+  }
+
+  /** The orders coordinated by partition {@code p}. */
+  List<Order> orders(int p) {
+    return parts.get(p).orderStore.orders();
+  }
+
   /** The line or reservation under (sku, orderId), from the SKU's partition. */
   Reservation line(String sku, String orderId) {
     return parts.get(partitionOf(sku)).inventoryStore.reservation(sku, orderId);

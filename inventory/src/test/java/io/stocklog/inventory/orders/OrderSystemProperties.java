@@ -8,6 +8,7 @@ import io.stocklog.events.OrderConfirmed;
 import io.stocklog.events.OrderEvent;
 import io.stocklog.events.OrderLineDecided;
 import io.stocklog.events.OrderPlaced;
+import io.stocklog.inventory.Inventory;
 import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.outcomes.Decision;
@@ -211,6 +212,12 @@ class OrderSystemProperties {
           case PENDING -> throw new AssertionError("pending at quiescence: " + order);
         }
       }
+    }
+    for (int p = 0; p < PARTITIONS; p++) {
+      // Quiescent, no step is under way, so the index is exactly the function of the orders a restart rebuilds.
+      List<OrderTimer> expected = cluster.orders(p).stream()
+          .flatMap(o -> OrderTimers.of(o, Inventory.DEFAULT_RETENTION).stream()).sorted().toList();
+      assertThat(cluster.orderTimers(p)).as("partition %d's order deadline index", p).isEqualTo(expected);
     }
     Map<String, Long> live = new HashMap<>();
     for (Reservation r : cluster.reservations()) {
