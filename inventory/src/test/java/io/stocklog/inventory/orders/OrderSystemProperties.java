@@ -181,6 +181,12 @@ class OrderSystemProperties {
       assertThat(order.status()).as("%s is decided", order).isNotEqualTo(OrderStatus.PENDING);
       assertThat(order.phase()).as("%s waits for nothing", order).isEqualTo(Order.Phase.IDLE);
       assertThat(order.queue()).isEmpty();
+      Map<String, Long> asked = new HashMap<>();
+      order.placed().forEach(p -> asked.merge(p.sku(), p.quantity(), Long::sum));
+      assertThat(order.lines()).as("one line per SKU of %s, its lines summed", order)
+          .extracting(OrderLine::sku, OrderLine::quantity)
+          .containsExactlyInAnyOrderElementsOf(asked.entrySet().stream()
+              .map(x -> org.assertj.core.groups.Tuple.tuple(x.getKey(), x.getValue())).toList());
       for (OrderLine l : order.lines()) {
         Reservation r = cluster.line(l.sku(), order.orderId());
         if (r == null || !r.line()) {
@@ -188,6 +194,8 @@ class OrderSystemProperties {
               .isEqualTo(ReservationStatus.REJECTED);
           continue;
         }
+        assertThat(r.quantity()).as("the line of %s on %s holds what the order asked", order, l.sku())
+            .isEqualTo(l.quantity());
         long lineClock = cluster.clock(cluster.partitionOf(l.sku()));
         switch (order.status()) {
           case CONFIRMED -> assertThat(r.status()).as("every line of confirmed %s", order)
