@@ -71,6 +71,9 @@ class SchemaCodecAgreementProperties {
         Combinators.combine(ids, times).as((e, t) -> new ClockTick(Event.SCHEMA_VERSION, e, t)),
         Combinators.combine(ids, ids, times, holds)
             .as((e, o, t, h) -> new OrderExtended(Event.SCHEMA_VERSION, e, o, t, h)),
+        Combinators.combine(ids, ids, times, holds, ids, quantities)
+            .as((e, o, t, h, s, q) -> new OrderPlaced(Event.SCHEMA_VERSION, e, o, t, h,
+                java.util.List.of(new OrderPlaced.Line(s, q)))),
         Combinators.combine(ids, ids, times, ids, Arbitraries.integers().between(1, 1000), quantities, times)
             .as((e, s, t, o, n, q, x) -> new OrderLineRequested(Event.SCHEMA_VERSION, e, s, t, o, n, q, x)),
         Combinators.combine(ids, ids, times, ids, Arbitraries.integers().between(1, 1000), quantities)
