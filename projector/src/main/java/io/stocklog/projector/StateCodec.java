@@ -148,7 +148,7 @@ final class StateCodec {
     };
   }
 
-  private static byte statusCode(ReservationStatus status) {
+  static byte statusCode(ReservationStatus status) {
     return switch (status) {
       case HELD -> 1;
       case CONFIRMED -> 2;
@@ -159,7 +159,7 @@ final class StateCodec {
     };
   }
 
-  private static ReservationStatus status(byte code) {
+  static ReservationStatus status(byte code) {
     return switch (code) {
       case 1 -> ReservationStatus.HELD;
       case 2 -> ReservationStatus.CONFIRMED;
@@ -200,7 +200,7 @@ final class StateCodec {
     };
   }
 
-  private static byte reasonCode(Reason reason) {
+  static byte reasonCode(Reason reason) {
     if (reason == null) {
       return 0;
     }
@@ -220,7 +220,7 @@ final class StateCodec {
     };
   }
 
-  private static Reason reason(byte code) {
+  static Reason reason(byte code) {
     return switch (code) {
       case 0 -> null;
       case 1 -> Reason.OUT_OF_STOCK;

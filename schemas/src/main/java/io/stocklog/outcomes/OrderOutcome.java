@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param lines the order's lines, one per SKU (lines of the same SKU summed), in the order first named
  * @param duplicate true when the request repeated one already decided: nothing changed
  * @param decidedAt the coordinator partition's log time of the decision
+ * @param position where the record that caused it is in the log ({@link Position#token()}); null until the fold
+ *     stamps it
  */
 public record OrderOutcome(
     String eventId,
@@ -30,7 +32,14 @@ public record OrderOutcome(
     Instant expiresAt,
     List<Line> lines,
     boolean duplicate,
-    Instant decidedAt) {
+    Instant decidedAt,
+    String position) {
+
+  /**
+   * The header that marks an order's outcome on the outcomes topic, whose other records are SKU {@link Outcome}s:
+   * a reader of SKU outcomes skips the records that carry it.
+   */
+  public static final String HEADER = "stocklog-order-outcome";
 
   /**
    * One line as the order's outcome shows it.
@@ -44,6 +53,12 @@ public record OrderOutcome(
     public Line {
       Objects.requireNonNull(sku, "sku");
     }
+  }
+
+  /** The same outcome with the position of its causing record. */
+  public OrderOutcome at(Position p) {
+    return new OrderOutcome(eventId, eventType, orderId, decision, reason, status, expiresAt, lines, duplicate,
+        decidedAt, p.token());
   }
 
   public OrderOutcome {

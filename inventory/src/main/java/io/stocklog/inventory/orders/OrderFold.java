@@ -350,7 +350,7 @@ public final class OrderFold {
     String orderId = order != null ? order.orderId() : ((OrderEvent) e).orderId();
     if (order == null) {
       return new OrderOutcome(e.eventId(), e.type(), orderId, decision, reason, null, null, List.of(), duplicate,
-          Instant.ofEpochMilli(now));
+          Instant.ofEpochMilli(now), null);
     }
     boolean everHeld = order.status() != OrderStatus.PENDING && order.status() != OrderStatus.REJECTED;
     List<OrderOutcome.Line> lines = order.lines().stream()
@@ -358,6 +358,7 @@ public final class OrderFold {
             l.reason() != null ? l.available() : null))
         .toList();
     return new OrderOutcome(e.eventId(), e.type(), orderId, decision, reason, order.status(),
-        everHeld ? Instant.ofEpochMilli(order.expiresAt()) : null, lines, duplicate, Instant.ofEpochMilli(now));
+        everHeld ? Instant.ofEpochMilli(order.expiresAt()) : null, lines, duplicate, Instant.ofEpochMilli(now),
+        null);
   }
 }
