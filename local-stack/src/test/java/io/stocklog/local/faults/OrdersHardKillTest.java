@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * Orders of several lines appended straight to Kafka while the projector process decides them, killed with SIGKILL
  * in the middle (its transaction open: line commands and reports appended in it are aborted with it) and started
  * again on the same state: every order is decided once, none twice, none lost; the units reserved are exactly the
- * held orders' lines; and the offline fold of the log publishes exactly what the projector published.
+ * held orders' lines; the offline fold of the log publishes exactly what the projector published; and the
+ * invariant checker finds nothing (the read model against the fold, and no line disagreeing with its order).
  */
 @WithInfra
 class OrdersHardKillTest {
@@ -157,6 +158,8 @@ class OrdersHardKillTest {
       }
       assertThat(orders).as("order outcomes published, and replayed").containsExactlyInAnyOrderElementsOf(replayedOrders);
       assertThat(outcomes).as("SKU outcomes published, and replayed").containsExactlyInAnyOrderElementsOf(replayed);
+      // The brief's invariants, the orders' among them: no line disagrees with its decided order.
+      Invariants.assertHold(stack.bootstrapServers(), stack.topics(), FaultCheck.readModel(stack), java.util.Set.of());
     }
   }
 
