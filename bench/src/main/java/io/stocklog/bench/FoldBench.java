@@ -66,7 +66,8 @@ public final class FoldBench {
   private static ExpectedReadModel fold(List<FoldPipeline.Raw> records, int decodeThreads) {
     Map<Integer, PartitionFold<?>> folds = new HashMap<>();
     for (int p = 0; p < PARTITIONS; p++) {
-      folds.put(p, PartitionFold.inMemory(p, LogReplay.DEFAULT_RETENTION, RecordDecoder.DEFAULT_MAX_EVENT_BYTES));
+      folds.put(p, PartitionFold.inMemory(p, PARTITIONS, LogReplay.DEFAULT_RETENTION,
+          RecordDecoder.DEFAULT_MAX_EVENT_BYTES));
     }
     ExpectedReadModel expected = new ExpectedReadModel();
     try (FoldPipeline pipeline = new FoldPipeline(folds, RecordDecoder.DEFAULT_MAX_EVENT_BYTES, expected.listener(),

@@ -80,6 +80,9 @@ final class OutcomeWatcher implements AutoCloseable {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
         long now = System.nanoTime();
         for (ConsumerRecord<String, byte[]> r : records) {
+          if (r.headers().lastHeader(io.stocklog.outcomes.OrderOutcome.HEADER) != null) {
+            continue;
+          }
           Outcome o;
           try {
             o = OutcomeJson.read(r.value());

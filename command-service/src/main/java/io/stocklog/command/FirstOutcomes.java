@@ -1,5 +1,6 @@
 package io.stocklog.command;
 
+import io.stocklog.events.OrderLineCommand;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
 import io.stocklog.events.ReservationExtended;
@@ -61,6 +62,8 @@ final class FirstOutcomes {
       case ReservationConfirmed e -> Optional.empty();
       case ReservationCancelled e -> Optional.empty();
       case ReservationExtended e -> Optional.empty();
+      // Written by an order's coordinator, never through the command service.
+      case OrderLineCommand e -> Optional.empty();
     };
   }
 

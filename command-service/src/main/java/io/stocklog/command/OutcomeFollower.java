@@ -198,7 +198,9 @@ public final class OutcomeFollower implements AutoCloseable {
   }
 
   private void deliver(ConsumerRecord<byte[], byte[]> record) {
-    if (record.value() == null || (waiters.isEmpty() && !firstOutcomes.enabled())) {
+    if (record.value() == null || (waiters.isEmpty() && !firstOutcomes.enabled())
+        || record.headers().lastHeader(io.stocklog.outcomes.OrderOutcome.HEADER) != null) {
+      // Nothing waits for it, or an order's outcome: no route of this service places orders yet.
       return;
     }
     Outcome outcome;

@@ -24,6 +24,10 @@ final class Rejections {
       case ALREADY_CANCELLED -> "reservation " + subject + " of SKU " + o.sku() + " is already cancelled";
       case ID_CONFLICT -> "ID conflict: " + subject + " was already used on SKU " + o.sku()
           + " with a different body; the first use stands";
+      case ORDER_LINE -> "reservation " + subject + " of SKU " + o.sku() + " is a line of an order of several lines: "
+          + "confirm, cancel or extend the order " + subject + ", all its lines as one";
+      case UNKNOWN_ORDER -> "unknown order: there is no order " + subject;
+      case ORDER_BUSY -> "order " + subject + " has too many requests waiting; send it again once the last is answered";
     };
   }
 

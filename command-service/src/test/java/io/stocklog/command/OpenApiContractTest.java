@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.Event;
+import io.stocklog.events.OrderLineCommand;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
 import io.stocklog.events.ReservationExtended;
@@ -355,6 +356,7 @@ class OpenApiContractTest {
       case ReservationExtended x -> reject
           ? outcome(x, x.orderId(), Decision.REJECTED, Reason.EXPIRED, 2, at.minusSeconds(1))
           : outcome(x, x.orderId(), Decision.EXTENDED, null, 2, at.plusSeconds(x.holdSeconds()));
+      case OrderLineCommand l -> throw new IllegalArgumentException("no route sends " + l.type());
     };
     return List.of(outcome);
   }

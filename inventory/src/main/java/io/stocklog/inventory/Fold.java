@@ -1,5 +1,6 @@
 package io.stocklog.inventory;
 
+import io.stocklog.events.OrderLineCommand;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
 import io.stocklog.events.ReservationExtended;
@@ -25,7 +26,9 @@ import java.time.Instant;
  * a confirm, cancel or extend of a reservation that is no longer held is rejected with the reason; an
  * adjustment that would make available negative is rejected; a repeated ID changes nothing and yields the
  * first decision again, marked {@code duplicate}; a repeated ID with a different body is rejected as
- * {@link Reason#ID_CONFLICT} and changes nothing.
+ * {@link Reason#ID_CONFLICT} and changes nothing. An order's lines are decided by {@link OrderLines}; a single-SKU
+ * request under the order ID of an order's line on the SKU is an {@link Reason#ID_CONFLICT}, and a single-SKU
+ * confirm, cancel or extend of such a line is refused {@link Reason#ORDER_LINE}.
  */
 public final class Fold {
 
@@ -39,6 +42,7 @@ public final class Fold {
       case ReservationConfirmed e -> confirm(state, e, now);
       case ReservationCancelled e -> cancel(state, e, now);
       case ReservationExtended e -> extend(state, e, now);
+      case OrderLineCommand e -> OrderLines.step(state, e, now);
     };
   }
 
@@ -86,7 +90,8 @@ public final class Fold {
     Reservation seen = state.reservation();
     StockLevel stock = state.stock();
     if (seen != null) {
-      boolean same = seen.quantity() == e.quantity() && seen.holdSeconds() == e.holdSeconds();
+      // An order's line under this order ID: the ID is taken on this SKU, whatever the body.
+      boolean same = !seen.line() && seen.quantity() == e.quantity() && seen.holdSeconds() == e.holdSeconds();
       Decision first = seen.status() == ReservationStatus.REJECTED ? Decision.REJECTED : Decision.HELD;
       Decision decision = same ? first : Decision.REJECTED;
       Reason reason = same ? seen.rejectReason() : Reason.ID_CONFLICT;
@@ -112,7 +117,7 @@ public final class Fold {
   }
 
   /** A reservation's deadline as outcomes show it: none for a request that was rejected, which never held. */
-  private static Long deadlineOf(Reservation r) {
+  static Long deadlineOf(Reservation r) {
     return r.status() == ReservationStatus.REJECTED ? null : r.expiresAt();
   }
 
@@ -120,6 +125,9 @@ public final class Fold {
     Reservation r = state.reservation();
     if (r == null || state.applied() != null) {
       return unmatched(state, e, e.orderId(), now);
+    }
+    if (r.line()) {
+      return orderLine(state, e, r, now);
     }
     return switch (r.status()) {
       case HELD -> {
@@ -132,6 +140,7 @@ public final class Fold {
       case CANCELLED -> same(state, e, r, Decision.REJECTED, Reason.ALREADY_CANCELLED, false, now);
       case EXPIRED -> same(state, e, r, Decision.REJECTED, Reason.EXPIRED, false, now);
       case REJECTED -> same(state, e, r, Decision.REJECTED, Reason.NOT_HELD, false, now);
+      case PREPARED -> throw new IllegalStateException("a reservation that is not an order's line is PREPARED: " + r);
     };
   }
 
@@ -139,6 +148,9 @@ public final class Fold {
     Reservation r = state.reservation();
     if (r == null || state.applied() != null) {
       return unmatched(state, e, e.orderId(), now);
+    }
+    if (r.line()) {
+      return orderLine(state, e, r, now);
     }
     return switch (r.status()) {
       case HELD -> {
@@ -151,6 +163,7 @@ public final class Fold {
       case CONFIRMED -> same(state, e, r, Decision.REJECTED, Reason.ALREADY_CONFIRMED, false, now);
       case EXPIRED -> same(state, e, r, Decision.REJECTED, Reason.EXPIRED, false, now);
       case REJECTED -> same(state, e, r, Decision.REJECTED, Reason.NOT_HELD, false, now);
+      case PREPARED -> throw new IllegalStateException("a reservation that is not an order's line is PREPARED: " + r);
     };
   }
 
@@ -158,6 +171,9 @@ public final class Fold {
     Reservation r = state.reservation();
     if (r == null || state.applied() != null) {
       return unmatched(state, e, e.orderId(), now);
+    }
+    if (r.line()) {
+      return orderLine(state, e, r, now);
     }
     return switch (r.status()) {
       case HELD -> {
@@ -171,7 +187,16 @@ public final class Fold {
       case CANCELLED -> same(state, e, r, Decision.REJECTED, Reason.ALREADY_CANCELLED, false, now);
       case EXPIRED -> same(state, e, r, Decision.REJECTED, Reason.EXPIRED, false, now);
       case REJECTED -> same(state, e, r, Decision.REJECTED, Reason.NOT_HELD, false, now);
+      case PREPARED -> throw new IllegalStateException("a reservation that is not an order's line is PREPARED: " + r);
     };
+  }
+
+  /**
+   * A confirm, cancel or extend of one SKU that names a line of an order of several lines: refused, and nothing
+   * changes, because an order's lines move only with their order, all as one.
+   */
+  private static Step orderLine(SkuState state, SkuEvent e, Reservation line, long now) {
+    return same(state, e, line, Decision.REJECTED, Reason.ORDER_LINE, false, now);
   }
 
   /**
@@ -202,7 +227,7 @@ public final class Fold {
     return new Step(state, outcome(e, state.stock(), seen.id(), decision, reason, seen.amount(), null, true, now));
   }
 
-  private static Outcome outcome(SkuEvent e, StockLevel stock, String subjectId, Decision decision, Reason reason,
+  static Outcome outcome(SkuEvent e, StockLevel stock, String subjectId, Decision decision, Reason reason,
       long quantity, Long expiresAt, boolean duplicate, long now) {
     return outcome(e.eventId(), e.type(), stock, subjectId, decision, reason, quantity, expiresAt, duplicate, now);
   }

@@ -2,6 +2,8 @@ package io.stocklog.inventory;
 
 import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
+import io.stocklog.events.OrderEvent;
+import io.stocklog.events.OrderLineCommand;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
 import io.stocklog.events.ReservationExtended;
@@ -17,7 +19,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Folds one partition's events into an {@link InventoryStore}, in log order.
+ * Folds one partition's events into an {@link InventoryStore}, in log order. An order's own records ({@link
+ * OrderEvent}) only move the clock here: the order's coordinator decides them; the commands it sends to an
+ * order's lines ({@link OrderLineCommand}) are SKU events, decided here like reservations.
  *
  * <p>For each event: the partition clock moves to {@code max(clock, event.occurredAt)} (log time only ever
  * moves forward, and only by what the log says); every timer now due fires in deadline order (holds expire,
@@ -65,6 +69,8 @@ public final class Inventory {
     fireDue(now, event, outcomes);
     switch (event) {
       case SkuEvent e -> decide(e, now, outcomes);
+      // Decided by the order's coordinator (io.stocklog.inventory.orders), over the same clock.
+      case OrderEvent e -> { }
       case ClockTick tick -> { }
     }
     return outcomes;
@@ -138,17 +144,22 @@ public final class Inventory {
     outcomes.add(step.outcome());
   }
 
-  /** Keeps the deadline index in step with one reservation's change. */
+  /**
+   * Keeps the deadline index in step with one reservation's change: an expiry while it runs out at a deadline
+   * (HELD), none while an order's line is PREPARED (it holds its units but waits for its order), and forgetting
+   * it once it has finished.
+   */
   private void index(Reservation before, Reservation after, long now) {
-    boolean wasHeld = before != null && before.status().live();
-    boolean isHeld = after.status().live();
-    if (wasHeld && (!isHeld || before.expiresAt() != after.expiresAt())) {
+    boolean wasTimed = before != null && before.status().expires();
+    boolean isTimed = after.status().expires();
+    if (wasTimed && (!isTimed || before.expiresAt() != after.expiresAt())) {
       store.remove(new Timer(before.expiresAt(), Timer.Kind.EXPIRE, before.sku(), before.orderId()));
     }
-    if (isHeld && (!wasHeld || before.expiresAt() != after.expiresAt())) {
+    if (isTimed && (!wasTimed || before.expiresAt() != after.expiresAt())) {
       store.add(new Timer(after.expiresAt(), Timer.Kind.EXPIRE, after.sku(), after.orderId()));
     }
-    if (!isHeld && (before == null || wasHeld)) {
+    boolean wasLive = before != null && before.status().live();
+    if (!after.status().live() && (before == null || wasLive)) {
       store.add(new Timer(now + retentionMillis, Timer.Kind.FORGET_RESERVATION, after.sku(), after.orderId()));
     }
   }
@@ -167,6 +178,7 @@ public final class Inventory {
       case ReservationConfirmed e -> forOrder(stock, stocked, e, e.orderId());
       case ReservationCancelled e -> forOrder(stock, stocked, e, e.orderId());
       case ReservationExtended e -> forOrder(stock, stocked, e, e.orderId());
+      case OrderLineCommand e -> new SkuState(stock, store.reservation(e.sku(), e.orderId()), null, stocked);
     };
   }
 

@@ -4,6 +4,7 @@ import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
+import io.stocklog.events.OrderEvent;
 import io.stocklog.events.SkuEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -26,11 +27,13 @@ public final class RecordDecoder {
   /**
    * The event in a record of the events topic.
    *
-   * @param key the record's key bytes (a SKU event must be keyed by its SKU; a tick may have any key)
+   * @param key the record's key bytes (a SKU event must be keyed by its SKU, an order's record by its order ID; a
+   *     tick may have any key)
    * @param value the record's value bytes
    * @param maxEventBytes a larger value is refused without being parsed
    * @throws InvalidEventException when the record is too large, not JSON, against its schema, of an unknown
-   *     type, or a SKU event whose key is missing or not its SKU; the message says which
+   *     type, or a SKU event (an order's record) whose key is missing or not its SKU (its order ID); the message
+   *     says which
    */
   public static Event decode(byte[] key, byte[] value, int maxEventBytes) throws InvalidEventException {
     if (value != null && value.length > maxEventBytes) {
@@ -40,6 +43,18 @@ public final class RecordDecoder {
     Event event = EventCodec.decode(value);
     return switch (event) {
       case ClockTick tick -> tick;
+      case OrderEvent e -> {
+        byte[] orderId = e.orderId().getBytes(StandardCharsets.UTF_8);
+        if (key == null) {
+          throw new InvalidEventException(
+              "key: is missing; a " + e.type() + " must be keyed by its orderId '" + e.orderId() + "'");
+        }
+        if (!Arrays.equals(key, orderId)) {
+          throw new InvalidEventException("key: '" + abbreviate(new String(key, StandardCharsets.UTF_8))
+              + "' is not the event's orderId '" + e.orderId() + "'");
+        }
+        yield e;
+      }
       case SkuEvent e -> {
         byte[] sku = e.sku().getBytes(StandardCharsets.UTF_8);
         if (key == null) {

@@ -1,6 +1,5 @@
 package io.stocklog.inventory;
 
-import io.stocklog.outcomes.ReservationStatus;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,7 +9,8 @@ import java.util.Optional;
  * task starts), and {@code TimersTest} holds them to the index the fold maintains, event by event.
  *
  * <ul>
- *   <li>a HELD reservation: its expiry at its deadline;
+ *   <li>a HELD reservation (or order line): its expiry at its deadline;
+ *   <li>an order's line PREPARED to be confirmed: none, it holds its units until its order confirms or releases it;
  *   <li>any other reservation (finished, or rejected): forgetting it a retention after its last change;
  *   <li>a remembered unmatched event: forgetting it a retention after it was decided;
  *   <li>a receipt or adjustment ID: none, they are remembered for good.
@@ -20,11 +20,19 @@ public final class Timers {
 
   private Timers() {}
 
-  /** The one timer the fold keeps for {@code r}. */
-  public static Timer of(Reservation r, Duration retention) {
-    return r.status() == ReservationStatus.HELD
-        ? new Timer(r.expiresAt(), Timer.Kind.EXPIRE, r.sku(), r.orderId())
-        : new Timer(r.updatedAt() + retention.toMillis(), Timer.Kind.FORGET_RESERVATION, r.sku(), r.orderId());
+  /**
+   * The timer the fold keeps for {@code r}: its expiry if it runs out at a deadline, none for an order's line
+   * prepared to be confirmed (it waits for its order, holding its units), else forgetting it.
+   */
+  public static Optional<Timer> of(Reservation r, Duration retention) {
+    if (r.status().expires()) {
+      return Optional.of(new Timer(r.expiresAt(), Timer.Kind.EXPIRE, r.sku(), r.orderId()));
+    }
+    if (r.status().live()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Timer(r.updatedAt() + retention.toMillis(), Timer.Kind.FORGET_RESERVATION, r.sku(), r.orderId()));
   }
 
   /** The timer the fold keeps for {@code a}: one for an unmatched event, none for a receipt or adjustment. */

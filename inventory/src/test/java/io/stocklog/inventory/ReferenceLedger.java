@@ -2,6 +2,7 @@ package io.stocklog.inventory;
 
 import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
+import io.stocklog.events.OrderLineCommand;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
 import io.stocklog.events.ReservationExtended;
@@ -68,6 +69,8 @@ final class ReferenceLedger {
     SkuEvent e = (SkuEvent) event;
     String sku = e.sku();
     switch (e) {
+      case OrderLineCommand c ->
+          throw new IllegalArgumentException("the reference ledger knows single-SKU events only, not " + c.type());
       case StockReceived r -> {
         Object[] seen = receipts.get(List.of(sku, "R", r.receiptId()));
         if (seen != null) {

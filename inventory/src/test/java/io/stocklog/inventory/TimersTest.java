@@ -38,7 +38,7 @@ class TimersTest {
 
   private static Set<Timer> rebuilt(InMemoryInventoryStore store) {
     Set<Timer> timers = new TreeSet<>();
-    store.reservations().forEach(r -> timers.add(Timers.of(r, RETENTION)));
+    store.reservations().forEach(r -> Timers.of(r, RETENTION).ifPresent(timers::add));
     store.appliedIds().forEach(a -> Timers.of(a, RETENTION).ifPresent(timers::add));
     return timers;
   }

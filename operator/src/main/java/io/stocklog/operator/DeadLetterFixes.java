@@ -6,6 +6,7 @@ import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
+import io.stocklog.events.OrderEvent;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.json.Json;
@@ -122,6 +123,8 @@ final class DeadLetterFixes {
     return switch (event) {
       case ClockTick tick -> throw new InvalidEventException("a " + ClockTick.TYPE + " is not replayed: the"
           + " projector writes fresh ones when a hold is due");
+      // Not yet: replaying an order's record must key it by its order ID, which comes with the order routes.
+      case OrderEvent e -> throw new InvalidEventException("a " + e.type() + " is not replayed by this tool yet");
       case SkuEvent e -> {
         JsonNode key = line.get("key");
         if (key != null && !key.isNull()) {

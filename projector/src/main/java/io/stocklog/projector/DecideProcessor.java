@@ -3,16 +3,20 @@ package io.stocklog.projector;
 import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
 import io.stocklog.events.Events;
-import io.stocklog.events.InvalidEventException;
+import io.stocklog.events.SkuEvent;
+import io.stocklog.events.OrderEvent;
 import io.stocklog.inventory.FoldFailedException;
 import io.stocklog.inventory.Inventory;
 import io.stocklog.inventory.RecordDecoder;
 import io.stocklog.inventory.Timer;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
+import io.stocklog.verify.OrderRouting;
+import io.stocklog.verify.PartitionFold;
+import io.stocklog.verify.ReplayListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,16 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides each record of one events partition: decode, check, {@link Inventory#apply}, stamp each outcome
- * with the record's position, forward. A record that is not a usable event (not JSON, against its schema,
- * an unknown type, too large, or a SKU event whose key is not its SKU, which would put it in another SKU's
- * partition and serial order; see {@link RecordDecoder}) is forwarded as a {@link DeadLetter} instead, and
- * processing goes on.
+ * Decides each record of one events partition with the project's one fold, {@link PartitionFold} (decode, check,
+ * decide the SKUs' events with {@link Inventory} and the orders this partition coordinates, stamp each outcome with
+ * the record's position), and forwards what it decided: SKU outcomes and order outcomes to the outcomes topic, and
+ * the records it appends (an order's line commands, keyed by SKU; a line's report, keyed by order ID) to the events
+ * topic, all in the task's transaction. A record that is not a usable event (not JSON, against its schema, an
+ * unknown type, too large, a SKU event whose key is not its SKU, which would put it in another SKU's partition and
+ * serial order, see {@link RecordDecoder}; or an order's record outside its order's partition, see
+ * {@link OrderRouting}) is forwarded as a {@link DeadLetter} instead, and processing goes on.
  *
  * <p>Each outcome is logged at DEBUG with its event's ID and position, and counted; each dead letter is
  * logged at WARN with its reason and position, and counted ({@link DecisionMetrics}).
  *
- * <p>One instance per task, so one {@link Inventory} per partition over that task's stores. An exception
+ * <p>One instance per task, so one fold per partition over that task's stores (made anew in each init, after the
+ * stores are restored). An exception
  * from the fold itself is a bug, not bad input: it is logged once at ERROR with the record's position, counted,
  * and rethrown as a {@link FoldFailedException}, so the transaction aborts and the projector stops there
  * rather than diverge from a replay or retry the same record forever (see {@link Projector}).
@@ -43,9 +51,11 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
 
   private final ProjectorOptions options;
   private final DecisionMetrics metrics;
+  private final int partitions;
   private ProcessorContext<Object, Object> context;
   private KeyValueInventoryStore store;
-  private Inventory inventory;
+  private KeyValueOrderStore orders;
+  private PartitionFold<KeyValueInventoryStore> fold;
   private int partition;
   /** The offset after the last record processed; -1 until one is. */
   private long nextOffset = -1;
@@ -53,17 +63,19 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   private long tickInFlight = Long.MIN_VALUE;
   private long tickSentAt;
 
-  DecideProcessor(ProjectorOptions options, DecisionMetrics metrics) {
+  DecideProcessor(ProjectorOptions options, DecisionMetrics metrics, int partitions) {
     this.options = options;
     this.metrics = metrics;
+    this.partitions = partitions;
   }
 
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.store = KeyValueInventoryStore.of(context, options.retention());
-    this.inventory = new Inventory(store, options.retention());
+    this.orders = KeyValueOrderStore.of(context, options.retention());
     this.partition = context.taskId().partition();
+    this.fold = new PartitionFold<>(partition, partitions, store, orders, options.retention(), options.maxEventBytes());
     if (options.ticks() != null) {
       context.schedule(options.ticks().every(), PunctuationType.WALL_CLOCK_TIME, this::tickIfDue);
     }
@@ -74,15 +86,16 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
    * would never expire; a {@code ClockTick} in the log moves the partition's clock, and a replay sees the same
    * tick. This appends one only when it is needed: a hold is due by the wall clock and nothing in the log has
    * moved the partition's clock to it, so an idle system appends nothing, a busy partition (whose own events
-   * move its clock) nothing, and a quiet one a tick per deadline. Only the task that decides the partition sends
+   * move its clock) nothing, and a quiet one a tick per deadline: a hold's, or a held order's (whose expiry its
+   * coordinator decides by the partition's clock like a hold's). Only the task that decides the partition sends
    * one, outside its transaction, as any producer appends an event: a tick carries nothing but time, so one
-   * written by a task whose transaction then aborts is as good as any, and the events topic gets no
-   * transaction markers. One tick at a time: the next is sent once the last has come back through the log, or
+   * written by a task whose transaction then aborts is as good as any, and a tick adds no transaction markers to
+   * the events topic (an order's appends do: they are the transaction's own records). One tick at a time: the next is sent once the last has come back through the log, or
    * after five seconds (a send that failed).
    */
   private void tickIfDue(long wallClock) {
-    Timer due = store.earliestExpiry();
-    if (due == null || due.at() > wallClock || store.clock() >= due.at() || !decidesPartition()) {
+    Long due = earliestDeadline();
+    if (due == null || due > wallClock || store.clock() >= due || !decidesPartition()) {
       return;
     }
     if (store.clock() < tickInFlight && wallClock - tickSentAt < 5_000) {
@@ -93,6 +106,16 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
     tickSentAt = wallClock;
     metrics.ticked();
     options.ticks().sender().send(partition, tick);
+  }
+
+  /** The earliest deadline of a hold or a held order of this partition; null when there is none. */
+  private Long earliestDeadline() {
+    Timer hold = store.earliestExpiry();
+    Long order = orders.earliestExpiry();
+    if (hold == null) {
+      return order;
+    }
+    return order == null ? hold.at() : Math.min(hold.at(), order);
   }
 
   /** Whether this task's outputs are published yet (during a handoff, not until it passed the decider's end). */
@@ -107,48 +130,85 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
         .orElseThrow(() -> new IllegalStateException("a record from the events topic has no metadata"));
     boolean publish = options.publishes(source.partition(), source.offset());
     nextOffset = source.offset() + 1;
-    Event event;
     try {
-      event = decode(record);
-    } catch (InvalidEventException e) {
-      if (publish && options.deadLetters()) {
-        deadLetter(record, source, e.getMessage());
-      }
-      options.progress().folded(source.partition(), source.offset());
-      return;
-    }
-    Position position = new Position(source.partition(), source.offset());
-    List<Outcome> outcomes;
-    try {
-      outcomes = inventory.apply(event);
-    } catch (RuntimeException e) {
+      fold.apply(source.offset(), record.key(), record.value(), new Forward(record, source, publish));
+    } catch (FoldFailedException e) {
       // A bug, not bad input: the same record fails the same way every time. Say where, once, and stop
       // (the Projector's handler ends processing instead of replacing the thread to fail again forever).
-      FoldFailedException failure = new FoldFailedException(position, event.eventId(), e);
       metrics.foldFailed();
-      log.error("fold failed at position={} event_id={} type={}; this projector stops deciding (the same record "
-          + "fails every time): fix the bug, then restart it", position.token(), event.eventId(), event.type(), e);
-      throw failure;
+      log.error("fold failed at position={} event_id={}; this projector stops deciding (the same record fails every "
+          + "time): fix the bug, then restart it", e.position().token(), e.eventId(), e.getCause());
+      throw e;
     }
     options.progress().folded(source.partition(), source.offset());
-    if (!publish) {
-      // Folded into the state; the projector that decided before this one published its outputs.
-      return;
+  }
+
+  /**
+   * Forwards what the fold decided for one record. When this task does not publish the record's outputs (the
+   * projector that decided before it in a handoff did), it forwards nothing: the record is folded into the state
+   * only, its appends included, which that projector appended.
+   */
+  private final class Forward implements ReplayListener {
+    private final Record<byte[], byte[]> record;
+    private final RecordMetadata source;
+    private final boolean publish;
+
+    Forward(Record<byte[], byte[]> record, RecordMetadata source, boolean publish) {
+      this.record = record;
+      this.source = source;
+      this.publish = publish;
     }
-    for (Outcome outcome : outcomes) {
+
+    @Override
+    public void deadLetter(Position at, String error, String eventId) {
+      if (publish && options.deadLetters()) {
+        DecideProcessor.this.deadLetter(record, source, error);
+      }
+    }
+
+    @Override
+    public void outcome(Position at, Outcome outcome) {
+      if (!publish) {
+        return;
+      }
       metrics.decided(outcome);
       if (log.isDebugEnabled()) {
         log.debug("decided event_id={} position={} type={} sku={} subject={} decision={} reason={}",
-            event.eventId(), position.token(), event.type(), outcome.sku(), outcome.subjectId(),
+            outcome.eventId(), at.token(), outcome.eventType(), outcome.sku(), outcome.subjectId(),
             outcome.decision(), outcome.reason());
       }
-      context.forward(new Record<Object, Object>(outcome.sku(), outcome.at(position), record.timestamp()),
+      context.forward(new Record<Object, Object>(outcome.sku(), outcome, record.timestamp()),
           ProjectorTopology.OUTCOMES_SINK);
     }
-  }
 
-  private Event decode(Record<byte[], byte[]> record) throws InvalidEventException {
-    return RecordDecoder.decode(record.key(), record.value(), options.maxEventBytes());
+    @Override
+    public void order(Position at, OrderOutcome outcome) {
+      if (!publish) {
+        return;
+      }
+      if (log.isDebugEnabled()) {
+        log.debug("decided order event_id={} position={} type={} order={} decision={} reason={} status={}",
+            outcome.eventId(), at.token(), outcome.eventType(), outcome.orderId(), outcome.decision(),
+            outcome.reason(), outcome.status());
+      }
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(OrderOutcome.HEADER, new byte[] {1});
+      context.forward(new Record<Object, Object>(outcome.orderId(), outcome, record.timestamp(), headers),
+          ProjectorTopology.ORDER_OUTCOMES_SINK);
+    }
+
+    @Override
+    public void append(Position at, Event appended) {
+      if (!publish) {
+        return;
+      }
+      String key = switch (appended) {
+        case SkuEvent e -> e.sku();
+        case OrderEvent e -> e.orderId();
+        case ClockTick t -> throw new IllegalStateException("the fold never appends a tick");
+      };
+      context.forward(new Record<Object, Object>(key, appended, record.timestamp()), ProjectorTopology.APPENDS_SINK);
+    }
   }
 
   private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String error) {

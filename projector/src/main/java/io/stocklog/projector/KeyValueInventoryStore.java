@@ -91,7 +91,7 @@ public final class KeyValueInventoryStore implements InventoryStore {
   }
 
   /**
-   * Builders for the four stores: logged to a changelog (Streams' default), and cached, so a record rewritten
+   * Builders for every store of a deciding task ({@link #storeNames}): logged to a changelog (Streams' default), and cached, so a record rewritten
    * many times between two commits (the clock, a hot SKU's counters) reaches RocksDB and the changelog once per
    * commit.
    */
@@ -108,8 +108,12 @@ public final class KeyValueInventoryStore implements InventoryStore {
     return builders;
   }
 
+  /**
+   * Every store of a deciding task: the inventory's four (in this order: stock, reservations, applied IDs, clock),
+   * then the orders it coordinates ({@link KeyValueOrderStore#ORDERS}).
+   */
   public static String[] storeNames() {
-    return new String[] {STOCK, RESERVATIONS, APPLIED, CLOCK};
+    return new String[] {STOCK, RESERVATIONS, APPLIED, CLOCK, KeyValueOrderStore.ORDERS};
   }
 
   private NavigableSet<Timer> timers() {
@@ -125,7 +129,7 @@ public final class KeyValueInventoryStore implements InventoryStore {
     try (KeyValueIterator<Bytes, byte[]> it = reservations.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> e = it.next();
-        timers.add(Timers.of(StateCodec.reservation(e.key.get(), e.value), retention));
+        Timers.of(StateCodec.reservation(e.key.get(), e.value), retention).ifPresent(timers::add);
       }
     }
     try (KeyValueIterator<Bytes, byte[]> it = applied.range(

@@ -1,6 +1,12 @@
 package io.stocklog.projector;
 
 import io.stocklog.events.ClockTick;
+import io.stocklog.events.Event;
+import io.stocklog.events.EventCodec;
+import io.stocklog.json.Json;
+import io.stocklog.outcomes.OrderOutcome;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.apache.kafka.common.serialization.Serializer;
 import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
@@ -17,10 +23,17 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *
  * <pre>
  *   events (bytes, bytes) ──▶ decide ──▶ outcomes      (sku, Outcome JSON), same partition as the event
- *          ▲                    │  └───▶ dead-letters  (original key, DeadLetter JSON), same partition
- *          └─ a ClockTick ◀─────┤  into a quiet partition whose hold is due (see DecideProcessor)
- *                               └─ stock, reservations, applied-ids, clock (persistent, logged)
+ *          ▲  ▲                 │  ├───▶ outcomes      (orderId, OrderOutcome JSON + header), same partition
+ *          │  │                 │  └───▶ dead-letters  (original key, DeadLetter JSON), same partition
+ *          │  └─ line commands (sku) and line reports (orderId), in the transaction, default partitioner
+ *          └─ a ClockTick ◀─────┤  into a quiet partition whose hold or order is due (see DecideProcessor)
+ *                               └─ stock, reservations, applied-ids, clock, orders (persistent, logged)
  * </pre>
+ *
+ * <p>The records an order's coordinator and its lines append go to the events topic through the sink {@value
+ * #APPENDS_SINK}, in the task's exactly-once transaction with the read offsets, the stores and the outcomes, keyed
+ * as their types say (a line command by its SKU, a report by its order ID) and placed by the default partitioner
+ * (murmur2 of the key), which is where a SKU's events and an order's records belong.
  *
  * <p>The source reads raw bytes so that no record can fail in deserialization: {@link DecideProcessor}
  * decodes each one itself and dead-letters what it cannot use. Both sinks write to the partition number
@@ -34,6 +47,8 @@ public final class ProjectorTopology {
   public static final String DECIDE = "decide";
   public static final String OUTCOMES_SINK = "outcomes";
   public static final String DEAD_LETTER_SINK = "dead-letters";
+  public static final String ORDER_OUTCOMES_SINK = "order-outcomes";
+  public static final String APPENDS_SINK = "appends";
 
   private ProjectorTopology() {}
 
@@ -41,7 +56,8 @@ public final class ProjectorTopology {
   public static Topology build(Topology topology, TopicSettings topics, ProjectorOptions options) {
     topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topics.events());
     DecisionMetrics metrics = new DecisionMetrics(options.metrics());
-    topology.addProcessor(DECIDE, () -> new DecideProcessor(options, metrics), SOURCE);
+    int partitions = topics.partitions();
+    topology.addProcessor(DECIDE, () -> new DecideProcessor(options, metrics, partitions), SOURCE);
     for (StoreBuilder<?> store : KeyValueInventoryStore.storeBuilders(options.stores())) {
       topology.addStateStore(store, DECIDE);
     }
@@ -49,6 +65,10 @@ public final class ProjectorTopology {
         JsonSerde.of(Outcome.class).serializer(), outcomePartition(), DECIDE);
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), Serdes.ByteArray().serializer(),
         DeadLetter.serializer(), deadLetterPartition(), DECIDE);
+    topology.addSink(ORDER_OUTCOMES_SINK, topics.outcomes(), Serdes.String().serializer(), orderOutcomeSerializer(),
+        orderOutcomePartition(), DECIDE);
+    Serializer<Event> events = (topic, event) -> EventCodec.encode(event);
+    topology.addSink(APPENDS_SINK, topics.events(), Serdes.String().serializer(), events, DECIDE);
     return topology;
   }
 
@@ -59,6 +79,21 @@ public final class ProjectorTopology {
   static StreamPartitioner<String, Outcome> outcomePartition() {
     return (topic, sku, outcome, partitions) ->
         Optional.of(Set.of(Position.parse(outcome.position()).partition()));
+  }
+
+  static StreamPartitioner<String, OrderOutcome> orderOutcomePartition() {
+    return (topic, orderId, outcome, partitions) ->
+        Optional.of(Set.of(Position.parse(outcome.position()).partition()));
+  }
+
+  static Serializer<OrderOutcome> orderOutcomeSerializer() {
+    return (topic, outcome) -> {
+      try {
+        return Json.MAPPER.writeValueAsBytes(outcome);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write the order outcome " + outcome, e);
+      }
+    };
   }
 
   static StreamPartitioner<byte[], DeadLetter> deadLetterPartition() {

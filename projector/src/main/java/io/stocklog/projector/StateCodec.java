@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   stock        sku                          FORMAT onHand:8 reserved:8
  *   reservation  orderId 0x00 sku             FORMAT quantity:8 holdSeconds:4 status:1 rejectReason:1
- *                                                    expiresAt:8 updatedAt:8
+ *                                                    expiresAt:8 updatedAt:8 [kind:1, 1 = an order's line]
  *   applied      kind:1 id 0x00 sku           FORMAT amount:8 decision:1 reason:1 at:8 noteLength:2 note
  * </pre>
  * (numbers big-endian; a reason or note that is absent is code 0 or length 0xFFFF.)
@@ -36,6 +36,8 @@ final class StateCodec {
   static final byte FORMAT = 2;
 
   private static final int NO_NOTE = 0xFFFF;
+  /** The kind byte that ends the value of an order's line; a single-SKU reservation has none. */
+  private static final byte ORDER_LINE = 1;
 
   private StateCodec() {}
 
@@ -75,16 +77,28 @@ final class StateCodec {
   }
 
   static byte[] encode(Reservation r) {
-    return ByteBuffer.allocate(31).put(FORMAT).putLong(r.quantity()).putInt(r.holdSeconds())
+    ByteBuffer b = ByteBuffer.allocate(r.line() ? 32 : 31).put(FORMAT).putLong(r.quantity()).putInt(r.holdSeconds())
         .put(statusCode(r.status())).put(reasonCode(r.rejectReason()))
-        .putLong(r.expiresAt()).putLong(r.updatedAt()).array();
+        .putLong(r.expiresAt()).putLong(r.updatedAt());
+    if (r.line()) {
+      b.put(ORDER_LINE);
+    }
+    return b.array();
   }
 
   static Reservation reservation(byte[] key, byte[] value) {
     ByteBuffer b = read(value, "reservation", key);
     int split = separator(key, 0);
-    return new Reservation(text(key, split + 1, key.length), text(key, 0, split), b.getLong(), b.getInt(),
-        status(b.get()), reason(b.get()), b.getLong(), b.getLong());
+    long quantity = b.getLong();
+    int holdSeconds = b.getInt();
+    ReservationStatus status = status(b.get());
+    Reason reason = reason(b.get());
+    long expiresAt = b.getLong();
+    long updatedAt = b.getLong();
+    // A single-SKU reservation has no kind byte, as before orders: stores written then read the same.
+    boolean line = b.hasRemaining() && b.get() == ORDER_LINE;
+    return new Reservation(text(key, split + 1, key.length), text(key, 0, split), quantity, holdSeconds, status,
+        reason, expiresAt, updatedAt, line);
   }
 
   static byte[] encode(AppliedId a) {
@@ -134,23 +148,25 @@ final class StateCodec {
     };
   }
 
-  private static byte statusCode(ReservationStatus status) {
+  static byte statusCode(ReservationStatus status) {
     return switch (status) {
       case HELD -> 1;
       case CONFIRMED -> 2;
       case CANCELLED -> 3;
       case EXPIRED -> 4;
       case REJECTED -> 5;
+      case PREPARED -> 6;
     };
   }
 
-  private static ReservationStatus status(byte code) {
+  static ReservationStatus status(byte code) {
     return switch (code) {
       case 1 -> ReservationStatus.HELD;
       case 2 -> ReservationStatus.CONFIRMED;
       case 3 -> ReservationStatus.CANCELLED;
       case 4 -> ReservationStatus.EXPIRED;
       case 5 -> ReservationStatus.REJECTED;
+      case 6 -> ReservationStatus.PREPARED;
       default -> throw corrupt("reservation status", code);
     };
   }
@@ -165,6 +181,7 @@ final class StateCodec {
       case EXPIRED -> 6;
       case EXTENDED -> 7;
       case REJECTED -> 8;
+      case PREPARED -> 9;
     };
   }
 
@@ -178,11 +195,12 @@ final class StateCodec {
       case 6 -> Decision.EXPIRED;
       case 7 -> Decision.EXTENDED;
       case 8 -> Decision.REJECTED;
+      case 9 -> Decision.PREPARED;
       default -> throw corrupt("decision", code);
     };
   }
 
-  private static byte reasonCode(Reason reason) {
+  static byte reasonCode(Reason reason) {
     if (reason == null) {
       return 0;
     }
@@ -196,10 +214,13 @@ final class StateCodec {
       case ALREADY_CANCELLED -> 7;
       case ID_CONFLICT -> 8;
       case UNKNOWN_SKU -> 9;
+      case UNKNOWN_ORDER -> 10;
+      case ORDER_BUSY -> 11;
+      case ORDER_LINE -> 12;
     };
   }
 
-  private static Reason reason(byte code) {
+  static Reason reason(byte code) {
     return switch (code) {
       case 0 -> null;
       case 1 -> Reason.OUT_OF_STOCK;
@@ -211,6 +232,9 @@ final class StateCodec {
       case 7 -> Reason.ALREADY_CANCELLED;
       case 8 -> Reason.ID_CONFLICT;
       case 9 -> Reason.UNKNOWN_SKU;
+      case 10 -> Reason.UNKNOWN_ORDER;
+      case 11 -> Reason.ORDER_BUSY;
+      case 12 -> Reason.ORDER_LINE;
       default -> throw corrupt("reason", code);
     };
   }

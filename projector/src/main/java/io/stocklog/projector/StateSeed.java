@@ -80,7 +80,8 @@ public final class StateSeed {
     Map<Integer, SeedStores> stores = new TreeMap<>();
     Chunks chunks = new Chunks(outcomes, progress);
     LogReplay.Result<KeyValueInventoryStore> result = replay.replay(through,
-        p -> stores.computeIfAbsent(p, x -> new SeedStores(config.retention())).inventory, chunks);
+        p -> stores.computeIfAbsent(p, x -> new SeedStores(config.retention())).inventory,
+        p -> stores.computeIfAbsent(p, x -> new SeedStores(config.retention())).orders, chunks);
     chunks.flush();
     Map<Integer, Long> next = new TreeMap<>();
     through.forEach((p, last) -> {
@@ -172,12 +173,14 @@ public final class StateSeed {
   private static final class SeedStores {
     final List<MapKeyValueStore<Bytes, byte[]>> stores = new ArrayList<>();
     final KeyValueInventoryStore inventory;
+    final KeyValueOrderStore orders;
 
     SeedStores(Duration retention) {
       for (String name : KeyValueInventoryStore.storeNames()) {
         stores.add(new MapKeyValueStore<>(name));
       }
       inventory = new KeyValueInventoryStore(stores.get(0), stores.get(1), stores.get(2), stores.get(3), retention);
+      orders = new KeyValueOrderStore(stores.get(4), retention);
     }
   }
 

@@ -6,7 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.Events;
+import io.stocklog.events.OrderEvent;
+import io.stocklog.events.OrderPlaced;
 import io.stocklog.events.SkuEvent;
+import io.stocklog.inventory.orders.InMemoryOrderStore;
+import io.stocklog.inventory.orders.Order;
+import io.stocklog.inventory.orders.OrderTimer;
+import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.OrderOutcome;
+import io.stocklog.outcomes.OrderStatus;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.inventory.InMemoryInventoryStore;
@@ -15,6 +23,7 @@ import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.inventory.Timer;
 import io.stocklog.json.Json;
+import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.topics.TopicBootstrap;
@@ -45,6 +54,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +68,12 @@ import org.junit.jupiter.api.io.TempDir;
  * publish the same outcomes at the same positions, skip the same records for the same reasons, and end with
  * the same state, entry for entry: counters, reservations, remembered IDs, the deadline index (kept by the offline
  * fold, rebuilt from the records by the projector's store) and the clock.
+ *
+ * <p>The log has orders of several lines too (placed, repeated byte for byte and under a new event ID, confirmed,
+ * cancelled, extended, rejected for want of stock or of a SKU, expired, an order ID a reservation holds): the
+ * topology appends its line commands and the lines' reports to the events topic, and folds them right after the
+ * record that caused them. That log, appends included, is what the other two fold, and they append nothing: they
+ * must publish the same order outcomes, and end with the same orders and order deadlines.
  */
 @WithInfra
 class OneFoldThreeWaysTest {
@@ -71,15 +87,17 @@ class OneFoldThreeWaysTest {
 
   /** A partition's state, entry for entry, whichever store held it. */
   record State(Map<String, StockLevel> stock, Map<String, Reservation> reservations, Set<String> applied,
-      Set<Timer> timers, long clock) {
+      Set<Timer> timers, long clock, Map<String, Order> orders, Set<OrderTimer> orderTimers) {
 
-    static State of(InMemoryInventoryStore store) {
+    static State of(InMemoryInventoryStore store, InMemoryOrderStore orderStore) {
+      Map<String, Order> orders = new TreeMap<>();
+      orderStore.orders().forEach(o -> orders.put(o.orderId(), o));
       Map<String, Reservation> reservations = new TreeMap<>();
       store.reservations().forEach(r -> reservations.put(r.sku() + "/" + r.orderId(), r));
       Set<String> applied = new TreeSet<>();
       store.appliedIds().forEach(a -> applied.add(a.toString()));
       return new State(new TreeMap<>(store.stockLevels()), reservations, applied, new TreeSet<>(store.timers()),
-          store.clock());
+          store.clock(), orders, new TreeSet<>(orderStore.timers()));
     }
 
     /**
@@ -111,23 +129,39 @@ class OneFoldThreeWaysTest {
       });
       Set<String> applied = new TreeSet<>();
       stores.get(2).entries().forEach((k, v) -> applied.add(StateCodec.applied(k.get(), v).toString()));
+      Map<String, Order> orders = new TreeMap<>();
+      stores.get(4).entries().forEach((k, v) -> orders.put(OrderCodec.order(k.get(), v).orderId(),
+          OrderCodec.order(k.get(), v)));
+      KeyValueOrderStore orderStore = new KeyValueOrderStore(stores.get(4), RETENTION);
       return new State(stock, reservations, applied, new TreeSet<>(kv.due(Long.MAX_VALUE, Integer.MAX_VALUE)),
-          kv.clock());
+          kv.clock(), orders, new TreeSet<>(orderStore.due(Long.MAX_VALUE, Integer.MAX_VALUE)));
     }
   }
 
   @Test
   void theTopologyTheOfflineFoldAndTheStateSeedDecideAlikeAndLeaveTheSameState(TestKafka kafka) throws Exception {
-    List<Raw> records = log(new Random(23), 1_500);
+    List<Raw> input = log(new Random(23), 1_500);
 
-    // 1. The topology, as the projector runs it.
-    List<Outcome> published;
+    // 1. The topology, as the projector runs it; the log is the input with what the topology appended.
+    List<Raw> records = new ArrayList<>();
+    List<Outcome> published = new ArrayList<>();
+    List<OrderOutcome> publishedOrders = new ArrayList<>();
     List<String> deadLettered = new ArrayList<>();
     State topologyState;
     try (TopologyFixture f = new TopologyFixture(stateDir.resolve("driver"),
         ProjectorOptions.withRetention(RETENTION).withStores(ProjectorOptions.StoreKind.IN_MEMORY))) {
-      records.forEach(r -> f.events.pipeInput(r.key(), r.value()));
-      published = f.outcomes.readValuesToList();
+      for (Raw r : input) {
+        f.events.pipeInput(r.key(), r.value());
+        records.add(r);
+        f.appended.readRecordsToList().forEach(a -> records.add(new Raw(a.key(), a.value())));
+      }
+      for (TestRecord<byte[], byte[]> o : f.rawOutcomes().readRecordsToList()) {
+        if (o.headers().lastHeader(OrderOutcome.HEADER) != null) {
+          publishedOrders.add(Json.MAPPER.readValue(o.value(), OrderOutcome.class));
+        } else {
+          published.add(JsonSerde.of(Outcome.class).deserializer().deserialize("outcomes", o.value()));
+        }
+      }
       for (byte[] letter : f.deadLetters.readValuesToList()) {
         JsonNode json = Json.MAPPER.readTree(letter);
         deadLettered.add(json.get("offset").asLong() + " " + json.get("error").asText());
@@ -146,6 +180,8 @@ class OneFoldThreeWaysTest {
 
     // 2. The offline fold.
     List<Outcome> replayed = new ArrayList<>();
+    List<OrderOutcome> replayedOrders = new ArrayList<>();
+    List<Event> reAppended = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     LogReplay.Result<InMemoryInventoryStore> replay = LogReplay.of(kafka.bootstrapServers(), topics.events())
         .withRetention(RETENTION)
@@ -156,11 +192,22 @@ class OneFoldThreeWaysTest {
           }
 
           @Override
+          public void order(Position at, OrderOutcome outcome) {
+            replayedOrders.add(outcome);
+          }
+
+          @Override
+          public void append(Position at, Event record) {
+            reAppended.add(record);
+          }
+
+          @Override
           public void deadLetter(Position at, String error, String eventId) {
             skipped.add(at.offset() + " " + error);
           }
         });
-    State offlineState = State.of(replay.folds().get(0).state());
+    State offlineState = State.of(replay.folds().get(0).state(),
+        (InMemoryOrderStore) replay.folds().get(0).orders());
 
     // 3. The state seed, into real changelog topics of a new application.
     ProjectorConfig config = new ProjectorConfig(kafka.bootstrapServers(), topics, kafka.uniqueName("seeded"),
@@ -183,19 +230,81 @@ class OneFoldThreeWaysTest {
     assertThat(topologyState.timers()).as("and some deadlines").isNotEmpty();
     assertThat(offlineState).as("the offline fold's state").isEqualTo(topologyState);
     assertThat(seedState).as("the state seed's changelogs").isEqualTo(topologyState);
+
+    // Orders: decided alike, and the log's appends are exactly what the offline fold would append (and drops).
+    assertThat(records.size() - input.size()).as("records the topology appended").isGreaterThan(100);
+    assertThat(publishedOrders).as("order outcomes the topology published").hasSizeGreaterThan(50)
+        .allSatisfy(o -> assertThat(o.position()).isNotNull());
+    assertThat(publishedOrders).extracting(OrderOutcome::decision)
+        .contains(Decision.HELD, Decision.REJECTED, Decision.CONFIRMED, Decision.CANCELLED, Decision.EXTENDED,
+            Decision.EXPIRED);
+    assertThat(publishedOrders).as("repeats answered").anyMatch(OrderOutcome::duplicate);
+    assertThat(publishedOrders).as("a short line reported with what was available")
+        .anyMatch(o -> o.status() == OrderStatus.REJECTED
+            && o.lines().stream().anyMatch(l -> l.reason() != null && l.available() != null));
+    assertThat(replayedOrders).as("order outcomes of the offline fold").containsExactlyElementsOf(publishedOrders);
+    List<String> appendedIds = records.subList(0, records.size()).stream()
+        .filter(r -> !input.contains(r)).map(r -> eventId(r.value())).toList();
+    assertThat(reAppended).extracting(Event::eventId).as("what the offline fold would append, and drops")
+        .containsExactlyElementsOf(appendedIds);
+    assertThat(topologyState.orders()).as("the log must leave some orders (the rest are forgotten)").isNotEmpty();
   }
 
-  /** Random events keyed as their producers would key them, with poison of every kind mixed in. */
+  private static String eventId(byte[] value) {
+    try {
+      return EventCodec.decode(value).eventId();
+    } catch (io.stocklog.events.InvalidEventException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Random events keyed as their producers would key them, orders' records among them, with poison of every kind
+   * mixed in.
+   */
   private static List<Raw> log(Random random, int length) {
     List<Raw> records = new ArrayList<>();
+    List<OrderEvent> sent = new ArrayList<>();
     int poison = 0;
     for (Event e : RandomHistory.events(random, length)) {
       records.add(new Raw(e instanceof SkuEvent s ? bytes(s.sku()) : null, EventCodec.encode(e)));
+      if (random.nextInt(4) == 0) {
+        OrderEvent o = orderEvent(random, e.occurredAt(), sent);
+        sent.add(o);
+        records.add(new Raw(bytes(o.orderId()), EventCodec.encode(o)));
+      }
       if (random.nextInt(25) == 0) {
         records.add(poison(poison++ % 6));
       }
     }
     return records;
+  }
+
+  /** An order's record: mostly placings of 1 to 3 lines (a SKU sometimes twice), then the rest, some repeated. */
+  private static OrderEvent orderEvent(Random random, Instant at, List<OrderEvent> sent) {
+    // "o-1" is also a reservation's order ID in RandomHistory: a line under it meets an ID already taken.
+    String order = random.nextInt(12) == 0 ? "o-1" : "ord-" + random.nextInt(10);
+    int k = random.nextInt(100);
+    if (k < 40) {
+      List<OrderPlaced.Line> lines = new ArrayList<>();
+      int n = 1 + random.nextInt(3);
+      for (int i = 0; i < n; i++) {
+        lines.add(new OrderPlaced.Line("sku-" + random.nextInt(5), 1 + random.nextInt(4)));
+      }
+      return Events.placed(order, 1 + random.nextInt(20), lines, at);
+    } else if (k < 60) {
+      return Events.orderConfirmed(order, at);
+    } else if (k < 72) {
+      return Events.orderCancelled(order, at);
+    } else if (k < 84) {
+      return Events.orderExtended(order, 1 + random.nextInt(20), at);
+    } else if (!sent.isEmpty()) {
+      OrderEvent again = sent.get(random.nextInt(sent.size()));
+      // Byte for byte, or the same placing under a new event ID.
+      return again instanceof OrderPlaced p && random.nextBoolean()
+          ? Events.placed(p.orderId(), p.holdSeconds(), p.lines(), at) : again;
+    }
+    return Events.orderConfirmed(order, at);
   }
 
   private static Raw poison(int kind) {

@@ -2,6 +2,7 @@ package io.stocklog.projector;
 
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
+import io.stocklog.events.OrderEvent;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.json.JsonSerde;
 import io.stocklog.outcomes.Outcome;
@@ -23,15 +24,21 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The projector's topology in a {@link TopologyTestDriver}: no broker; every record is on partition 0. */
+/**
+ * The projector's topology in a {@link TopologyTestDriver}: no broker; every record is on partition 0 of a topic of
+ * one partition (so every order's records are where they belong). What the topology appends to the events topic
+ * is folded right after the record that caused it, in the order appended, as the driver re-enqueues it.
+ */
 final class TopologyFixture implements AutoCloseable {
 
-  static final TopicSettings TOPICS = TopicSettings.defaults();
+  static final TopicSettings TOPICS = TopicSettings.defaults().withPartitions(1);
 
   final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> events;
   final TestOutputTopic<String, Outcome> outcomes;
   final TestOutputTopic<byte[], byte[]> deadLetters;
+  /** What the topology appended to the events topic (line commands, line reports). */
+  final TestOutputTopic<byte[], byte[]> appended;
 
   static final String APPLICATION_ID = "projector-topology-test";
 
@@ -55,11 +62,21 @@ final class TopologyFixture implements AutoCloseable {
         JsonSerde.of(Outcome.class).deserializer());
     deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
+    appended = driver.createOutputTopic(TOPICS.events(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** Pipes {@code event} keyed as its producer would: by SKU, or no key for a tick. */
+  /**
+   * The outcomes topic's records as bytes, with their headers: for a topology that publishes order outcomes too
+   * (which {@link #outcomes} cannot read). Reads what {@link #outcomes} has not.
+   */
+  TestOutputTopic<byte[], byte[]> rawOutcomes() {
+    return driver.createOutputTopic(TOPICS.outcomes(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Pipes {@code event} keyed as its producer would: by SKU, by order ID, or no key for a tick. */
   void pipe(Event event) {
-    byte[] key = event instanceof SkuEvent e ? e.sku().getBytes(StandardCharsets.UTF_8) : null;
+    byte[] key = event instanceof SkuEvent e ? e.sku().getBytes(StandardCharsets.UTF_8)
+        : event instanceof OrderEvent o ? o.orderId().getBytes(StandardCharsets.UTF_8) : null;
     events.pipeInput(key, EventCodec.encode(event));
   }
 

@@ -116,6 +116,8 @@ public final class OutcomeRows {
     }
     return switch (outcome.decision()) {
       case HELD, EXTENDED -> ReservationStatus.HELD;
+      // An order's line prepared to be confirmed still holds its units: HELD here until the read model has orders.
+      case PREPARED -> ReservationStatus.HELD;
       case CONFIRMED -> ReservationStatus.CONFIRMED;
       case CANCELLED -> ReservationStatus.CANCELLED;
       case EXPIRED -> ReservationStatus.EXPIRED;

@@ -257,6 +257,10 @@ public final class OutcomeSink implements AutoCloseable {
     for (ConsumerRecord<byte[], byte[]> record : records) {
       TopicPartition tp = new TopicPartition(record.topic(), record.partition());
       offsets.put(tp, new OffsetAndMetadata(record.offset() + 1));
+      if (record.headers().lastHeader(io.stocklog.outcomes.OrderOutcome.HEADER) != null) {
+        // An order's outcome: the read model does not keep orders yet (its lines' SKU outcomes it does).
+        continue;
+      }
       try {
         Outcome outcome = outcomes.deserialize(record.topic(), record.value());
         if (outcome == null || outcome.position() == null) {

@@ -15,6 +15,13 @@ public final class Checks {
   public static final int MAX_HOLD_SECONDS = 86_400;
   /** The largest quantity or delta one event may carry; larger values are a bug upstream. */
   public static final long MAX_QUANTITY = 1_000_000_000L;
+  /** The most lines one order may name. */
+  public static final int MAX_ORDER_LINES = 100;
+  /**
+   * The largest quantity one order line command may carry: an order's lines of one SKU are summed into one line,
+   * so up to {@link #MAX_ORDER_LINES} times {@link #MAX_QUANTITY}.
+   */
+  public static final long MAX_LINE_QUANTITY = MAX_ORDER_LINES * MAX_QUANTITY;
   /** In Unicode code points, as JSON Schema's {@code maxLength} counts. */
   public static final int MAX_REASON_LENGTH = 200;
   /** The span RFC 3339 (four-digit years) can write; outside it an event could be built but never read. */
@@ -68,6 +75,54 @@ public final class Checks {
           field + " must be between 1 and " + MAX_QUANTITY + " (was " + value + ")");
     }
     return value;
+  }
+
+  public static long lineQuantity(String field, long value) {
+    if (value < 1 || value > MAX_LINE_QUANTITY) {
+      throw new IllegalArgumentException(
+          field + " must be between 1 and " + MAX_LINE_QUANTITY + " (was " + value + ")");
+    }
+    return value;
+  }
+
+  /** A coordinator's step number for an order: 1 for placing it, then one more per step. */
+  public static int step(String field, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(field + " must be at least 1 (was " + value + ")");
+    }
+    return value;
+  }
+
+  /** Units available at a SKU: never negative. */
+  public static long available(String field, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must be at least 0 (was " + value + ")");
+    }
+    return value;
+  }
+
+  public static <T> T required(String field, T value) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    return value;
+  }
+
+  /** An order's lines: 1 to {@link #MAX_ORDER_LINES}, none null; returned as an unmodifiable copy. */
+  public static <T> java.util.List<T> lines(String field, java.util.List<T> value) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    if (value.isEmpty() || value.size() > MAX_ORDER_LINES) {
+      throw new IllegalArgumentException(
+          field + " must hold 1 to " + MAX_ORDER_LINES + " lines (was " + value.size() + ")");
+    }
+    for (T line : value) {
+      if (line == null) {
+        throw new IllegalArgumentException(field + " must not hold null");
+      }
+    }
+    return java.util.List.copyOf(value);
   }
 
   public static long delta(String field, long value) {

@@ -21,8 +21,18 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = ReservationCancelled.class, name = ReservationCancelled.TYPE),
     @JsonSubTypes.Type(value = ReservationExtended.class, name = ReservationExtended.TYPE),
     @JsonSubTypes.Type(value = ClockTick.class, name = ClockTick.TYPE),
+    @JsonSubTypes.Type(value = OrderPlaced.class, name = OrderPlaced.TYPE),
+    @JsonSubTypes.Type(value = OrderConfirmed.class, name = OrderConfirmed.TYPE),
+    @JsonSubTypes.Type(value = OrderCancelled.class, name = OrderCancelled.TYPE),
+    @JsonSubTypes.Type(value = OrderExtended.class, name = OrderExtended.TYPE),
+    @JsonSubTypes.Type(value = OrderLineRequested.class, name = OrderLineRequested.TYPE),
+    @JsonSubTypes.Type(value = OrderLinePrepared.class, name = OrderLinePrepared.TYPE),
+    @JsonSubTypes.Type(value = OrderLineConfirmed.class, name = OrderLineConfirmed.TYPE),
+    @JsonSubTypes.Type(value = OrderLineReleased.class, name = OrderLineReleased.TYPE),
+    @JsonSubTypes.Type(value = OrderLineExtended.class, name = OrderLineExtended.TYPE),
+    @JsonSubTypes.Type(value = OrderLineDecided.class, name = OrderLineDecided.TYPE),
 })
-public sealed interface Event permits SkuEvent, ClockTick {
+public sealed interface Event permits SkuEvent, OrderEvent, ClockTick {
 
   /** The only schema version this build writes and reads. */
   int SCHEMA_VERSION = 1;

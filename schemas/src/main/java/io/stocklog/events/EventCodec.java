@@ -139,14 +139,36 @@ public final class EventCodec {
     ObjectNode copy = null;
     for (var field : tree.properties()) {
       JsonNode value = field.getValue();
+      JsonNode rewritten = value;
       if (value.isFloatingPointNumber() && integral(value)) {
+        rewritten = com.fasterxml.jackson.databind.node.LongNode.valueOf(value.decimalValue().longValueExact());
+      } else if (value.isArray()) {
+        rewritten = objectsWithIntegralNumbersAsIntegers(value);
+      }
+      if (rewritten != value) {
         if (copy == null) {
           copy = ((ObjectNode) tree).deepCopy();
         }
-        copy.put(field.getKey(), value.decimalValue().longValueExact());
+        copy.set(field.getKey(), rewritten);
       }
     }
     return copy == null ? tree : copy;
+  }
+
+  /** The same for the objects in an array (an order's lines), which are flat too. */
+  private static JsonNode objectsWithIntegralNumbersAsIntegers(JsonNode array) {
+    com.fasterxml.jackson.databind.node.ArrayNode copy = null;
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode item = array.get(i);
+      JsonNode rewritten = item.isObject() ? integralNumbersAsIntegers(item) : item;
+      if (rewritten != item) {
+        if (copy == null) {
+          copy = ((com.fasterxml.jackson.databind.node.ArrayNode) array).deepCopy();
+        }
+        copy.set(i, rewritten);
+      }
+    }
+    return copy == null ? array : copy;
   }
 
   private static boolean integral(JsonNode number) {
@@ -240,11 +262,16 @@ public final class EventCodec {
    * The hot path: bind with the strict mapper, whose records' constructors enforce the same rules as the
    * schema (EventSchemaProperties checks that they accept exactly the same values). Only a record that fails
    * here pays for schema validation, which is what names the problem precisely. Returns null on any failure.
-   * A time must be a JSON string, because the mapper would also read a number as an epoch time.
+   * A time ({@code occurredAt}, {@code expiresAt}) must be a JSON string, because the mapper would also read a
+   * number as an epoch time.
    */
   private static Event bindStrictly(JsonNode tree) {
     JsonNode occurredAt = tree.get("occurredAt");
     if (occurredAt == null || !occurredAt.isTextual()) {
+      return null;
+    }
+    JsonNode expiresAt = tree.get("expiresAt");
+    if (expiresAt != null && !expiresAt.isTextual()) {
       return null;
     }
     try {
@@ -271,6 +298,16 @@ public final class EventCodec {
     types.put(ReservationCancelled.TYPE, ReservationCancelled.class);
     types.put(ReservationExtended.TYPE, ReservationExtended.class);
     types.put(ClockTick.TYPE, ClockTick.class);
+    types.put(OrderPlaced.TYPE, OrderPlaced.class);
+    types.put(OrderConfirmed.TYPE, OrderConfirmed.class);
+    types.put(OrderCancelled.TYPE, OrderCancelled.class);
+    types.put(OrderExtended.TYPE, OrderExtended.class);
+    types.put(OrderLineRequested.TYPE, OrderLineRequested.class);
+    types.put(OrderLinePrepared.TYPE, OrderLinePrepared.class);
+    types.put(OrderLineConfirmed.TYPE, OrderLineConfirmed.class);
+    types.put(OrderLineReleased.TYPE, OrderLineReleased.class);
+    types.put(OrderLineExtended.TYPE, OrderLineExtended.class);
+    types.put(OrderLineDecided.TYPE, OrderLineDecided.class);
     return java.util.Collections.unmodifiableMap(types);
   }
 

@@ -10,6 +10,8 @@ import io.stocklog.json.IsoInstants;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Events to and from JSON in one pass over the tokens, without building a tree or asking the data binder: the
@@ -41,6 +43,13 @@ final class EventJson {
   private static final int DELTA = 1 << 9;
   private static final int REASON = 1 << 10;
   private static final int HOLD_SECONDS = 1 << 11;
+  private static final int STEP = 1 << 12;
+  private static final int EXPIRES_AT = 1 << 13;
+  private static final int RESULT = 1 << 14;
+  private static final int AVAILABLE = 1 << 15;
+  private static final int LINES = 1 << 16;
+  /** The fields written as JSON numbers; {@link #LINES} is an array; every other field is a string. */
+  private static final int NUMBERS = VERSION | QUANTITY | DELTA | HOLD_SECONDS | STEP | AVAILABLE;
   private static final int COMMON = TYPE | VERSION | EVENT_ID | OCCURRED_AT;
 
   private EventJson() {}
@@ -60,6 +69,11 @@ final class EventJson {
       int version = 0;
       long amount = 0;
       int hold = 0;
+      int step = 0;
+      long available = 0;
+      String expiresAt = null;
+      String result = null;
+      List<OrderPlaced.Line> lines = null;
       int seen = 0;
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
         if (t != JsonToken.FIELD_NAME) {
@@ -122,12 +136,39 @@ final class EventJson {
             }
             hold = p.getIntValue();
           }
+          case "step" -> {
+            bit = STEP;
+            if (!isInt(p, v)) {
+              return null;
+            }
+            step = p.getIntValue();
+          }
+          case "available" -> {
+            bit = AVAILABLE;
+            if (!isLong(p, v)) {
+              return null;
+            }
+            available = p.getLongValue();
+          }
+          case "expiresAt" -> {
+            bit = EXPIRES_AT;
+            expiresAt = text(p, v);
+          }
+          case "result" -> {
+            bit = RESULT;
+            result = text(p, v);
+          }
+          case "lines" -> {
+            bit = LINES;
+            if (v != JsonToken.START_ARRAY || (lines = lines(p)) == null) {
+              return null;
+            }
+          }
           default -> {
             return null;
           }
         }
-        if ((seen & bit) != 0 || (v == JsonToken.VALUE_STRING) != (bit != VERSION && bit != QUANTITY
-            && bit != DELTA && bit != HOLD_SECONDS)) {
+        if ((seen & bit) != 0 || (bit != LINES && (v == JsonToken.VALUE_STRING) != ((bit & NUMBERS) == 0))) {
           return null;
         }
         seen |= bit;
@@ -153,6 +194,24 @@ final class EventJson {
         case ReservationExtended.TYPE -> seen != (COMMON | SKU | ORDER_ID | HOLD_SECONDS) ? null
             : new ReservationExtended(version, eventId, sku, at, id, hold);
         case ClockTick.TYPE -> seen != COMMON ? null : new ClockTick(version, eventId, at);
+        case OrderPlaced.TYPE -> seen != (COMMON | ORDER_ID | HOLD_SECONDS | LINES) ? null
+            : new OrderPlaced(version, eventId, id, at, hold, lines);
+        case OrderConfirmed.TYPE -> seen != (COMMON | ORDER_ID) ? null : new OrderConfirmed(version, eventId, id, at);
+        case OrderCancelled.TYPE -> seen != (COMMON | ORDER_ID) ? null : new OrderCancelled(version, eventId, id, at);
+        case OrderExtended.TYPE -> seen != (COMMON | ORDER_ID | HOLD_SECONDS) ? null
+            : new OrderExtended(version, eventId, id, at, hold);
+        case OrderLineDecided.TYPE -> seen != (COMMON | ORDER_ID | SKU | STEP | RESULT | AVAILABLE) ? null
+            : new OrderLineDecided(version, eventId, id, at, sku, step, lineResult(result), available);
+        case OrderLineRequested.TYPE -> seen != (COMMON | SKU | ORDER_ID | STEP | QUANTITY | EXPIRES_AT) ? null
+            : new OrderLineRequested(version, eventId, sku, at, id, step, amount, instant(expiresAt));
+        case OrderLinePrepared.TYPE -> seen != (COMMON | SKU | ORDER_ID | STEP) ? null
+            : new OrderLinePrepared(version, eventId, sku, at, id, step);
+        case OrderLineConfirmed.TYPE -> seen != (COMMON | SKU | ORDER_ID | STEP) ? null
+            : new OrderLineConfirmed(version, eventId, sku, at, id, step);
+        case OrderLineReleased.TYPE -> seen != (COMMON | SKU | ORDER_ID | STEP) ? null
+            : new OrderLineReleased(version, eventId, sku, at, id, step);
+        case OrderLineExtended.TYPE -> seen != (COMMON | SKU | ORDER_ID | STEP | EXPIRES_AT) ? null
+            : new OrderLineExtended(version, eventId, sku, at, id, step, instant(expiresAt));
         default -> null;
       };
     } catch (IOException | IllegalArgumentException e) {
@@ -201,6 +260,43 @@ final class EventJson {
           g.writeNumberField("holdSeconds", e.holdSeconds());
         }
         case ClockTick e -> g.writeStringField("occurredAt", IsoInstants.format(e.occurredAt()));
+        case OrderPlaced e -> {
+          order(g, e.orderId(), e.occurredAt());
+          g.writeNumberField("holdSeconds", e.holdSeconds());
+          g.writeArrayFieldStart("lines");
+          for (OrderPlaced.Line line : e.lines()) {
+            g.writeStartObject();
+            g.writeStringField("sku", line.sku());
+            g.writeNumberField("quantity", line.quantity());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        }
+        case OrderConfirmed e -> order(g, e.orderId(), e.occurredAt());
+        case OrderCancelled e -> order(g, e.orderId(), e.occurredAt());
+        case OrderExtended e -> {
+          order(g, e.orderId(), e.occurredAt());
+          g.writeNumberField("holdSeconds", e.holdSeconds());
+        }
+        case OrderLineDecided e -> {
+          order(g, e.orderId(), e.occurredAt());
+          g.writeStringField("sku", e.sku());
+          g.writeNumberField("step", e.step());
+          g.writeStringField("result", e.result().name());
+          g.writeNumberField("available", e.available());
+        }
+        case OrderLineRequested e -> {
+          line(g, e);
+          g.writeNumberField("quantity", e.quantity());
+          g.writeStringField("expiresAt", IsoInstants.format(e.expiresAt()));
+        }
+        case OrderLinePrepared e -> line(g, e);
+        case OrderLineConfirmed e -> line(g, e);
+        case OrderLineReleased e -> line(g, e);
+        case OrderLineExtended e -> {
+          line(g, e);
+          g.writeStringField("expiresAt", IsoInstants.format(e.expiresAt()));
+        }
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -212,6 +308,52 @@ final class EventJson {
   private static void common(JsonGenerator g, String sku, Instant occurredAt) throws IOException {
     g.writeStringField("sku", sku);
     g.writeStringField("occurredAt", IsoInstants.format(occurredAt));
+  }
+
+  private static void order(JsonGenerator g, String orderId, Instant occurredAt) throws IOException {
+    g.writeStringField("orderId", orderId);
+    g.writeStringField("occurredAt", IsoInstants.format(occurredAt));
+  }
+
+  private static void line(JsonGenerator g, OrderLineCommand e) throws IOException {
+    common(g, e.sku(), e.occurredAt());
+    g.writeStringField("orderId", e.orderId());
+    g.writeNumberField("step", e.step());
+  }
+
+  /** An order's lines in the canonical shape ({@code sku}, then {@code quantity}, nothing else); null otherwise. */
+  private static List<OrderPlaced.Line> lines(JsonParser p) throws IOException {
+    List<OrderPlaced.Line> lines = new ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      if (t != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME || !"sku".equals(p.currentName())
+          || p.nextToken() != JsonToken.VALUE_STRING) {
+        return null;
+      }
+      String sku = p.getText();
+      if (p.nextToken() != JsonToken.FIELD_NAME || !"quantity".equals(p.currentName())
+          || !isLong(p, p.nextToken())) {
+        return null;
+      }
+      long quantity = p.getLongValue();
+      if (p.nextToken() != JsonToken.END_OBJECT) {
+        return null;
+      }
+      lines.add(new OrderPlaced.Line(sku, quantity));
+    }
+    return lines;
+  }
+
+  /** A time the fast path reads; one it cannot is left to the careful path by failing the record. */
+  private static Instant instant(String text) {
+    Instant at = text == null ? null : IsoInstants.parse(text);
+    if (at == null) {
+      throw new IllegalArgumentException("not a canonical time");
+    }
+    return at;
+  }
+
+  private static LineResult lineResult(String name) {
+    return LineResult.valueOf(name);
   }
 
   private static String text(JsonParser p, JsonToken v) throws IOException {

@@ -1,6 +1,7 @@
 package io.stocklog.events;
 
 import java.time.Instant;
+import java.util.List;
 
 /** Builds events with a fresh event ID and the current schema version: what a producer writes. */
 public final class Events {
@@ -33,6 +34,22 @@ public final class Events {
 
   public static ReservationExtended extended(String sku, String orderId, int holdSeconds, Instant at) {
     return new ReservationExtended(Event.SCHEMA_VERSION, newEventId(), sku, at, orderId, holdSeconds);
+  }
+
+  public static OrderPlaced placed(String orderId, int holdSeconds, List<OrderPlaced.Line> lines, Instant at) {
+    return new OrderPlaced(Event.SCHEMA_VERSION, newEventId(), orderId, at, holdSeconds, lines);
+  }
+
+  public static OrderConfirmed orderConfirmed(String orderId, Instant at) {
+    return new OrderConfirmed(Event.SCHEMA_VERSION, newEventId(), orderId, at);
+  }
+
+  public static OrderCancelled orderCancelled(String orderId, Instant at) {
+    return new OrderCancelled(Event.SCHEMA_VERSION, newEventId(), orderId, at);
+  }
+
+  public static OrderExtended orderExtended(String orderId, int holdSeconds, Instant at) {
+    return new OrderExtended(Event.SCHEMA_VERSION, newEventId(), orderId, at, holdSeconds);
   }
 
   public static ClockTick tick(Instant at) {

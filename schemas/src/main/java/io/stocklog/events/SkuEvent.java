@@ -6,7 +6,7 @@ package io.stocklog.events;
  */
 public sealed interface SkuEvent extends Event
     permits StockReceived, StockAdjusted, ReservationRequested, ReservationConfirmed,
-        ReservationCancelled, ReservationExtended {
+        ReservationCancelled, ReservationExtended, OrderLineCommand {
 
   String sku();
 }

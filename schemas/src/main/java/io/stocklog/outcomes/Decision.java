@@ -17,5 +17,10 @@ public enum Decision {
   /** A held reservation's deadline moved later. */
   EXTENDED,
   /** The event was refused; {@link Reason} says why. Nothing changed. */
-  REJECTED
+  REJECTED,
+  /**
+   * An order's line was prepared to be confirmed (the first phase of confirming an order): it keeps its units
+   * and no longer expires. New constants go last: stored state and metrics may know a decision by its place.
+   */
+  PREPARED
 }

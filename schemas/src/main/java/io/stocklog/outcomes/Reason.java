@@ -23,5 +23,17 @@ public enum Reason {
    * mistyped SKU, or one whose stock has not been received yet). Distinct from {@link #OUT_OF_STOCK}, so a
    * typo does not look like a sell-out; the read model gets no row for such a SKU.
    */
-  UNKNOWN_SKU
+  UNKNOWN_SKU,
+  /** No order with this order ID (never placed, or forgotten after retention). */
+  UNKNOWN_ORDER,
+  /**
+   * The order has too many requests waiting while one of its steps is under way; send it again once the last
+   * one is answered.
+   */
+  ORDER_BUSY,
+  /**
+   * A confirm, cancel or extend of one SKU named a line of an order of several lines: such a line is confirmed,
+   * cancelled or extended only with its order, all lines as one.
+   */
+  ORDER_LINE
 }

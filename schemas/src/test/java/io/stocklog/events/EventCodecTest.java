@@ -43,6 +43,16 @@ class EventCodecTest {
       case ReservationCancelled e -> "ReservationCancelled";
       case ReservationExtended e -> "ReservationExtended";
       case ClockTick e -> "ClockTick";
+      case OrderPlaced e -> "OrderPlaced";
+      case OrderConfirmed e -> "OrderConfirmed";
+      case OrderCancelled e -> "OrderCancelled";
+      case OrderExtended e -> "OrderExtended";
+      case OrderLineDecided e -> "OrderLineDecided";
+      case OrderLineRequested e -> "OrderLineRequested";
+      case OrderLinePrepared e -> "OrderLinePrepared";
+      case OrderLineConfirmed e -> "OrderLineConfirmed";
+      case OrderLineReleased e -> "OrderLineReleased";
+      case OrderLineExtended e -> "OrderLineExtended";
     };
   }
 
@@ -233,10 +243,25 @@ class EventCodecTest {
   }
 
   @Test
+  void anOrderLineQuantityWrittenAsAnIntegralFloatIsReadAsTheIntegerItIsAndAFractionIsRefused() throws Exception {
+    String placed = "{\"type\":\"OrderPlaced\",\"schemaVersion\":1,\"eventId\":\"e-1\",\"orderId\":\"o-9\","
+        + "\"occurredAt\":\"2026-11-22T10:15:30Z\",\"holdSeconds\":600,\"lines\":[{\"sku\":\"a\",\"quantity\":%s}]}";
+
+    Event event = EventCodec.decode(String.format(placed, "2.0").getBytes(UTF_8));
+
+    assertThat(((OrderPlaced) event).lines()).containsExactly(new OrderPlaced.Line("a", 2));
+    assertThatExceptionOfType(InvalidEventException.class)
+        .isThrownBy(() -> EventCodec.decode(String.format(placed, "2.5").getBytes(UTF_8)))
+        .withMessageContaining("$.lines[0].quantity");
+  }
+
+  @Test
   void typeNamesAreInCatalogueOrder() {
     assertThat(EventCodec.typeNames()).containsExactly(
         "StockReceived", "StockAdjusted", "ReservationRequested", "ReservationConfirmed",
-        "ReservationCancelled", "ReservationExtended", "ClockTick");
+        "ReservationCancelled", "ReservationExtended", "ClockTick", "OrderPlaced", "OrderConfirmed",
+        "OrderCancelled", "OrderExtended", "OrderLineRequested", "OrderLinePrepared", "OrderLineConfirmed",
+        "OrderLineReleased", "OrderLineExtended", "OrderLineDecided");
     assertThat(EventCodec.classOf("Nope")).isNull();
     assertThat(EventCodec.schemaOf("Nope")).isNull();
   }

@@ -51,6 +51,28 @@ class EventSchemaProperties {
         .as((e, s, t, o, h) -> new ReservationExtended(Event.SCHEMA_VERSION, e, s, t, o, h)));
     byType.put(ClockTick.class, Combinators.combine(ids(), times())
         .as((e, t) -> new ClockTick(Event.SCHEMA_VERSION, e, t)));
+    byType.put(OrderPlaced.class, Combinators.combine(ids(), ids(), times(), holds(), orderLines())
+        .as((e, o, t, h, lines) -> new OrderPlaced(Event.SCHEMA_VERSION, e, o, t, h, lines)));
+    byType.put(OrderConfirmed.class, Combinators.combine(ids(), ids(), times())
+        .as((e, o, t) -> new OrderConfirmed(Event.SCHEMA_VERSION, e, o, t)));
+    byType.put(OrderCancelled.class, Combinators.combine(ids(), ids(), times())
+        .as((e, o, t) -> new OrderCancelled(Event.SCHEMA_VERSION, e, o, t)));
+    byType.put(OrderExtended.class, Combinators.combine(ids(), ids(), times(), holds())
+        .as((e, o, t, h) -> new OrderExtended(Event.SCHEMA_VERSION, e, o, t, h)));
+    byType.put(OrderLineDecided.class, Combinators.combine(ids(), ids(), times(), ids(), steps(),
+            Arbitraries.of(LineResult.class), Arbitraries.longs().between(0, Long.MAX_VALUE))
+        .as((e, o, t, s, n, r, a) -> new OrderLineDecided(Event.SCHEMA_VERSION, e, o, t, s, n, r, a)));
+    byType.put(OrderLineRequested.class, Combinators.combine(ids(), ids(), times(), ids(), steps(),
+            Arbitraries.longs().between(1, Checks.MAX_LINE_QUANTITY), times())
+        .as((e, s, t, o, n, q, x) -> new OrderLineRequested(Event.SCHEMA_VERSION, e, s, t, o, n, q, x)));
+    byType.put(OrderLinePrepared.class, Combinators.combine(ids(), ids(), times(), ids(), steps())
+        .as((e, s, t, o, n) -> new OrderLinePrepared(Event.SCHEMA_VERSION, e, s, t, o, n)));
+    byType.put(OrderLineConfirmed.class, Combinators.combine(ids(), ids(), times(), ids(), steps())
+        .as((e, s, t, o, n) -> new OrderLineConfirmed(Event.SCHEMA_VERSION, e, s, t, o, n)));
+    byType.put(OrderLineReleased.class, Combinators.combine(ids(), ids(), times(), ids(), steps())
+        .as((e, s, t, o, n) -> new OrderLineReleased(Event.SCHEMA_VERSION, e, s, t, o, n)));
+    byType.put(OrderLineExtended.class, Combinators.combine(ids(), ids(), times(), ids(), steps(), times())
+        .as((e, s, t, o, n, x) -> new OrderLineExtended(Event.SCHEMA_VERSION, e, s, t, o, n, x)));
     return byType;
   }
 
@@ -77,6 +99,15 @@ class EventSchemaProperties {
 
   private static Arbitrary<String> ids() {
     return Arbitraries.strings().withChars(ID_CHARS).ofMinLength(1).ofMaxLength(64);
+  }
+
+  private static Arbitrary<Integer> steps() {
+    return Arbitraries.integers().between(1, Integer.MAX_VALUE);
+  }
+
+  private static Arbitrary<java.util.List<OrderPlaced.Line>> orderLines() {
+    return Combinators.combine(ids(), quantities()).as(OrderPlaced.Line::new)
+        .list().ofMinSize(1).ofMaxSize(Checks.MAX_ORDER_LINES);
   }
 
   private static Arbitrary<Long> quantities() {
@@ -118,7 +149,9 @@ class EventSchemaProperties {
     for (String[] at : List.of(
         new String[] {StockReceived.TYPE, "eventId"}, new String[] {StockReceived.TYPE, "sku"},
         new String[] {StockReceived.TYPE, "receiptId"}, new String[] {StockAdjusted.TYPE, "adjustmentId"},
-        new String[] {ReservationRequested.TYPE, "orderId"}, new String[] {ClockTick.TYPE, "eventId"})) {
+        new String[] {ReservationRequested.TYPE, "orderId"}, new String[] {ClockTick.TYPE, "eventId"},
+        new String[] {OrderPlaced.TYPE, "orderId"}, new String[] {OrderLineRequested.TYPE, "sku"},
+        new String[] {OrderLineDecided.TYPE, "sku"}, new String[] {OrderLineReleased.TYPE, "orderId"})) {
       assertAgree(at[0], at[1], TextNode.valueOf(id), () -> Checks.id(at[1], id));
     }
   }
@@ -127,6 +160,49 @@ class EventSchemaProperties {
   void schemaAndRecordsAgreeOnQuantities(@ForAll("longsNearTheBounds") long quantity) {
     assertAgree(StockReceived.TYPE, "quantity", LongNode.valueOf(quantity), () -> Checks.quantity("quantity", quantity));
     assertAgree(ReservationRequested.TYPE, "quantity", LongNode.valueOf(quantity), () -> Checks.quantity("quantity", quantity));
+    ObjectNode line = Json.MAPPER.createObjectNode().put("sku", "sku-1").put("quantity", quantity);
+    assertAgree(OrderPlaced.TYPE, "lines", Json.MAPPER.createArrayNode().add(line),
+        () -> Checks.quantity("quantity", quantity));
+    long lineQuantity = quantity < 0 ? quantity : quantity * 100;
+    assertAgree(OrderLineRequested.TYPE, "quantity", LongNode.valueOf(lineQuantity),
+        () -> Checks.lineQuantity("quantity", lineQuantity));
+  }
+
+  @Property(tries = 300)
+  void schemaAndRecordsAgreeOnHowManyLinesAnOrderHas(@ForAll("lineCounts") int count) {
+    com.fasterxml.jackson.databind.node.ArrayNode lines = Json.MAPPER.createArrayNode();
+    for (int i = 0; i < count; i++) {
+      lines.add(Json.MAPPER.createObjectNode().put("sku", "sku-" + i).put("quantity", 1));
+    }
+    assertAgree(OrderPlaced.TYPE, "lines", lines,
+        () -> Checks.lines("lines", java.util.Collections.nCopies(count, "line")));
+  }
+
+  @Provide
+  Arbitrary<Integer> lineCounts() {
+    return Arbitraries.oneOf(Arbitraries.integers().between(0, 3),
+        Arbitraries.integers().between(Checks.MAX_ORDER_LINES - 2, Checks.MAX_ORDER_LINES + 2));
+  }
+
+  @Property(tries = 1000)
+  void schemaAndRecordsAgreeOnStepsAndAvailableUnits(@ForAll("intsNearTheBounds") int step,
+      @ForAll("longsNearTheBounds") long available) {
+    assertAgree(OrderLinePrepared.TYPE, "step", IntNode.valueOf(step), () -> Checks.step("step", step));
+    assertAgree(OrderLineDecided.TYPE, "step", IntNode.valueOf(step), () -> Checks.step("step", step));
+    assertAgree(OrderLineDecided.TYPE, "available", LongNode.valueOf(available),
+        () -> Checks.available("available", available));
+  }
+
+  @Property(tries = 300)
+  void schemaAndRecordsAgreeOnLineResults(@ForAll("resultLike") String result) {
+    assertAgree(OrderLineDecided.TYPE, "result", TextNode.valueOf(result), () -> LineResult.of(result));
+  }
+
+  @Provide
+  Arbitrary<String> resultLike() {
+    return Arbitraries.oneOf(Arbitraries.of(LineResult.class).map(LineResult::name),
+        Arbitraries.of(LineResult.class).map(r -> r.name().toLowerCase(java.util.Locale.ROOT)),
+        Arbitraries.of("", "HELD ", "CONFIRMED", "0"));
   }
 
   @Property(tries = 2000)
@@ -138,6 +214,8 @@ class EventSchemaProperties {
   void schemaAndRecordsAgreeOnHoldSeconds(@ForAll("intsNearTheBounds") int hold) {
     assertAgree(ReservationRequested.TYPE, "holdSeconds", IntNode.valueOf(hold), () -> Checks.holdSeconds("holdSeconds", hold));
     assertAgree(ReservationExtended.TYPE, "holdSeconds", IntNode.valueOf(hold), () -> Checks.holdSeconds("holdSeconds", hold));
+    assertAgree(OrderPlaced.TYPE, "holdSeconds", IntNode.valueOf(hold), () -> Checks.holdSeconds("holdSeconds", hold));
+    assertAgree(OrderExtended.TYPE, "holdSeconds", IntNode.valueOf(hold), () -> Checks.holdSeconds("holdSeconds", hold));
   }
 
   @Property(tries = 2000)
@@ -150,6 +228,9 @@ class EventSchemaProperties {
     JsonNode written = Json.MAPPER.valueToTree(time);
     assertAgree(ClockTick.TYPE, "occurredAt", written, () -> Checks.time("occurredAt", time));
     assertAgree(ReservationCancelled.TYPE, "occurredAt", written, () -> Checks.time("occurredAt", time));
+    assertAgree(OrderConfirmed.TYPE, "occurredAt", written, () -> Checks.time("occurredAt", time));
+    assertAgree(OrderLineRequested.TYPE, "expiresAt", written, () -> Checks.time("expiresAt", time));
+    assertAgree(OrderLineExtended.TYPE, "expiresAt", written, () -> Checks.time("expiresAt", time));
   }
 
   /**

@@ -91,7 +91,30 @@ class EventSchemasTest {
           assertThat(p.get("type").asText()).isEqualTo("string");
           assertThat(p.get("format").asText()).isEqualTo("date-time");
         }
-        case "quantity" -> assertIntegerBetween(p, 1, Checks.MAX_QUANTITY);
+        case "quantity" -> assertIntegerBetween(p, 1,
+            type == OrderLineRequested.class ? Checks.MAX_LINE_QUANTITY : Checks.MAX_QUANTITY);
+        case "expiresAt" -> {
+          assertThat(p.get("type").asText()).isEqualTo("string");
+          assertThat(p.get("format").asText()).isEqualTo("date-time");
+        }
+        case "step" -> assertIntegerBetween(p, 1, Integer.MAX_VALUE);
+        case "available" -> assertIntegerBetween(p, 0, Long.MAX_VALUE);
+        case "result" -> {
+          assertThat(p.get("type").asText()).isEqualTo("string");
+          assertThat(p.get("enum")).extracting(JsonNode::asText)
+              .containsExactlyElementsOf(Arrays.stream(LineResult.values()).map(Enum::name).toList());
+        }
+        case "lines" -> {
+          assertThat(p.get("type").asText()).isEqualTo("array");
+          assertThat(p.get("minItems").asInt()).isEqualTo(1);
+          assertThat(p.get("maxItems").asInt()).isEqualTo(Checks.MAX_ORDER_LINES);
+          JsonNode line = p.get("items");
+          assertThat(names(line.get("properties"))).containsExactly("sku", "quantity");
+          assertThat(line.get("required")).extracting(JsonNode::asText).containsExactly("sku", "quantity");
+          assertThat(line.get("additionalProperties").asBoolean(true)).isFalse();
+          assertThat(line.at("/properties/sku/pattern").asText()).isEqualTo(ID_PATTERN);
+          assertIntegerBetween(line.at("/properties/quantity"), 1, Checks.MAX_QUANTITY);
+        }
         case "delta" -> {
           assertIntegerBetween(p, -Checks.MAX_QUANTITY, Checks.MAX_QUANTITY);
           assertThat(p.at("/not/const").isNumber() && p.at("/not/const").asLong() == 0).as("delta excludes 0").isTrue();

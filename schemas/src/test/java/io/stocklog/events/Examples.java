@@ -46,7 +46,10 @@ public final class Examples {
     }
   }
 
-  /** One event of every type, as a producer builds it. */
+  /**
+   * One event of every type, as a producer builds it (the line commands and reports, which only the order
+   * coordinator and the line partitions write, with deterministic IDs there, get fresh ones here).
+   */
   public static List<Event> sampleEvents() {
     return List.of(
         Events.received("sku-1", "r-1", 100, AT),
@@ -55,7 +58,17 @@ public final class Examples {
         Events.confirmed("sku-1", "o-1", AT),
         Events.cancelled("sku-1", "o-1", AT),
         Events.extended("sku-1", "o-1", 300, AT),
-        Events.tick(AT));
+        Events.tick(AT),
+        Events.placed("o-9", 600, List.of(new OrderPlaced.Line("sku-1", 2), new OrderPlaced.Line("sku-2", 1)), AT),
+        Events.orderConfirmed("o-9", AT),
+        Events.orderCancelled("o-9", AT),
+        Events.orderExtended("o-9", 300, AT),
+        new OrderLineRequested(Event.SCHEMA_VERSION, Events.newEventId(), "sku-1", AT, "o-9", 1, 2, AT.plusSeconds(600)),
+        new OrderLinePrepared(Event.SCHEMA_VERSION, Events.newEventId(), "sku-1", AT, "o-9", 2),
+        new OrderLineConfirmed(Event.SCHEMA_VERSION, Events.newEventId(), "sku-1", AT, "o-9", 3),
+        new OrderLineReleased(Event.SCHEMA_VERSION, Events.newEventId(), "sku-1", AT, "o-9", 2),
+        new OrderLineExtended(Event.SCHEMA_VERSION, Events.newEventId(), "sku-1", AT, "o-9", 2, AT.plusSeconds(900)),
+        new OrderLineDecided(Event.SCHEMA_VERSION, Events.newEventId(), "o-9", AT, "sku-1", 1, LineResult.HELD, 8));
   }
 
   public static List<String> validNames() {

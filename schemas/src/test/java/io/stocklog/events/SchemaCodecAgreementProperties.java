@@ -42,7 +42,8 @@ class SchemaCodecAgreementProperties {
   private static final Path CORPUS = Path.of("target", "schema-corpus", "events.jsonl");
   private static final List<String> LINES = Collections.synchronizedList(new ArrayList<>());
   /** The integer fields of the events, as the schemas name them. */
-  private static final List<String> INTEGERS = List.of("quantity", "delta", "holdSeconds", "schemaVersion");
+  private static final List<String> INTEGERS = List.of("quantity", "delta", "holdSeconds", "schemaVersion", "step",
+      "available");
 
   /** One rewrite of one field of a valid event; {@code sameValue} when it only writes the same number otherwise. */
   record Variant(String field, JsonNode value, String label, boolean sameValue) {
@@ -67,7 +68,16 @@ class SchemaCodecAgreementProperties {
             .as((e, s, t, o, q, h) -> new ReservationRequested(Event.SCHEMA_VERSION, e, s, t, o, q, h)),
         Combinators.combine(ids, ids, times, ids, holds)
             .as((e, s, t, o, h) -> new ReservationExtended(Event.SCHEMA_VERSION, e, s, t, o, h)),
-        Combinators.combine(ids, times).as((e, t) -> new ClockTick(Event.SCHEMA_VERSION, e, t)));
+        Combinators.combine(ids, times).as((e, t) -> new ClockTick(Event.SCHEMA_VERSION, e, t)),
+        Combinators.combine(ids, ids, times, holds)
+            .as((e, o, t, h) -> new OrderExtended(Event.SCHEMA_VERSION, e, o, t, h)),
+        Combinators.combine(ids, ids, times, holds, ids, quantities)
+            .as((e, o, t, h, s, q) -> new OrderPlaced(Event.SCHEMA_VERSION, e, o, t, h,
+                java.util.List.of(new OrderPlaced.Line(s, q)))),
+        Combinators.combine(ids, ids, times, ids, Arbitraries.integers().between(1, 1000), quantities, times)
+            .as((e, s, t, o, n, q, x) -> new OrderLineRequested(Event.SCHEMA_VERSION, e, s, t, o, n, q, x)),
+        Combinators.combine(ids, ids, times, ids, Arbitraries.integers().between(1, 1000), quantities)
+            .as((e, o, t, s, n, a) -> new OrderLineDecided(Event.SCHEMA_VERSION, e, o, t, s, n, LineResult.HELD, a)));
   }
 
   @Provide

@@ -8,7 +8,6 @@ import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
-import io.stocklog.outcomes.ReservationStatus;
 import io.stocklog.topics.TopicSettings;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +36,8 @@ import javax.sql.DataSource;
  *   <li>A SKU's events are all in one partition (one serial writer per SKU).
  *   <li>Every ID in {@code acceptedEventIds} is the event ID of exactly one decided record of the whole log
  *       (a dead-lettered record does not count, and the violation says where it was); skipped when empty.
+ *   <li>No line of an order past {@code PENDING} disagrees with its order, in the fold of the whole log
+ *       ({@link OrderAgreement}).
  * </ol>
  *
  * <p>The log is replayed with the projector's default retention and largest event size.
@@ -71,10 +72,10 @@ public final class InvariantChecker {
     Map<Integer, Long> last = replay.lastOffsets();
     ReadModelDiff.Plan plan = ReadModelDiff.plan(snapshot.appliedOffsets(), last);
     Set<String> accepted = acceptedEventIds == null ? Set.of() : new HashSet<>(acceptedEventIds);
-    // The diff needs the fold up to the read model's positions; the ID check needs the whole log. One pass
-    // folds through the log's end and keeps for the diff only the outcomes up to the positions: a partition's
-    // outcomes up to an offset do not depend on what comes after it.
-    Map<Integer, Long> through = accepted.isEmpty() ? plan.through() : last;
+    // The diff needs the fold up to the read model's positions; the ID check and the orders' check need the whole
+    // log. One pass folds through the log's end and keeps for the diff only the outcomes up to the positions: a
+    // partition's outcomes up to an offset do not depend on what comes after it.
+    Map<Integer, Long> through = last;
     Scan scan = new Scan(plan.through(), accepted);
 
     List<String> violations = new ArrayList<>();
@@ -92,6 +93,7 @@ public final class InvariantChecker {
     ReadModelDiff.differences(scan.expected, snapshot).forEach(d -> violations.add("read model vs log: " + d.describe()));
     readModelRows(snapshot, violations);
     foldState(result, violations);
+    OrderAgreement.violations(result.folds().values()).forEach(v -> violations.add("fold " + v));
     new TreeMap<>(scan.partitionsPerSku).forEach((sku, partitions) -> {
       if (partitions.size() > 1) {
         violations.add("sku " + sku + ": events in partitions " + partitions + "; a SKU must have one partition");
@@ -149,7 +151,8 @@ public final class InvariantChecker {
     for (PartitionFold<InMemoryInventoryStore> fold : result.folds().values()) {
       Map<String, Long> held = new HashMap<>();
       for (Reservation r : fold.state().reservations()) {
-        if (r.status() == ReservationStatus.HELD) {
+        // Live: held, or an order's line prepared to be confirmed, which holds its units too.
+        if (r.status().live()) {
           held.merge(r.sku(), r.quantity(), Long::sum);
         }
       }

@@ -4,6 +4,8 @@ import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Inventory;
 import io.stocklog.inventory.InventoryStore;
 import io.stocklog.inventory.RecordDecoder;
+import io.stocklog.inventory.orders.InMemoryOrderStore;
+import io.stocklog.inventory.orders.OrderStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -152,7 +154,17 @@ public final class LogReplay {
    */
   public <S extends InventoryStore> Result<S> replay(Map<Integer, Long> through, IntFunction<S> stores,
       ReplayListener listener) {
+    return replay(through, stores, p -> new InMemoryOrderStore(), listener);
+  }
+
+  /**
+   * As {@link #replay(Map, IntFunction, ReplayListener)}, folding each partition's orders into a store of the
+   * caller's too: {@code orderStores} is asked once per partition folded, for an empty store.
+   */
+  public <S extends InventoryStore> Result<S> replay(Map<Integer, Long> through, IntFunction<S> stores,
+      IntFunction<? extends OrderStore> orderStores, ReplayListener listener) {
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(orderStores, "orderStores");
     Objects.requireNonNull(stores, "stores");
     Map<Integer, Long> limits = new TreeMap<>(Objects.requireNonNull(through, "through"));
     limits.forEach((p, last) -> {
@@ -178,7 +190,8 @@ public final class LogReplay {
       for (TopicPartition tp : wanted) {
         int p = tp.partition();
         long limit = limits.get(p);
-        folds.put(p, new PartitionFold<>(p, stores.apply(p), retention, maxEventBytes));
+        folds.put(p, new PartitionFold<>(p, all.size(), stores.apply(p), orderStores.apply(p), retention,
+            maxEventBytes));
         if (limit > last.get(p)) {
           throw new IllegalArgumentException("partition " + p + " of " + topic + ": asked to fold through offset "
               + limit + ", but its last committed offset is " + last.get(p));

@@ -8,6 +8,10 @@ import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Inventory;
 import io.stocklog.inventory.InventoryStore;
 import io.stocklog.inventory.RecordDecoder;
+import io.stocklog.inventory.orders.InMemoryOrderStore;
+import io.stocklog.inventory.orders.OrderPartition;
+import io.stocklog.inventory.orders.OrderStore;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import java.time.Duration;
@@ -15,12 +19,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The offline fold: one events partition folded record by record outside Kafka Streams, as the projector's
- * {@code DecideProcessor} decides it. The same {@link RecordDecoder} picks what is decided and what is
- * dead-lettered, the same {@link Inventory} decides, over whatever {@link InventoryStore} the caller gives (an
- * {@link InMemoryInventoryStore} for verification; the projector's own store layout over maps for a rebuild's
- * state seed), and each outcome is stamped with its event's position with {@link Outcome#at}. Deterministic: log
- * time comes from the records. Every offline fold in the project is this one.
+ * The one fold of an events partition, record by record: the projector's {@code DecideProcessor} decides with it
+ * inside Kafka Streams, and every offline fold (verification, a rebuild's state seed) is this one outside it.
+ * {@link RecordDecoder} picks what is decided and what is dead-lettered, and {@link OrderRouting} dead-letters an
+ * order's record outside its order's partition; {@link OrderPartition} decides (the SKUs' stock, reservations and
+ * order lines by {@link Inventory}, then the orders this partition coordinates), over whatever stores the caller
+ * gives (in memory for verification; the projector's own store layout, over RocksDB or over maps for a state
+ * seed), and each outcome is stamped with its record's position. Deterministic: log time comes from the records.
+ *
+ * <p>What a record makes the fold append (an order's line commands, a line's report) goes to
+ * {@link ReplayListener#append}: the projector appends it in its transaction; an offline fold drops it, because the
+ * log it reads already holds it, right after the record that caused it, and folds it when it gets there. A replay
+ * thus neither appends again nor applies a record twice.
  *
  * <p>Decoding needs no state, so it can run ahead on other threads ({@link #decode}); deciding must follow the
  * log. Not thread-safe; records must come in offset order (gaps are fine: transaction markers, aborted records).
@@ -30,36 +40,49 @@ import java.util.Objects;
 public final class PartitionFold<S extends InventoryStore> {
 
   private final int partition;
+  private final int partitions;
   private final int maxEventBytes;
   private final S store;
-  private final Inventory inventory;
+  private final OrderStore orders;
+  private final OrderPartition fold;
   private long lastOffset = -1;
   private long events;
   private long deadLetters;
   private long outcomes;
+  private long orderOutcomes;
 
-  /** A fold into a new {@link InMemoryInventoryStore}; see the main constructor for the parameters. */
-  public static PartitionFold<InMemoryInventoryStore> inMemory(int partition, Duration retention, int maxEventBytes) {
-    return new PartitionFold<>(partition, new InMemoryInventoryStore(), retention, maxEventBytes);
+  /** A fold into new in-memory stores; see the main constructor for the parameters. */
+  public static PartitionFold<InMemoryInventoryStore> inMemory(int partition, int partitions, Duration retention,
+      int maxEventBytes) {
+    return new PartitionFold<>(partition, partitions, new InMemoryInventoryStore(), new InMemoryOrderStore(),
+        retention, maxEventBytes);
   }
 
   /**
-   * @param store where the state goes; it must be empty (this fold starts at the partition's first record)
+   * @param partitions how many partitions the events topic has: an order's record belongs in the partition of its
+   *     order ID among them
+   * @param store where the state goes; it must be empty (this fold starts at the partition's first record), or
+   *     hold the state folded up to where this fold starts (the projector's task stores)
+   * @param orders where the orders this partition coordinates go, likewise
    * @param retention as the projector's ({@code STOCKLOG_RETENTION_DAYS}); it decides when a finished order ID
    *     may be used again, so a different retention can decide differently
    * @param maxEventBytes as the projector's; larger records are dead-lettered
    */
-  public PartitionFold(int partition, S store, Duration retention, int maxEventBytes) {
-    if (partition < 0) {
-      throw new IllegalArgumentException("partition must be >= 0 (was " + partition + ")");
+  public PartitionFold(int partition, int partitions, S store, OrderStore orders, Duration retention,
+      int maxEventBytes) {
+    if (partition < 0 || partition >= partitions) {
+      throw new IllegalArgumentException("partition must be >= 0 and below " + partitions + " (was " + partition
+          + ")");
     }
     if (maxEventBytes < 1) {
       throw new IllegalArgumentException("maxEventBytes must be positive (was " + maxEventBytes + ")");
     }
     this.partition = partition;
+    this.partitions = partitions;
     this.maxEventBytes = maxEventBytes;
     this.store = Objects.requireNonNull(store, "store");
-    this.inventory = new Inventory(store, Objects.requireNonNull(retention, "retention"));
+    this.orders = Objects.requireNonNull(orders, "orders");
+    this.fold = new OrderPartition(store, orders, Objects.requireNonNull(retention, "retention"));
   }
 
   /**
@@ -112,17 +135,30 @@ public final class PartitionFold<S extends InventoryStore> {
       listener.deadLetter(at, record.error(), record.deadLetteredEventId());
       return;
     }
+    String misrouted = OrderRouting.misrouted(event, partition, partitions);
+    if (misrouted != null) {
+      deadLetters++;
+      listener.deadLetter(at, misrouted, event.eventId());
+      return;
+    }
     events++;
     listener.event(at, event);
-    List<Outcome> decided;
+    OrderPartition.Folded decided;
     try {
-      decided = inventory.apply(event);
+      decided = fold.apply(event);
     } catch (RuntimeException e) {
       throw new FoldFailedException(at, event.eventId(), e);
     }
-    for (Outcome outcome : decided) {
+    for (Outcome outcome : decided.outcomes()) {
       outcomes++;
       listener.outcome(at, outcome.at(at));
+    }
+    for (OrderOutcome order : decided.orders()) {
+      orderOutcomes++;
+      listener.order(at, order.at(at));
+    }
+    for (Event append : decided.appends()) {
+      listener.append(at, append);
     }
   }
 
@@ -165,6 +201,16 @@ public final class PartitionFold<S extends InventoryStore> {
   /** Outcomes produced so far. */
   public long outcomes() {
     return outcomes;
+  }
+
+  /** Order outcomes produced so far. */
+  public long orderOutcomes() {
+    return orderOutcomes;
+  }
+
+  /** The orders this partition coordinates, now. */
+  public OrderStore orders() {
+    return orders;
   }
 
   /** The fold's state now: every SKU's counters and every remembered reservation of this partition. */

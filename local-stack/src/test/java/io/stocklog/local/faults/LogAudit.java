@@ -4,6 +4,7 @@ import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
+import io.stocklog.events.OrderLineCommand;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
 import io.stocklog.events.ReservationExtended;
@@ -101,6 +102,7 @@ final class LogAudit {
       case ReservationConfirmed c -> c.orderId();
       case ReservationCancelled c -> c.orderId();
       case ReservationExtended x -> x.orderId();
+      case OrderLineCommand l -> l.orderId();
     };
   }
 
