@@ -118,10 +118,16 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
     return order == null ? hold.at() : Math.min(hold.at(), order);
   }
 
-  /** Whether this task's outputs are published yet (during a handoff, not until it passed the decider's end). */
+  /**
+   * Whether this task's outputs are published yet (during a handoff, not until it passed the decider's end). A task
+   * that has folded nothing since it started cannot tell: it may be the new decider resumed exactly at the old one's
+   * end on a quiet partition (a rebuilt projection after its handoff, or after a restart), which no record will
+   * ever move past its start, so it counts as deciding. The most that costs is one tick from a task still catching
+   * up, sent before its first record: a tick carries nothing but time, and the decider would send it when due.
+   */
   private boolean decidesPartition() {
     Long from = options.publishFrom().get(partition);
-    return from == null || (nextOffset >= 0 && nextOffset >= from);
+    return from == null || nextOffset < 0 || nextOffset >= from;
   }
 
   @Override
