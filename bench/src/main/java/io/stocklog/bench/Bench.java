@@ -39,11 +39,15 @@ public final class Bench implements Callable<Integer> {
   static final List<String> ALL = List.of("http-wait", "http", "kafka", "pg-lock", "pg-occ", "pg-cond",
       "pg-cond-async", "redis-lua", "redis-lua-fsync", "redis-lock", "redlock", "zk", "etcd", "seed");
   private static final Set<String> ON_STACK = Set.of("http-wait", "http", "kafka", "seed");
+  /** The carts workload's contenders, in report order ({@code seed} is listed there as not applying). */
+  static final List<String> CARTS = List.of("orders-pg-lock", "orders-kafka", "orders-http-wait");
 
-  @Option(names = "--workloads", split = ",", description = "flash, catalogue, scaling (default: all three)")
+  @Option(names = "--workloads", split = ",", description = "flash, catalogue, scaling, carts (default: the first"
+      + " three; carts only when named)")
   List<String> workloads = List.of("flash", "catalogue", "scaling");
 
-  @Option(names = "--contenders", split = ",", description = "Any of ${DEFAULT-VALUE}")
+  @Option(names = "--contenders", split = ",", description = "Any of ${DEFAULT-VALUE}; for carts any of"
+      + " orders-pg-lock, orders-kafka, orders-http-wait, seed (none of these named: all of them)")
   List<String> contenders = ALL;
 
   @Option(names = "--stock", description = "Flash sale: units of the hot SKU (default ${DEFAULT-VALUE})")
@@ -83,6 +87,34 @@ public final class Bench implements Callable<Integer> {
 
   @Option(names = "--cancel", description = "Catalogue: share of holds cancelled (default ${DEFAULT-VALUE})")
   double cancel = 0.15;
+
+  @Option(names = "--cart-skus", description = "Carts: SKUs (default ${DEFAULT-VALUE})")
+  int cartSkus = 10_000;
+
+  @Option(names = "--cart-stock-per-sku", description = "Carts: units per SKU, scarce (default ${DEFAULT-VALUE})")
+  long cartStockPerSku = 50;
+
+  @Option(names = "--carts", description = "Carts: carts in the plan; the time cap usually ends the run first"
+      + " (default ${DEFAULT-VALUE})")
+  int carts = 50_000;
+
+  @Option(names = "--cart-lines", description = "Carts: lines per cart at most, 1 to this, uniformly; a line's SKU"
+      + " is drawn by Zipf (--zipf), so a cart may name a SKU twice (default ${DEFAULT-VALUE})")
+  int cartLines = 5;
+
+  @Option(names = "--cart-confirm", description = "Carts: share of held carts confirmed (default ${DEFAULT-VALUE})")
+  double cartConfirm = 0.6;
+
+  @Option(names = "--cart-cancel", description = "Carts: share of held carts cancelled; the rest expire"
+      + " (default ${DEFAULT-VALUE})")
+  double cartCancel = 0.2;
+
+  @Option(names = "--cart-hold", description = "Carts: seconds a cart is held (default ${DEFAULT-VALUE})")
+  int cartHold = 10;
+
+  @Option(names = "--cart-settle", description = "Carts: seconds at most, after the last hold's end, for the store"
+      + " to let every hold go before the final state is read (default ${DEFAULT-VALUE})")
+  int cartSettle = 60;
 
   @Option(names = "--partitions", description = "Partitions of the events topic for flash and catalogue (default ${DEFAULT-VALUE})")
   int partitions = TopicSettings.DEFAULT_PARTITIONS;
@@ -150,6 +182,8 @@ public final class Bench implements Callable<Integer> {
   Path out = Path.of("bench", "results");
 
   private final List<RunResult> results = new ArrayList<>();
+  private final List<CartResult> cartResults = new ArrayList<>();
+  private final List<WarmUp> cartWarmUps = new ArrayList<>();
   private final List<WarmUp> warmUps = new ArrayList<>();
   /** Contenders already warmed up in this JVM: the JIT keeps what it learnt across stacks and workloads. */
   private final Set<String> warmed = new HashSet<>();
@@ -165,8 +199,9 @@ public final class Bench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     for (String c : contenders) {
-      if (!ALL.contains(c)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--contenders: unknown " + c + "; use any of " + ALL);
+      if (!ALL.contains(c) && !CARTS.contains(c)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--contenders: unknown " + c + "; use any of "
+            + ALL + " or " + CARTS);
       }
     }
     halfLoad = halfLoad.equals(List.of("none")) ? List.of() : halfLoad;
@@ -194,14 +229,26 @@ public final class Bench implements Callable<Integer> {
           workload("scaling", this::catalogue, p, scalingContenders, db, servers, driver);
         }
       }
+      List<String> wanted = contenders.stream().filter(CARTS::contains).toList();
+      if (workloads.contains("carts")) {
+        carts(wanted.isEmpty() ? CARTS : wanted, wanted.isEmpty() || contenders.contains("seed"), db);
+      }
     }
     double minutes = (System.nanoTime() - started) / 6e10;
     String header = header(minutes);
-    Report.write(out, header, results, warmUps);
-    System.out.println(header);
-    System.out.println(Report.table(results));
-    System.out.println(Report.warmUpTable(warmUps));
-    System.out.println(Report.cpuTable(results));
+    if (!results.isEmpty()) {
+      Report.write(out, header, results, warmUps);
+      System.out.println(header);
+      System.out.println(Report.table(results));
+      System.out.println(Report.warmUpTable(warmUps));
+      System.out.println(Report.cpuTable(results));
+    }
+    if (workloads.contains("carts")) {
+      String cartHeader = cartHeader(minutes);
+      CartReport.write(out, cartHeader, cartResults, cartWarmUps);
+      System.out.println(cartHeader);
+      System.out.println(CartReport.table(cartResults));
+    }
     System.out.printf(Locale.ROOT, "results in %s (%.1f min)%n", out.toAbsolutePath(), minutes);
     return 0;
   }
@@ -268,6 +315,122 @@ public final class Bench implements Callable<Integer> {
         }
       }
     }
+  }
+
+  private CartPlan cartPlan(String tag, long seedOffset) {
+    return CartPlan.generate(tag, cartSkus, cartStockPerSku, carts, cartLines, zipf, cartConfirm, cartCancel, cartHold,
+        seed + seedOffset);
+  }
+
+  /**
+   * The carts workload: Postgres first with the stack stopped, then a fresh stack for this system's two ways in;
+   * the seed architecture gets its row saying why it does not apply. Each contender gets one unrecorded warm-up run
+   * on SKUs of its own (at most {@code --warmup-max} s; this system's first one {@code --stack-warmup-max} s), since
+   * the order paths are code the other workloads never compiled.
+   */
+  private void carts(List<String> which, boolean withSeed, BenchDatabase db) {
+    CartDriver driver = new CartDriver();
+    Driver.Pacing pacing = rate > 0 ? Driver.Pacing.open(rate) : Driver.Pacing.CLOSED;
+    if (which.contains("orders-pg-lock")) {
+      runCarts("orders-pg-lock", () -> new PgCartLock(db, clients), driver, pacing, warmupMaxSeconds);
+    }
+    if (which.contains("orders-kafka") || which.contains("orders-http-wait")) {
+      log.info("carts: starting the local stack with {} partitions", partitions);
+      LocalStack started;
+      try {
+        LocalStack.Options options = new LocalStack.Options().partitions(partitions);
+        stackEnv.forEach(options::env);
+        started = LocalStack.start(options);
+      } catch (RuntimeException | LinkageError e) {
+        log.error("carts: the local stack did not start", e);
+        which.stream().filter(id -> !id.equals("orders-pg-lock"))
+            .forEach(id -> cartResults.add(CartResult.skipped(id, "local stack did not start: " + e)));
+        started = null;
+      }
+      if (started != null) {
+        try (LocalStack stack = started) {
+          TopicSettings topics = TopicSettings.defaults();
+          try (OutcomeWatcher watcher = new OutcomeWatcher(stack.bootstrapServers(), topics.outcomes())) {
+            String bootstrap = stack.bootstrapServers();
+            int stackWarmup = stackWarmupMaxSeconds;
+            for (String id : List.of("orders-kafka", "orders-http-wait")) {
+              if (!which.contains(id)) {
+                continue;
+              }
+              runCarts(id, () -> id.equals("orders-kafka")
+                  ? new KafkaCarts(bootstrap, topics.events(), watcher, inflight)
+                  : new HttpCarts(bootstrap, topics.events(), watcher, stack.commandUrl(),
+                      stack.generatedToken().orElse(null), httpInflight), driver, pacing, stackWarmup);
+              stackWarmup = warmupMaxSeconds;
+              if (!cartResults.isEmpty() && cartResults.get(cartResults.size() - 1).skipped() == null) {
+                // After the figures, never part of them: is the read model still the fold of the log?
+                String verdict = StackInvariants.check("carts", id, bootstrap, topics, stack.database());
+                cartResults.add(cartResults.remove(cartResults.size() - 1).withNote(verdict));
+              }
+            }
+          }
+        }
+      }
+    }
+    if (withSeed) {
+      cartResults.add(CartResult.skipped("Kafka by SKU + OCC consumer (seed)", CartReport.SEED_DOES_NOT_APPLY));
+    }
+  }
+
+  interface CartFactory {
+    CartContender create() throws Exception;
+  }
+
+  private void runCarts(String id, CartFactory factory, CartDriver driver, Driver.Pacing pacing, int warmupMax) {
+    CartContender c;
+    try {
+      c = factory.create();
+    } catch (Servers.Skip e) {
+      log.warn("carts / {}: skipped: {}", id, e.getMessage());
+      cartResults.add(CartResult.skipped(id, e.getMessage()));
+      return;
+    } catch (Exception e) {
+      log.warn("carts / {}: skipped: {}", id, e.toString());
+      cartResults.add(CartResult.skipped(id, "cannot start: " + e));
+      return;
+    }
+    try (c) {
+      if (warmupSeconds > 0 && warmed.add("carts " + id)) {
+        CpuAccount cpu = new CpuAccount();
+        CpuAccount.Snapshot before = cpu.snapshot();
+        long begin = System.nanoTime();
+        // One run on SKUs of its own, held a second so the holds are over by the measured run.
+        CartPlan warm = CartPlan.generate(tag("carts", id, partitions) + "-warm", 500, 1_000, 200_000, cartLines,
+            zipf, cartConfirm, cartCancel, 1, seed + 1);
+        driver.run(c, warm, Duration.ofSeconds(Math.max(warmupSeconds, warmupMax)), Driver.Pacing.CLOSED, 0);
+        double share = CpuAccount.jitShare(before, cpu.snapshot());
+        cartWarmUps.add(new WarmUp("carts", c.name(), 1, (System.nanoTime() - begin) / 1e9, share,
+            !Double.isNaN(share) && share < WarmUp.QUIET));
+      }
+      cartResults.add(driver.run(c, cartPlan(tag("carts", id, partitions), 0), Duration.ofSeconds(capSeconds), pacing,
+          cartSettle));
+    } catch (Exception e) {
+      log.error("carts / {} failed", c.name(), e);
+      cartResults.add(CartResult.skipped(c.name(), "failed: " + e));
+    }
+  }
+
+  private String cartHeader(double minutes) {
+    return String.format(Locale.ROOT, """
+        # stocklog benchmark: carts
+
+        Run %s on %d cores, JDK %s. Seed %d; time cap %d s per contender; whole run %.1f min.
+        %,d SKUs x %,d units; %,d carts planned of 1 to %d lines (a line's SKU by Zipf %.2f, quantity 1 to 3; lines
+        of one SKU summed); held for %d s, then confirmed %.2f, cancelled %.2f, the rest left to expire. Blocking
+        clients %d; Kafka in flight %d; HTTP in flight %d. "orders decided" counts placings (held or rejected), and
+        orders/s is over the time from the first placing to the last decided; latency is a placing's, sent to decision
+        known. Stranded, oversold and partial are read from the final state once every hold has ended: for this
+        system a fold of the whole log (the projector's own fold), for Postgres its tables. Each contender had one
+        unrecorded warm-up run on SKUs of its own, listed below the table with the JIT's share of the CPU
+        during it.
+        """, Instant.now(), Runtime.getRuntime().availableProcessors(), Runtime.version(), seed, capSeconds, minutes,
+        cartSkus, cartStockPerSku, carts, cartLines, zipf, cartHold, cartConfirm, cartCancel, clients, inflight,
+        httpInflight) + (stackEnv.isEmpty() ? "" : "This system's services ran with " + stackEnv + ".\n");
   }
 
   private Contender baseline(String id, BenchDatabase db, Servers servers) throws Exception {

@@ -1,6 +1,8 @@
 package io.stocklog.bench;
 
 import io.stocklog.json.Json;
+import io.stocklog.outcomes.OrderOutcome;
+import io.stocklog.outcomes.OrderStatus;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.OutcomeJson;
 import java.time.Duration;
@@ -23,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the outcomes topic from its end (read_committed: only decisions the projector committed) and
- * completes whoever waits for a decision on a subject (order, receipt) and event type. It also keeps the
- * latest {@code available} per SKU, which is what the system says is left.
+ * completes whoever waits for a decision on a subject (order, receipt) and event type, or for an order's decision
+ * ({@link OrderOutcome}s, marked by their header). It also keeps the latest {@code available} per SKU, which is what
+ * the system says is left.
  */
 final class OutcomeWatcher implements AutoCloseable {
 
@@ -33,8 +36,12 @@ final class OutcomeWatcher implements AutoCloseable {
   /** An outcome and when the client learnt it. */
   record Known(Outcome outcome, long knownAt) {}
 
+  /** An order's outcome and when the client learnt it. */
+  record KnownOrder(OrderOutcome outcome, long knownAt) {}
+
   private final KafkaConsumer<String, byte[]> consumer;
   private final ConcurrentHashMap<String, CompletableFuture<Known>> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<KnownOrder>> orders = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> available = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread thread;
@@ -70,6 +77,21 @@ final class OutcomeWatcher implements AutoCloseable {
     pending.remove(key(subjectId, eventType));
   }
 
+  /**
+   * Registers interest in the decision of an order's request ({@code OrderPlaced}, {@code OrderConfirmed}, ...):
+   * the first of its order outcomes that is not PENDING (a placing may first be answered PENDING while its lines
+   * are asked; the decision follows).
+   */
+  CompletableFuture<KnownOrder> expectOrder(String orderId, String eventType) {
+    CompletableFuture<KnownOrder> f = new CompletableFuture<>();
+    orders.put(key(orderId, eventType), f);
+    return f;
+  }
+
+  void forgetOrder(String orderId, String eventType) {
+    orders.remove(key(orderId, eventType));
+  }
+
   Map<String, Long> available() {
     return Map.copyOf(available);
   }
@@ -80,7 +102,11 @@ final class OutcomeWatcher implements AutoCloseable {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
         long now = System.nanoTime();
         for (ConsumerRecord<String, byte[]> r : records) {
-          if (r.headers().lastHeader(io.stocklog.outcomes.OrderOutcome.HEADER) != null) {
+          if (r.headers().lastHeader(OrderOutcome.HEADER) != null) {
+            // Decoded only while someone waits for an order's decision: the other workloads never do.
+            if (!orders.isEmpty()) {
+              order(r, now);
+            }
             continue;
           }
           Outcome o;
@@ -106,6 +132,23 @@ final class OutcomeWatcher implements AutoCloseable {
     }
   }
 
+  private void order(ConsumerRecord<String, byte[]> r, long now) {
+    OrderOutcome o;
+    try {
+      o = Json.MAPPER.readValue(r.value(), OrderOutcome.class);
+    } catch (Exception e) {
+      log.warn("unreadable order outcome at {}-{}: {}", r.partition(), r.offset(), e.toString());
+      return;
+    }
+    if (o.status() == OrderStatus.PENDING) {
+      return;
+    }
+    CompletableFuture<KnownOrder> f = orders.remove(key(o.orderId(), o.eventType()));
+    if (f != null) {
+      f.complete(new KnownOrder(o, now));
+    }
+  }
+
   @Override
   public void close() {
     if (closed.getAndSet(true)) {
@@ -118,5 +161,6 @@ final class OutcomeWatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("outcome watcher closed")));
+    orders.values().forEach(f -> f.completeExceptionally(new IllegalStateException("outcome watcher closed")));
   }
 }
