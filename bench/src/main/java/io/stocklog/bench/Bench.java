@@ -112,6 +112,10 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--cart-hold", description = "Carts: seconds a cart is held (default ${DEFAULT-VALUE})")
   int cartHold = 10;
 
+  @Option(names = "--cart-inflight", description = "Carts: carts in flight through this system's Kafka producer or"
+      + " HTTP client (a cart is a dozen records or more) (default ${DEFAULT-VALUE})")
+  int cartInflight = 1024;
+
   @Option(names = "--cart-settle", description = "Carts: seconds at most, after the last hold's end, for the store"
       + " to let every hold go before the final state is read (default ${DEFAULT-VALUE})")
   int cartSettle = 60;
@@ -358,9 +362,9 @@ public final class Bench implements Callable<Integer> {
                 continue;
               }
               runCarts(id, () -> id.equals("orders-kafka")
-                  ? new KafkaCarts(bootstrap, topics.events(), watcher, inflight)
+                  ? new KafkaCarts(bootstrap, topics.events(), watcher, cartInflight)
                   : new HttpCarts(bootstrap, topics.events(), watcher, stack.commandUrl(),
-                      stack.generatedToken().orElse(null), httpInflight), driver, pacing, stackWarmup);
+                      stack.generatedToken().orElse(null), cartInflight), driver, pacing, stackWarmup);
               stackWarmup = warmupMaxSeconds;
               if (!cartResults.isEmpty() && cartResults.get(cartResults.size() - 1).skipped() == null) {
                 // After the figures, never part of them: is the read model still the fold of the log?
@@ -399,9 +403,9 @@ public final class Bench implements Callable<Integer> {
         CpuAccount cpu = new CpuAccount();
         CpuAccount.Snapshot before = cpu.snapshot();
         long begin = System.nanoTime();
-        // One run on SKUs of its own, held a second so the holds are over by the measured run.
+        // One run on SKUs of its own (stock to spare), so every path is compiled: holds, confirms, cancels.
         CartPlan warm = CartPlan.generate(tag("carts", id, partitions) + "-warm", 500, 1_000, 200_000, cartLines,
-            zipf, cartConfirm, cartCancel, 1, seed + 1);
+            zipf, cartConfirm, cartCancel, cartHold, seed + 1);
         driver.run(c, warm, Duration.ofSeconds(Math.max(warmupSeconds, warmupMax)), Driver.Pacing.CLOSED, 0);
         double share = CpuAccount.jitShare(before, cpu.snapshot());
         cartWarmUps.add(new WarmUp("carts", c.name(), 1, (System.nanoTime() - begin) / 1e9, share,
@@ -422,15 +426,14 @@ public final class Bench implements Callable<Integer> {
         Run %s on %d cores, JDK %s. Seed %d; time cap %d s per contender; whole run %.1f min.
         %,d SKUs x %,d units; %,d carts planned of 1 to %d lines (a line's SKU by Zipf %.2f, quantity 1 to 3; lines
         of one SKU summed); held for %d s, then confirmed %.2f, cancelled %.2f, the rest left to expire. Blocking
-        clients %d; Kafka in flight %d; HTTP in flight %d. "orders decided" counts placings (held or rejected), and
+        clients %d; this system's carts in flight %d (Kafka or HTTP). "orders decided" counts placings (held or rejected), and
         orders/s is over the time from the first placing to the last decided; latency is a placing's, sent to decision
         known. Stranded, oversold and partial are read from the final state once every hold has ended: for this
         system a fold of the whole log (the projector's own fold), for Postgres its tables. Each contender had one
         unrecorded warm-up run on SKUs of its own, listed below the table with the JIT's share of the CPU
         during it.
         """, Instant.now(), Runtime.getRuntime().availableProcessors(), Runtime.version(), seed, capSeconds, minutes,
-        cartSkus, cartStockPerSku, carts, cartLines, zipf, cartHold, cartConfirm, cartCancel, clients, inflight,
-        httpInflight) + (stackEnv.isEmpty() ? "" : "This system's services ran with " + stackEnv + ".\n");
+        cartSkus, cartStockPerSku, carts, cartLines, zipf, cartHold, cartConfirm, cartCancel, clients, cartInflight) + (stackEnv.isEmpty() ? "" : "This system's services ran with " + stackEnv + ".\n");
   }
 
   private Contender baseline(String id, BenchDatabase db, Servers servers) throws Exception {

@@ -57,11 +57,16 @@ interface CartContender extends AutoCloseable {
    * @param partial whether the answer itself shows lines that did not go together (a held order with a line not
    *     held, a rejected one with a line still held); false when the answer does not list lines
    * @param knownAt {@link System#nanoTime()} when the decision became known to the client
+   * @param reason why a placing was rejected (OUT_OF_STOCK, EXPIRED, ...); null if it was not
    */
-  record Answer(Decision decision, boolean partial, long knownAt) {
+  record Answer(Decision decision, boolean partial, long knownAt, String reason) {
 
     static Answer now(Decision decision) {
-      return new Answer(decision, false, System.nanoTime());
+      return new Answer(decision, false, System.nanoTime(), null);
+    }
+
+    static Answer rejected(String reason) {
+      return new Answer(Decision.REFUSED, false, System.nanoTime(), reason);
     }
   }
 

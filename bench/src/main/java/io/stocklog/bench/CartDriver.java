@@ -44,6 +44,7 @@ final class CartDriver {
     AtomicLong errors = new AtomicLong();
     AtomicLong lastDecided = new AtomicLong();
     Map<String, Long> confirmedUnits = new ConcurrentHashMap<>();
+    Map<String, Long> reasons = new ConcurrentHashMap<>();
     int window = c.concurrency();
     Semaphore permits = new Semaphore(window);
     CpuAccount.Snapshot cpuBefore = cpu.snapshot();
@@ -83,6 +84,7 @@ final class CartDriver {
         }
         if (a.decision() != CartContender.Decision.DONE) {
           rejected.incrementAndGet();
+          reasons.merge(a.reason() == null ? "?" : a.reason(), 1L, Long::sum);
           permits.release();
           return null;
         }
@@ -126,6 +128,10 @@ final class CartDriver {
     double jitShare = CpuAccount.jitShare(cpuBefore, cpu.snapshot());
     double seconds = Math.max(lastDecided.get() - start, 1) / 1e9;
     String note = capped ? "time cap " + cap.toSeconds() + " s reached" : "";
+    if (!reasons.isEmpty()) {
+      note = join(note, "rejected " + new java.util.TreeMap<>(reasons).toString().replaceAll("[{}]", "")
+          .replace("=", " "));
+    }
     CartAccount.Figures figures = null;
     double settled = 0;
     if (settleSeconds > 0) {

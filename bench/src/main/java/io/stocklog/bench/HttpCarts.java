@@ -117,14 +117,15 @@ final class HttpCarts extends StackCarts {
           String status = l.path("status").asText("");
           partial |= held ? !status.equals("HELD") : status.equals("HELD") || status.equals("PREPARED");
         }
-        return CompletableFuture.completedFuture(new Answer(held ? Decision.DONE : Decision.REFUSED, partial, now));
+        return CompletableFuture.completedFuture(new Answer(held ? Decision.DONE : Decision.REFUSED, partial, now,
+            held ? null : json.path("reason").asText("REJECTED")));
       }
       if (s == 200) {
-        return CompletableFuture.completedFuture(new Answer(Decision.DONE, false, now));
+        return CompletableFuture.completedFuture(new Answer(Decision.DONE, false, now, null));
       }
       String reason = json.path("reason").asText(json.path("status").asText(""));
       return CompletableFuture.completedFuture(new Answer(reason.equals("EXPIRED") ? Decision.EXPIRED
-          : Decision.REFUSED, false, now));
+          : Decision.REFUSED, false, now, reason));
     });
   }
 

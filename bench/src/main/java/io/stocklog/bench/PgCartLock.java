@@ -146,7 +146,7 @@ final class PgCartLock implements CartContender {
         try {
           Answer a = tx.run(c);
           c.commit();
-          f.complete(new Answer(a.decision(), a.partial(), System.nanoTime()));
+          f.complete(new Answer(a.decision(), a.partial(), System.nanoTime(), a.reason()));
         } catch (SQLException e) {
           c.rollback();
           if ("40P01".equals(e.getSQLState())) {
@@ -170,7 +170,7 @@ final class PgCartLock implements CartContender {
         Long left = available.get(e.getKey());
         if (left == null || left < e.getValue()) {
           c.rollback();
-          return Answer.now(Decision.REFUSED);
+          return Answer.rejected(left == null ? "UNKNOWN_SKU" : "OUT_OF_STOCK");
         }
       }
       String[] skus = units.keySet().toArray(String[]::new);

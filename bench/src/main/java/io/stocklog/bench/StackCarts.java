@@ -73,17 +73,19 @@ abstract class StackCarts implements CartContender {
     boolean held = o.status() == OrderStatus.HELD;
     boolean partial = o.lines().stream().anyMatch(l -> held ? l.status() != ReservationStatus.HELD
         : l.status() != null && l.status().live());
-    return new Answer(held ? Decision.DONE : Decision.REFUSED, partial, knownAt);
+    return new Answer(held ? Decision.DONE : Decision.REFUSED, partial, knownAt,
+        held ? null : o.reason() == null ? o.decision().name() : o.reason().name());
   }
 
   /** A confirm's or cancel's answer: done, too late (the hold had ended), or refused for another reason. */
   static Answer ended(OrderOutcome o, long knownAt) {
     if (o.decision() == io.stocklog.outcomes.Decision.CONFIRMED
         || o.decision() == io.stocklog.outcomes.Decision.CANCELLED) {
-      return new Answer(Decision.DONE, false, knownAt);
+      return new Answer(Decision.DONE, false, knownAt, null);
     }
     boolean late = o.reason() == io.stocklog.outcomes.Reason.EXPIRED || o.status() == OrderStatus.EXPIRED;
-    return new Answer(late ? Decision.EXPIRED : Decision.REFUSED, false, knownAt);
+    return new Answer(late ? Decision.EXPIRED : Decision.REFUSED, false, knownAt,
+        o.reason() == null ? o.decision().name() : o.reason().name());
   }
 
   @Override
