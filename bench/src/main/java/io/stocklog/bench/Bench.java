@@ -41,6 +41,11 @@ public final class Bench implements Callable<Integer> {
   private static final Set<String> ON_STACK = Set.of("http-wait", "http", "kafka", "seed");
   /** The carts workload's contenders, in report order ({@code seed} is listed there as not applying). */
   static final List<String> CARTS = List.of("orders-pg-lock", "orders-kafka", "orders-http-wait");
+  /** The carts contenders' names in the report, for a row of one that did not run. */
+  private static final Map<String, String> CART_NAMES = Map.of(
+      "orders-pg-lock", "Postgres, every line FOR UPDATE in SKU order",
+      "orders-kafka", "stocklog orders via Kafka producer",
+      "orders-http-wait", "stocklog orders via HTTP, Prefer: wait");
 
   @Option(names = "--workloads", split = ",", description = "flash, catalogue, scaling, carts (default: the first"
       + " three; carts only when named)")
@@ -348,7 +353,7 @@ public final class Bench implements Callable<Integer> {
       } catch (RuntimeException | LinkageError e) {
         log.error("carts: the local stack did not start", e);
         which.stream().filter(id -> !id.equals("orders-pg-lock"))
-            .forEach(id -> cartResults.add(CartResult.skipped(id, "local stack did not start: " + e)));
+            .forEach(id -> cartResults.add(CartResult.skipped(CART_NAMES.get(id), "local stack did not start: " + e)));
         started = null;
       }
       if (started != null) {
@@ -391,11 +396,11 @@ public final class Bench implements Callable<Integer> {
       c = factory.create();
     } catch (Servers.Skip e) {
       log.warn("carts / {}: skipped: {}", id, e.getMessage());
-      cartResults.add(CartResult.skipped(id, e.getMessage()));
+      cartResults.add(CartResult.skipped(CART_NAMES.get(id), e.getMessage()));
       return;
     } catch (Exception e) {
       log.warn("carts / {}: skipped: {}", id, e.toString());
-      cartResults.add(CartResult.skipped(id, "cannot start: " + e));
+      cartResults.add(CartResult.skipped(CART_NAMES.get(id), "cannot start: " + e));
       return;
     }
     try (c) {

@@ -24,8 +24,9 @@ final class CartReport {
         + "| ---: | ---: | ---: | ---: | --- |\n");
     for (CartResult r : results) {
       if (r.skipped() != null) {
+        String why = r.skipped().startsWith("does not apply") ? r.skipped() : "skipped: " + r.skipped();
         b.append(String.format(Locale.ROOT, "| %s | %s |%s %s |%n", r.contender(),
-            Durability.labelOf(r.durability()), " |".repeat(17), r.skipped()));
+            Durability.labelOf(r.durability()), " |".repeat(17), why));
         continue;
       }
       CartAccount.Figures f = r.figures();
