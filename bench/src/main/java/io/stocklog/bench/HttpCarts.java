@@ -118,7 +118,7 @@ final class HttpCarts extends StackCarts {
           partial |= held ? !status.equals("HELD") : status.equals("HELD") || status.equals("PREPARED");
         }
         return CompletableFuture.completedFuture(new Answer(held ? Decision.DONE : Decision.REFUSED, partial, now,
-            held ? null : json.path("reason").asText("REJECTED")));
+            held ? null : rejection(json)));
       }
       if (s == 200) {
         return CompletableFuture.completedFuture(new Answer(Decision.DONE, false, now, null));
@@ -127,6 +127,19 @@ final class HttpCarts extends StackCarts {
       return CompletableFuture.completedFuture(new Answer(reason.equals("EXPIRED") ? Decision.EXPIRED
           : Decision.REFUSED, false, now, reason));
     });
+  }
+
+  /** Why a placing was rejected: the answer's reason, else its first short line's, else just REJECTED. */
+  private static String rejection(JsonNode json) {
+    if (json.hasNonNull("reason")) {
+      return json.get("reason").asText();
+    }
+    for (JsonNode l : json.path("lines")) {
+      if (l.hasNonNull("reason")) {
+        return l.get("reason").asText();
+      }
+    }
+    return "REJECTED";
   }
 
   private static JsonNode read(ContentResponse r) {
