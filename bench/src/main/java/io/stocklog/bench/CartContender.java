@@ -70,7 +70,6 @@ interface CartContender extends AutoCloseable {
     }
   }
 
-  /** The final state, and how long it took to settle (the hold's end included), in seconds. */
-  record Settled(Map<String, CartAccount.SkuState> skus, java.util.List<CartAccount.OrderState> orders,
-      double seconds, String note) {}
+  /** The final state of a plan's SKUs and orders, and anything a reader must know about how it was read. */
+  record Settled(Map<String, CartAccount.SkuState> skus, java.util.List<CartAccount.OrderState> orders, String note) {}
 }

@@ -309,8 +309,7 @@ final class PgCartLock implements CartContender {
 
   @Override
   public Settled settle(CartPlan plan, long timeoutSeconds) throws Exception {
-    long started = System.nanoTime();
-    long deadline = started + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (System.nanoTime() < deadline && held() > 0) {
       Thread.sleep(SWEEP_MS);
     }
@@ -340,8 +339,7 @@ final class PgCartLock implements CartContender {
     orders.forEach((id, status) -> states.add(new CartAccount.OrderState(id, status, lines.getOrDefault(id, List.of()))));
     lines.keySet().stream().filter(id -> !orders.containsKey(id))
         .forEach(id -> states.add(new CartAccount.OrderState(id, null, lines.get(id))));
-    return new Settled(new TreeMap<>(skus), states, (System.nanoTime() - started) / 1e9,
-        swept.get() + " holds released by the sweep");
+    return new Settled(new TreeMap<>(skus), states, swept.get() + " holds released by the sweep");
   }
 
   private long held() throws SQLException {

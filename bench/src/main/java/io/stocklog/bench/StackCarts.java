@@ -90,8 +90,7 @@ abstract class StackCarts implements CartContender {
 
   @Override
   public Settled settle(CartPlan plan, long timeoutSeconds) throws Exception {
-    long started = System.nanoTime();
-    long deadline = started + timeoutSeconds * 1_000_000_000L;
+    long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
     // Every hold ends by the wall clock at the latest placing plus the hold; the projector's ticks carry that into
     // the log within its tick interval.
     long lastEnd = lastPlacedAt.get() + plan.holdSeconds() * 1000L + 1000;
@@ -146,7 +145,7 @@ abstract class StackCarts implements CartContender {
           log.warn("carts / {}: not settled after {} s: {} orders live, {} units reserved", name(), timeoutSeconds,
               live, reserved);
         }
-        return new Settled(skus, orders, (System.nanoTime() - started) / 1e9, note);
+        return new Settled(skus, orders, note);
       }
       log.info("carts / {}: {} orders live, {} units reserved at {}; folding again", name(), live, reserved,
           Instant.now());
