@@ -6,8 +6,10 @@ import io.stocklog.events.StockAdjusted;
 import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.OrderStatus;
 import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Reason;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Why an event was rejected, in words a caller can act on: the detail of a 409. */
 final class Rejections {
@@ -55,12 +57,16 @@ final class Rejections {
           refused.add("SKU " + l.sku() + " " + line(l));
         }
       }
-      return order + " was rejected, all or nothing, so no line of it is held: " + String.join("; ", refused);
+      String detail = order + (o.duplicate() ? " was already placed and rejected" : " was rejected")
+          + ", all or nothing, so no line of it is held: " + String.join("; ", refused);
+      // A repeat and another body under the ID look alike once the order is rejected: both get its decision.
+      return o.duplicate() && o.reason() == Reason.ID_CONFLICT
+          ? detail + " (if this body differs from the first, the first stands: ID conflict)" : detail;
     }
     String request = switch (o.eventType()) {
       case OrderPlaced.TYPE -> "placed";
       case OrderExtended.TYPE -> "extended";
-      default -> o.eventType().replace("Order", "").toLowerCase(java.util.Locale.ROOT);
+      default -> o.eventType().replace("Order", "").toLowerCase(Locale.ROOT);
     };
     return switch (o.reason()) {
       case ID_CONFLICT -> "ID conflict: " + order + " was already placed with a different body (lines or holdSeconds);"
