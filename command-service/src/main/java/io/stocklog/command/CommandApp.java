@@ -34,9 +34,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The HTTP face of the command service: six SKU command routes and four order routes, each needing a bearer token with its scope
- * ({@link BearerAuth}); health, readiness, metrics and the OpenAPI document, open to all, come with the shared
- * {@link HttpPlumbing}, as do the body limit and the mapping of every error to {@code application/problem+json}.
+ * The HTTP face of the command service: six SKU command routes and four order routes, each needing a bearer token
+ * with its scope ({@link BearerAuth}); health, readiness, metrics and the OpenAPI document, open to all, come with
+ * the shared {@link HttpPlumbing}, as do the body limit and the mapping of every error to
+ * {@code application/problem+json}.
  * Handlers only read the request ({@link Commands}, {@link PreferWait}), hand the event to the
  * {@link CommandSubmitter} and write its {@link Reply}.
  *

@@ -160,7 +160,8 @@ public final class OutcomeFollower implements AutoCloseable {
       return Optional.empty();
     }
     CompletableFuture<O> waiter = new CompletableFuture<>();
-    if (waiters.containsKey(eventId) || orderWaiters.containsKey(eventId) || into.putIfAbsent(eventId, waiter) != null) {
+    boolean taken = waiters.containsKey(eventId) || orderWaiters.containsKey(eventId);
+    if (taken || into.putIfAbsent(eventId, waiter) != null) {
       waiting.decrementAndGet();
       throw new IllegalStateException("already waiting for event " + eventId);
     }

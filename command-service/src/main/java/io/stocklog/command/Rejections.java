@@ -73,7 +73,8 @@ final class Rejections {
           + " the first stands, and it is " + o.status();
       case UNKNOWN_ORDER -> "unknown order: there is no order " + o.orderId() + " (never placed, or forgotten after"
           + " its retention), so it cannot be " + request;
-      case EXPIRED -> order + " had expired (its hold ran out) before it could be " + request + "; nothing is held for it";
+      case EXPIRED -> order + " had expired (its hold ran out) before it could be " + request
+          + "; nothing is held for it";
       case NOT_HELD -> order + " was never held (it was rejected), so it cannot be " + request;
       case ALREADY_CONFIRMED -> order + " is already confirmed, so it cannot be " + request;
       case ALREADY_CANCELLED -> order + " is already cancelled, so it cannot be " + request;

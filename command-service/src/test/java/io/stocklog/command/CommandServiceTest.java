@@ -123,6 +123,9 @@ class CommandServiceTest {
     assertThat(record.partition()).isEqualTo(io.stocklog.verify.OrderRouting.partitionOf(record.key(), 3));
   }
 
+  /** The start of an order's body, up to its lines. */
+  private static final String O = "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":";
+
   static Stream<Arguments> badRequests() {
     String receipt = "{\"receiptId\":\"r-1\",\"quantity\":5}";
     return Stream.of(
@@ -165,38 +168,41 @@ class CommandServiceTest {
         Arguments.of("/skus/s/reservations/o-1/extend", "{}", "holdSeconds"),
         Arguments.of("/skus/s/reservations/o-1/extend", "", "body"),
         Arguments.of("/skus/s/reservations/o-1/extend", "{\"holdSeconds\":86401}", "holdSeconds"),
-        Arguments.of("/orders", "{\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}", "orderId is required"),
+        Arguments.of("/orders", "{\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}",
+            "orderId is required"),
         Arguments.of("/orders", "{\"orderId\":\"o 1\",\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}",
             "orderId must be"),
         Arguments.of("/orders", "{\"orderId\":\"o-1\",\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}", "holdSeconds"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":86401,\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}",
+        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":86401,\"lines\":[{\"sku\":\"A\","
+            + "\"quantity\":1}]}",
             "holdSeconds"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":\"60\",\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}",
+        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":\"60\",\"lines\":[{\"sku\":\"A\","
+            + "\"quantity\":1}]}",
             "holdSeconds"),
         Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60}", "lines is required"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[]}", "lines must be an array of 1 to 100"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":{\"sku\":\"A\",\"quantity\":1}}",
+        Arguments.of("/orders", O + "[]}", "lines must be an array of 1 to 100"),
+        Arguments.of("/orders", O + "{\"sku\":\"A\",\"quantity\":1}}",
             "lines must be an array"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":["
+        Arguments.of("/orders", O + "["
             + String.join(",", java.util.Collections.nCopies(101, "{\"sku\":\"A\",\"quantity\":1}")) + "]}",
             "(was 101 lines)"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":1},"
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":1},"
             + "{\"sku\":\"B\",\"quantity\":0}]}", "lines[1].quantity must be an integer between 1 and"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":1.5}]}",
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":1.5}]}",
             "lines[0].quantity"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":\"1\"}]}",
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":\"1\"}]}",
             "lines[0].quantity"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[{\"quantity\":1}]}",
+        Arguments.of("/orders", O + "[{\"quantity\":1}]}",
             "lines[0].sku is required"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[{\"sku\":\"" + ID_65 + "\",\"quantity\":1}]}",
+        Arguments.of("/orders", O + "[{\"sku\":\"" + ID_65 + "\",\"quantity\":1}]}",
             "lines[0].sku must be 1 to 64 characters"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[{\"sku\":7,\"quantity\":1}]}",
+        Arguments.of("/orders", O + "[{\"sku\":7,\"quantity\":1}]}",
             "lines[0].sku must be a string"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":1,"
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":1,"
             + "\"price\":9}]}", "unknown field lines[0].price"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[\"A\"]}", "lines[0] must be an object"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[null]}", "lines[0] must be an object"),
-        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":1}],"
+        Arguments.of("/orders", O + "[\"A\"]}", "lines[0] must be an object"),
+        Arguments.of("/orders", O + "[null]}", "lines[0] must be an object"),
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":1}],"
             + "\"customer\":\"c-1\"}", "unknown field 'customer'"),
         Arguments.of("/orders", "{\"orderId\":\"o-1\",", "body"),
         Arguments.of("/orders", "[]", "body"),

@@ -110,8 +110,8 @@ class MalformedRequestsTest {
       lines.append(i == 0 ? "" : ",\r\n").append("    {\r\n      \"sku\": \"").append(sku)
           .append("\",\r\n      \"quantity\": 1000000000\r\n    }");
     }
-    String largest = "{\r\n  \"orderId\": \"" + "o".repeat(64) + "\",\r\n  \"holdSeconds\": 86400,\r\n  \"lines\": [\r\n"
-        + lines + "\r\n  ]\r\n}";
+    String largest = "{\r\n  \"orderId\": \"" + "o".repeat(64) + "\",\r\n  \"holdSeconds\": 86400,\r\n"
+        + "  \"lines\": [\r\n" + lines + "\r\n  ]\r\n}";
     assertThat(largest.length()).as("bytes").isLessThan(CommandConfig.DEFAULT_MAX_BODY_BYTES);
 
     Http.Answer accepted = http.post("/orders", largest);
