@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.Event;
 import io.stocklog.events.OrderPlaced;
+import io.stocklog.http.OpenApiSpec;
 import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.outcomes.Position;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The order routes over HTTP, decided by the real projector running in-process against a real broker: held (201),
  * rejected with every short line (409), lines of one SKU counted together, confirm, cancel and extend with each
- * refusal the coordinator gives, repeats answered by the coordinator, and the plain 202. Each test uses SKUs and
- * order IDs of its own.
+ * refusal the coordinator gives, repeats answered by the coordinator, and the plain 202. Every answer of an order
+ * route is held to the OpenAPI document. Each test uses SKUs and order IDs of its own.
  */
 @WithInfra
 class OrderRoutesTest {
@@ -44,6 +45,7 @@ class OrderRoutesTest {
   private static Projector projector;
   private static Path stateDir;
   private static Http http;
+  private static OpenApiSpec spec;
 
   @BeforeAll
   static void start(TestKafka testKafka) throws Exception {
@@ -55,6 +57,7 @@ class OrderRoutesTest {
     projector = Projector.start(new ProjectorConfig(kafka.bootstrapServers(), topics, kafka.uniqueName("projector"),
         stateDir, Duration.ofMillis(200), Duration.ofDays(7), 1, Duration.ofMillis(100)));
     http = new Http(service.port(), TestTokens.ORDERS_AND_STOCK);
+    spec = OpenApiSpec.load(CommandApp.OPENAPI);
   }
 
   @AfterAll
@@ -83,11 +86,17 @@ class OrderRoutesTest {
   }
 
   private static Http.Answer place(String body) {
-    return http.post("/orders", body, "Prefer", WAIT);
+    return documented("/orders", http.post("/orders", body, "Prefer", WAIT));
   }
 
   private static Http.Answer request(String orderId, String what, String body) {
-    return http.post("/orders/" + orderId + "/" + what, body, "Prefer", WAIT);
+    return documented("/orders/{orderId}/" + what, http.post("/orders/" + orderId + "/" + what, body, "Prefer", WAIT));
+  }
+
+  /** The answer, once held to what the OpenAPI document says the route answers. */
+  private static Http.Answer documented(String route, Http.Answer answer) {
+    assertThat(spec.undocumented(spec.operation("POST", route), answer.response())).as("%s", answer).isEmpty();
+    return answer;
   }
 
   /** A held order of one unit of a fresh SKU of 5. */
@@ -305,10 +314,39 @@ class OrderRoutesTest {
   }
 
   @Test
+  void anOrdersIdIsTakenOnEachOfItsSkusAndItsLinesMoveOnlyWithIt() {
+    String sku = unique("taken");
+    receive(sku, 5);
+    String orderId = unique("o");
+    assertThat(place(order(orderId, 600, sku, "1")).status()).isEqualTo(201);
+
+    Http.Answer reservation = http.post("/skus/" + sku + "/reservations",
+        "{\"orderId\":\"" + orderId + "\",\"quantity\":1,\"holdSeconds\":600}", "Prefer", WAIT);
+    Http.Answer lineConfirm = http.post("/skus/" + sku + "/reservations/" + orderId + "/confirm", null,
+        "Prefer", WAIT);
+
+    assertProblem(reservation, 409, orderId);
+    assertThat(reservation.json().get("reason").asText()).isEqualTo("ID_CONFLICT");
+    assertProblem(lineConfirm, 409, "order");
+    assertThat(lineConfirm.json().get("reason").asText()).isEqualTo("ORDER_LINE");
+    assertThat(spec.undocumented(spec.operation("POST", "/skus/{sku}/reservations/{orderId}/confirm"),
+        lineConfirm.response())).isEmpty();
+    // And a reservation's ID already taken on a SKU refuses that line of an order under it, so the order.
+    String reserved = unique("o");
+    assertThat(http.post("/skus/" + sku + "/reservations",
+        "{\"orderId\":\"" + reserved + "\",\"quantity\":1,\"holdSeconds\":600}", "Prefer", WAIT).status())
+        .isEqualTo(201);
+    Http.Answer order = place(order(reserved, 600, sku, "1"));
+    assertRefused(order, "ID_CONFLICT", "REJECTED");
+    assertThat(order.json().at("/lines/0/reason").asText()).isEqualTo("ID_CONFLICT");
+    assertThat(order.json().get("detail").asText()).contains("already has a reservation under this order ID");
+  }
+
+  @Test
   void withoutPreferWaitAnOrderIs202OnceAppended() {
     String orderId = unique("o");
 
-    Http.Answer answer = http.post("/orders", order(orderId, 600, unique("any"), "1"));
+    Http.Answer answer = documented("/orders", http.post("/orders", order(orderId, 600, unique("any"), "1")));
 
     assertThat(answer.status()).as("%s", answer).isEqualTo(202);
     assertThat(answer.json().fieldNames()).toIterable().containsExactly("eventId", "position", "status");
