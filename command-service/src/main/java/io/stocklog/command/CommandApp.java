@@ -1,5 +1,6 @@
 package io.stocklog.command;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -9,7 +10,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stocklog.command.CommandSubmitter.Accepted;
 import io.stocklog.command.CommandSubmitter.Conflict;
 import io.stocklog.command.CommandSubmitter.Decided;
+import io.stocklog.command.CommandSubmitter.OrderDecided;
 import io.stocklog.command.CommandSubmitter.Reply;
+import io.stocklog.events.OrderEvent;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.http.HttpPlumbing;
 import io.stocklog.http.Problem;
@@ -18,6 +21,7 @@ import io.stocklog.json.IsoInstants;
 import io.stocklog.json.Json;
 import io.stocklog.json.PlainJson;
 import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Reason;
 import java.time.Clock;
@@ -26,14 +30,22 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The HTTP face of the command service: six command routes, each needing a bearer token with its scope
- * ({@link BearerAuth}); health, readiness, metrics and the OpenAPI document, open to all, come with the shared
- * {@link HttpPlumbing}, as do the body limit and the mapping of every error to {@code application/problem+json}.
+ * The HTTP face of the command service: six SKU command routes and four order routes, each needing a bearer token
+ * with its scope ({@link BearerAuth}); health, readiness, metrics and the OpenAPI document, open to all, come with
+ * the shared {@link HttpPlumbing}, as do the body limit and the mapping of every error to
+ * {@code application/problem+json}.
  * Handlers only read the request ({@link Commands}, {@link PreferWait}), hand the event to the
  * {@link CommandSubmitter} and write its {@link Reply}.
+ *
+ * <p>An order's answer ({@link #orderFields}) is the order as its coordinator decided it: the request's
+ * {@code decision} (and {@code reason}), the order's {@code status}, {@code expiresAt} and its {@code lines}, one per
+ * SKU (lines of one SKU summed), each with its status and, if refused, its reason and what was available. A refusal
+ * is a 409 problem with the same members, but the order's status is {@code orderStatus} there: a problem's
+ * {@code status} is the HTTP status (RFC 9457).
  *
  * <p>Replies are written on a virtual thread of {@code responders}, never on the Kafka producer's or the
  * outcome follower's thread, which must stay free to move records; a failed submission is answered there by
@@ -89,6 +101,14 @@ final class CommandApp {
         Commands.cancel(ctx.pathParam("sku"), ctx.pathParam("orderId"), jsonBody(ctx), clock.instant())));
     post(c, "/skus/{sku}/reservations/{orderId}/extend", Scope.ORDERS, ctx -> submit(ctx,
         Commands.extend(ctx.pathParam("sku"), ctx.pathParam("orderId"), jsonBody(ctx), clock.instant())));
+    // Orders of several lines, keyed by order ID: the same scope as a reservation, which is a one-line order.
+    post(c, "/orders", Scope.ORDERS, ctx -> submitOrder(ctx, Commands.order(jsonBody(ctx), clock.instant())));
+    post(c, "/orders/{orderId}/confirm", Scope.ORDERS, ctx ->
+        submitOrder(ctx, Commands.orderConfirm(ctx.pathParam("orderId"), jsonBody(ctx), clock.instant())));
+    post(c, "/orders/{orderId}/cancel", Scope.ORDERS, ctx ->
+        submitOrder(ctx, Commands.orderCancel(ctx.pathParam("orderId"), jsonBody(ctx), clock.instant())));
+    post(c, "/orders/{orderId}/extend", Scope.ORDERS, ctx ->
+        submitOrder(ctx, Commands.orderExtend(ctx.pathParam("orderId"), jsonBody(ctx), clock.instant())));
   }
 
   /**
@@ -131,7 +151,16 @@ final class CommandApp {
   private void submit(Context ctx, SkuEvent event) {
     // Parsed before the event is appended: a bad header must not leave an event behind.
     Optional<PreferWait> wait = PreferWait.parse(Collections.list(ctx.req().getHeaders("Prefer")));
-    ctx.future(() -> submitter.submit(event, wait).handleAsync((reply, error) -> {
+    answer(ctx, submitter.submit(event, wait));
+  }
+
+  private void submitOrder(Context ctx, OrderEvent event) {
+    Optional<PreferWait> wait = PreferWait.parse(Collections.list(ctx.req().getHeaders("Prefer")));
+    answer(ctx, submitter.submitOrder(event, wait));
+  }
+
+  private void answer(Context ctx, CompletableFuture<Reply> submitted) {
+    ctx.future(() -> submitted.handleAsync((reply, error) -> {
       if (error != null) {
         plumbing.answer(ctx, error);
       } else {
@@ -172,6 +201,16 @@ final class CommandApp {
           case HELD -> Replies.json(ctx, 201, body);
           case RECEIVED, ADJUSTED, CONFIRMED, CANCELLED, EXTENDED, EXPIRED -> Replies.json(ctx, 200, body);
           case REJECTED -> Replies.problem(ctx, new Problem(409, Rejections.describe(o)).with(members(body)));
+        }
+      }
+      case OrderDecided d -> {
+        d.waited().ifPresent(w -> ctx.header("Preference-Applied", w.applied()));
+        OrderOutcome o = d.outcome();
+        if (o.decision() == Decision.REJECTED) {
+          Replies.problem(ctx, new Problem(409, Rejections.describe(o)).with(members(orderFields(d, "orderStatus"))));
+        } else {
+          // HELD answers a placing (201: the order now holds stock); CONFIRMED, CANCELLED, EXTENDED the others.
+          Replies.json(ctx, o.decision() == Decision.HELD ? 201 : 200, orderFields(d, "status"));
         }
       }
       case Conflict c -> {
@@ -235,6 +274,47 @@ final class CommandApp {
         .put("available", o.available());
     if (o.expiresAt() != null) {
       body.put("expiresAt", o.expiresAt().toString());
+    }
+    body.put("decidedAt", o.decidedAt().toString());
+    return body;
+  }
+
+  /**
+   * An order's decision as answered: the request ({@code eventId}, {@code position}, {@code eventType}), the order
+   * ({@code orderId}), what the request got ({@code decision}, {@code reason}), the order's status under
+   * {@code statusName}, {@code duplicate}, {@code expiresAt}, its {@code lines}, {@code decidedAt}. Absent values
+   * are left out, as in a reservation's answer.
+   */
+  static ObjectNode orderFields(OrderDecided d, String statusName) {
+    OrderOutcome o = d.outcome();
+    ObjectNode body = Json.MAPPER.createObjectNode()
+        .put("eventId", d.eventId())
+        .put("position", d.position().token())
+        .put("eventType", o.eventType())
+        .put("orderId", o.orderId())
+        .put("decision", o.decision().name());
+    if (o.reason() != null) {
+      body.put("reason", o.reason().name());
+    }
+    if (o.status() != null) {
+      body.put(statusName, o.status().name());
+    }
+    body.put("duplicate", o.duplicate());
+    if (o.expiresAt() != null) {
+      body.put("expiresAt", o.expiresAt().toString());
+    }
+    ArrayNode lines = body.putArray("lines");
+    for (OrderOutcome.Line l : o.lines()) {
+      ObjectNode line = lines.addObject().put("sku", l.sku()).put("quantity", l.quantity());
+      if (l.status() != null) {
+        line.put("status", l.status().name());
+      }
+      if (l.reason() != null) {
+        line.put("reason", l.reason().name());
+      }
+      if (l.available() != null) {
+        line.put("available", l.available());
+      }
     }
     body.put("decidedAt", o.decidedAt().toString());
     return body;

@@ -1,8 +1,11 @@
 package io.stocklog.command;
 
 import io.micrometer.core.instrument.Counter;
+import io.stocklog.events.Event;
+import io.stocklog.events.OrderEvent;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.http.ProblemException;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;
@@ -20,11 +23,14 @@ import java.util.concurrent.TimeUnit;
  * a wait. An ID not remembered (decided before this instance started, evicted, or not decided yet) is
  * appended as usual, and the projector answers the repeat; a waiting caller then gets the original's event
  * ID and position when they are known by then.
+ *
+ * <p>An order's event ({@link #submitOrder}) is always appended: its coordinator answers a repeat (the first
+ * decision, marked duplicate) and refuses another body under the same order ID, so a waiting caller gets that.
  */
 final class CommandSubmitter {
 
   /** What became of a submitted event. */
-  sealed interface Reply permits Accepted, Decided, Conflict {}
+  sealed interface Reply permits Accepted, Decided, OrderDecided, Conflict {}
 
   /**
    * Appended; the outcome was not asked for, or did not come in time.
@@ -40,6 +46,17 @@ final class CommandSubmitter {
    * @param waited the wait asked for, honoured; empty when a repeat was answered without one
    */
   record Decided(String eventId, Position position, Outcome outcome, Optional<PreferWait> waited)
+      implements Reply {}
+
+  /**
+   * An order's event decided by its coordinator within the caller's wait.
+   *
+   * @param eventId the appended event's ID
+   * @param position where the record that decided it is in the log (the last line's report for a placing, the
+   *     request itself for a refusal): the token to read the order at; the appended event's when not stamped
+   * @param waited the wait asked for, honoured
+   */
+  record OrderDecided(String eventId, Position position, OrderOutcome outcome, Optional<PreferWait> waited)
       implements Reply {}
 
   /**
@@ -81,6 +98,30 @@ final class CommandSubmitter {
     String eventId = event.eventId();
     Optional<CompletableFuture<Outcome>> waiter =
         wait.filter(w -> w.seconds() > 0).flatMap(w -> follower.expect(eventId));
+    return appendAndWait(event, wait, waiter, (position, outcome, honoured) ->
+        decided(eventId, position, outcome, honoured));
+  }
+
+  /**
+   * As {@link #submit}, for an order's event: appended keyed by its order ID, and the wait is for its coordinator's
+   * decision ({@link OutcomeFollower#expectOrder}).
+   */
+  CompletableFuture<Reply> submitOrder(OrderEvent event, Optional<PreferWait> wait) {
+    String eventId = event.eventId();
+    Optional<CompletableFuture<OrderOutcome>> waiter =
+        wait.filter(w -> w.seconds() > 0).flatMap(w -> follower.expectOrder(eventId));
+    return appendAndWait(event, wait, waiter, (position, outcome, honoured) -> new OrderDecided(eventId,
+        outcome.position() != null ? Position.parse(outcome.position()) : position, outcome, honoured));
+  }
+
+  /** What a decision within the wait is answered with. */
+  private interface Answer<O> {
+    Reply of(Position appended, O outcome, Optional<PreferWait> waited);
+  }
+
+  private <O> CompletableFuture<Reply> appendAndWait(Event event, Optional<PreferWait> wait,
+      Optional<CompletableFuture<O>> waiter, Answer<O> answer) {
+    String eventId = event.eventId();
     // wait=0 is honoured trivially; a wait past the waiter cap is not honoured at all: the event is appended all
     // the same (the wait is only a preference) and the caller gets its 202 as soon as it is in the log.
     Optional<PreferWait> honoured = wait.filter(w -> w.seconds() == 0 || waiter.isPresent());
@@ -100,7 +141,7 @@ final class CommandSubmitter {
             .map(w -> w.completeOnTimeout(null, wait.orElseThrow().seconds(), TimeUnit.SECONDS)
                 .thenApply(outcome -> outcome == null
                     ? (Reply) new Accepted(eventId, position, honoured)
-                    : decided(eventId, position, outcome, honoured)))
+                    : answer.of(position, outcome, honoured)))
             .orElseGet(() -> CompletableFuture.completedFuture(new Accepted(eventId, position, honoured))))
         .whenComplete((reply, error) -> follower.forget(eventId));
   }

@@ -3,7 +3,10 @@ package io.stocklog.command;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.Checks;
+import io.stocklog.events.Event;
 import io.stocklog.events.Events;
+import io.stocklog.events.OrderEvent;
+import io.stocklog.events.OrderPlaced;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.http.Problem;
 import io.stocklog.json.Json;
@@ -24,7 +27,8 @@ import java.util.function.Supplier;
  *
  * <p>Strict on purpose: a number must be a JSON integer (not {@code "5"}, {@code 5.0} or {@code 1e3}), a
  * field the command does not have is an error rather than ignored, and an empty body is allowed only for
- * confirm and cancel, which carry nothing but the path.
+ * confirm and cancel, which carry nothing but the path. An order's lines are held to the same rules, each
+ * problem named by the line's place ({@code lines[3].quantity}).
  */
 final class Commands {
 
@@ -80,13 +84,50 @@ final class Commands {
     return f.build(() -> Events.extended(sku, orderId, holdSeconds, now));
   }
 
+  /** {@code POST /orders}: 1 to {@value Checks#MAX_ORDER_LINES} lines of (sku, quantity), held for holdSeconds. */
+  static OrderEvent order(byte[] body, Instant now) {
+    Fields f = Fields.of(body, true, "orderId", "holdSeconds", "lines");
+    String orderId = f.bodyId("orderId");
+    int holdSeconds = (int) f.integer("holdSeconds", 1, Checks.MAX_HOLD_SECONDS, false);
+    List<OrderPlaced.Line> lines = f.lines("lines");
+    return f.build(() -> Events.placed(orderId, holdSeconds, lines, now));
+  }
+
+  static OrderEvent orderConfirm(String orderId, byte[] body, Instant now) {
+    Fields f = Fields.of(body, false);
+    f.id("orderId", orderId);
+    return f.build(() -> Events.orderConfirmed(orderId, now));
+  }
+
+  static OrderEvent orderCancel(String orderId, byte[] body, Instant now) {
+    Fields f = Fields.of(body, false);
+    f.id("orderId", orderId);
+    return f.build(() -> Events.orderCancelled(orderId, now));
+  }
+
+  static OrderEvent orderExtend(String orderId, byte[] body, Instant now) {
+    Fields f = Fields.of(body, true, "holdSeconds");
+    f.id("orderId", orderId);
+    int holdSeconds = (int) f.integer("holdSeconds", 1, Checks.MAX_HOLD_SECONDS, false);
+    return f.build(() -> Events.orderExtended(orderId, holdSeconds, now));
+  }
+
   /** The body as a JSON object, and every problem found so far, reported together by {@link #build}. */
   private static final class Fields {
     private final JsonNode body;
-    private final List<String> problems = new ArrayList<>();
+    /** Put before a field's name in a problem: empty for the body's own, {@code lines[2].} for a line's. */
+    private final String at;
+    private final List<String> problems;
 
     private Fields(JsonNode body) {
+      this(body, "", new ArrayList<>());
+    }
+
+    /** The same rules over an object nested in the body (an order's line), its problems named under {@code at}. */
+    private Fields(JsonNode body, String at, List<String> problems) {
       this.body = body;
+      this.at = at;
+      this.problems = problems;
     }
 
     /** Parses the body; a body that is not a JSON object of the {@code allowed} fields is refused at once. */
@@ -102,13 +143,7 @@ final class Commands {
       if (!tree.isObject()) {
         throw Problem.badRequest("body must be a JSON object, not " + kindOf(tree)).toException();
       }
-      List<String> unknown = new ArrayList<>();
-      for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
-        String name = names.next();
-        if (!List.of(allowed).contains(name)) {
-          unknown.add(shown(name));
-        }
-      }
+      List<String> unknown = unknownFields(tree, allowed).stream().map(Fields::shown).toList();
       if (!unknown.isEmpty()) {
         throw Problem.badRequest((unknown.size() == 1 ? "unknown field " : "unknown fields ")
             + String.join(", ", unknown) + (allowed.length == 0
@@ -117,6 +152,18 @@ final class Commands {
             .toException();
       }
       return new Fields(tree);
+    }
+
+    /** The names of {@code object}'s fields that are not {@code allowed}. */
+    private static List<String> unknownFields(JsonNode object, String... allowed) {
+      List<String> unknown = new ArrayList<>();
+      for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+        String name = names.next();
+        if (!List.of(allowed).contains(name)) {
+          unknown.add(name);
+        }
+      }
+      return unknown;
     }
 
     /** The parsed body, or null when there is none (empty or only white space). */
@@ -145,27 +192,28 @@ final class Commands {
     String bodyId(String field) {
       JsonNode node = body.get(field);
       if (node == null) {
-        problems.add(field + " is required");
+        problems.add(at + field + " is required");
         return null;
       }
       if (!node.isTextual()) {
-        problems.add(field + " must be a string of 1 to 64 characters of [A-Za-z0-9._:-] (was " + shown(node) + ")");
+        problems.add(at + field + " must be a string of 1 to 64 characters of [A-Za-z0-9._:-] (was " + shown(node)
+            + ")");
         return null;
       }
-      id(field, node.textValue());
+      id(at + field, node.textValue());
       return node.textValue();
     }
 
     long integer(String field, long min, long max, boolean nonZero) {
       JsonNode node = body.get(field);
       if (node == null) {
-        problems.add(field + " is required");
+        problems.add(at + field + " is required");
         return 0;
       }
       boolean fits = node.isIntegralNumber() && node.canConvertToLong()
           && node.longValue() >= min && node.longValue() <= max && !(nonZero && node.longValue() == 0);
       if (!fits) {
-        problems.add(field + " must be " + (nonZero ? "a non-zero integer" : "an integer")
+        problems.add(at + field + " must be " + (nonZero ? "a non-zero integer" : "an integer")
             + " between " + min + " and " + max + " (was " + shown(node) + ")");
         return 0;
       }
@@ -190,8 +238,51 @@ final class Commands {
       }
     }
 
+    /**
+     * An order's lines: an array of 1 to {@value Checks#MAX_ORDER_LINES} objects of exactly sku and quantity. A
+     * line's problems are named by its place ({@code lines[2].sku}); null (the problems recorded) unless every
+     * line is good.
+     */
+    List<OrderPlaced.Line> lines(String field) {
+      JsonNode node = body.get(field);
+      if (node == null) {
+        problems.add(field + " is required");
+        return null;
+      }
+      if (!node.isArray() || node.isEmpty() || node.size() > Checks.MAX_ORDER_LINES) {
+        problems.add(field + " must be an array of 1 to " + Checks.MAX_ORDER_LINES
+            + " lines, each {\"sku\", \"quantity\"} (was " + (node.isArray() ? node.size() + " lines" : kindOf(node))
+            + ")");
+        return null;
+      }
+      int before = problems.size();
+      List<OrderPlaced.Line> lines = new ArrayList<>(node.size());
+      for (int i = 0; i < node.size(); i++) {
+        String place = field + "[" + i + "]";
+        JsonNode line = node.get(i);
+        if (!line.isObject()) {
+          problems.add(place + " must be an object {\"sku\", \"quantity\"} (was " + kindOf(line) + ")");
+          continue;
+        }
+        List<String> unknown = unknownFields(line, "sku", "quantity");
+        if (!unknown.isEmpty()) {
+          problems.add((unknown.size() == 1 ? "unknown field " : "unknown fields ")
+              + String.join(", ", unknown.stream().map(u -> place + "." + abbreviate(u)).toList())
+              + "; a line has only sku and quantity");
+          continue;
+        }
+        Fields f = new Fields(line, place + ".", problems);
+        String sku = f.bodyId("sku");
+        long quantity = f.integer("quantity", 1, Checks.MAX_QUANTITY, false);
+        if (problems.size() == before) {
+          lines.add(new OrderPlaced.Line(sku, quantity));
+        }
+      }
+      return problems.size() == before ? lines : null;
+    }
+
     /** The event, if every field passed; else a 400 naming them all. */
-    SkuEvent build(Supplier<SkuEvent> event) {
+    <E extends Event> E build(Supplier<E> event) {
       if (!problems.isEmpty()) {
         throw Problem.badRequest(String.join("; ", problems)).toException();
       }

@@ -2,7 +2,10 @@ package io.stocklog.command;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.stocklog.events.ClockTick;
+import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
+import io.stocklog.events.OrderEvent;
 import io.stocklog.events.SkuEvent;
 import io.stocklog.failures.OutageLog;
 import io.stocklog.http.Problem;
@@ -24,7 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends events to {@code inventory.events}, keyed by SKU, through the one producer of this service.
+ * Appends events to {@code inventory.events} through the one producer of this service: a SKU's event keyed by its
+ * SKU, an order's by its order ID. The partition is the default partitioner's choice for the key (murmur2), never
+ * chosen here: an order's records must be in the partition of murmur2(orderId), where its coordinator is, and the
+ * projector dead-letters one found anywhere else ({@code OrderRouting}).
  *
  * <p>{@link #append} never blocks on the broker's answer and never flushes: concurrent requests share
  * batches, and each caller's future completes from the send callback, so a 202 is given only for an event
@@ -93,12 +99,13 @@ public final class EventAppender implements AutoCloseable {
   }
 
   /** Appends the event; the future completes with its place in the log once acknowledged, or fails with a 503. */
-  public CompletableFuture<Position> append(SkuEvent event) {
+  public CompletableFuture<Position> append(Event event) {
     CompletableFuture<Position> appended = new CompletableFuture<>();
     byte[] value = EventCodec.encode(event);
     long start = System.nanoTime();
     try {
-      producer.send(new ProducerRecord<>(topic, event.sku(), value), (metadata, error) -> {
+      // No partition given: the default partitioner's, for the key (see the class comment).
+      producer.send(new ProducerRecord<>(topic, key(event), value), (metadata, error) -> {
         (error == null ? acked : refused).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (error == null) {
           outage.succeeded();
@@ -114,6 +121,15 @@ public final class EventAppender implements AutoCloseable {
       appended.completeExceptionally(unavailable(e));
     }
     return appended;
+  }
+
+  /** The record's key: what the projector requires of each kind of event ({@code RecordDecoder}). */
+  static String key(Event event) {
+    return switch (event) {
+      case SkuEvent e -> e.sku();
+      case OrderEvent e -> e.orderId();
+      case ClockTick t -> throw new IllegalArgumentException("the command service never appends a tick");
+    };
   }
 
   /** The caller's 503; the log line is {@link #outage}'s, once per run of failures. */

@@ -3,6 +3,8 @@ package io.stocklog.command;
 import io.stocklog.failures.OutageLog;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.OrderOutcome;
+import io.stocklog.outcomes.OrderStatus;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.OutcomeJson;
 import io.stocklog.topics.TopicSettings;
@@ -58,6 +60,17 @@ import org.slf4j.LoggerFactory;
  * ({@link FirstOutcomes}, bounded), so a repeated ID can be answered with its original outcome at once,
  * without appending it again. An outcome is remembered before it is handed to a waiter, and a SKU's outcomes
  * come in log order, so the first outcome of an ID is known by the time its duplicate arrives.
+ *
+ * <p><b>Orders.</b> An order's outcomes ({@link OrderOutcome}, marked by the header {@link OrderOutcome#HEADER})
+ * share the topic. The header is looked at first, so a SKU outcome is never decoded as anything else, and an order
+ * outcome is decoded only while a caller waits for an order ({@link #expectOrder}). An order's waiter gets the
+ * first outcome of its event that decides something: not one whose order is still {@link OrderStatus#PENDING} (the
+ * order is placed and its lines are being asked for: the decision, HELD or REJECTED, comes after it) unless it is a
+ * refusal ({@code ORDER_BUSY} while the order is placing is final), and never an {@code EXPIRED} one (an order's
+ * expiry carries the ID of whichever event moved the clock past its deadline). SKU and order waiters are kept
+ * apart, so an order outcome never answers a SKU request whose event happened to cause it, nor the other way.
+ * Repeats of an order are decided by its coordinator (a repeated placing yields the first decision, marked
+ * duplicate), so nothing is remembered for them here.
  */
 public final class OutcomeFollower implements AutoCloseable {
 
@@ -69,6 +82,7 @@ public final class OutcomeFollower implements AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<String, CompletableFuture<Outcome>> waiters = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<OrderOutcome>> orderWaiters = new ConcurrentHashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
   private final int maxWaiters;
   private final FirstOutcomes firstOutcomes;
@@ -129,12 +143,25 @@ public final class OutcomeFollower implements AutoCloseable {
    * are already waiting. Whoever gets a waiter calls {@link #forget} when done with it.
    */
   public Optional<CompletableFuture<Outcome>> expect(String eventId) {
+    return expect(waiters, eventId);
+  }
+
+  /**
+   * As {@link #expect}, for the decision of an order's event ({@code OrderPlaced}, or its confirm, cancel or
+   * extend), under the same cap.
+   */
+  public Optional<CompletableFuture<OrderOutcome>> expectOrder(String eventId) {
+    return expect(orderWaiters, eventId);
+  }
+
+  private <O> Optional<CompletableFuture<O>> expect(Map<String, CompletableFuture<O>> into, String eventId) {
     if (closed.get() || waiting.incrementAndGet() > maxWaiters) {
       waiting.decrementAndGet();
       return Optional.empty();
     }
-    CompletableFuture<Outcome> waiter = new CompletableFuture<>();
-    if (waiters.putIfAbsent(eventId, waiter) != null) {
+    CompletableFuture<O> waiter = new CompletableFuture<>();
+    boolean taken = waiters.containsKey(eventId) || orderWaiters.containsKey(eventId);
+    if (taken || into.putIfAbsent(eventId, waiter) != null) {
       waiting.decrementAndGet();
       throw new IllegalStateException("already waiting for event " + eventId);
     }
@@ -143,7 +170,7 @@ public final class OutcomeFollower implements AutoCloseable {
 
   /** Drops the waiter of {@code eventId}, if still registered (its outcome came, or the wait ran out). */
   public void forget(String eventId) {
-    if (waiters.remove(eventId) != null) {
+    if (waiters.remove(eventId) != null || orderWaiters.remove(eventId) != null) {
       waiting.decrementAndGet();
     }
   }
@@ -198,9 +225,15 @@ public final class OutcomeFollower implements AutoCloseable {
   }
 
   private void deliver(ConsumerRecord<byte[], byte[]> record) {
-    if (record.value() == null || (waiters.isEmpty() && !firstOutcomes.enabled())
-        || record.headers().lastHeader(io.stocklog.outcomes.OrderOutcome.HEADER) != null) {
-      // Nothing waits for it, or an order's outcome: no route of this service places orders yet.
+    if (record.value() == null) {
+      return;
+    }
+    if (record.headers().lastHeader(OrderOutcome.HEADER) != null) {
+      deliverOrder(record);
+      return;
+    }
+    if (waiters.isEmpty() && !firstOutcomes.enabled()) {
+      // Nothing waits for it, and nothing is remembered.
       return;
     }
     Outcome outcome;
@@ -220,6 +253,38 @@ public final class OutcomeFollower implements AutoCloseable {
     }
   }
 
+  private void deliverOrder(ConsumerRecord<byte[], byte[]> record) {
+    if (orderWaiters.isEmpty()) {
+      return;
+    }
+    OrderOutcome outcome;
+    try {
+      outcome = Json.MAPPER.readValue(record.value(), OrderOutcome.class);
+    } catch (IOException | IllegalArgumentException | NullPointerException e) {
+      log.warn("skipping unreadable order outcome at {}-{}: {}", record.partition(), record.offset(), e.toString());
+      return;
+    }
+    if (!answers(outcome)) {
+      return;
+    }
+    CompletableFuture<OrderOutcome> waiter = orderWaiters.get(outcome.eventId());
+    if (waiter != null) {
+      waiter.complete(outcome);
+    }
+  }
+
+  /**
+   * Whether {@code o} answers the request whose event ID it carries: not while the order is still
+   * {@link OrderStatus#PENDING} (its decision follows), unless it was refused; never an expiry (see the class
+   * comment).
+   */
+  static boolean answers(OrderOutcome o) {
+    if (o.decision() == Decision.EXPIRED) {
+      return false;
+    }
+    return o.status() != OrderStatus.PENDING || o.decision() == Decision.REJECTED;
+  }
+
   /** Stops following; callers still waiting get no outcome (their wait ends as if it ran out). Idempotent. */
   @Override
   public void close() {
@@ -233,5 +298,6 @@ public final class OutcomeFollower implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     waiters.values().forEach(w -> w.complete(null));
+    orderWaiters.values().forEach(w -> w.complete(null));
   }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * (an adjustment changes stock by decree: shrinkage, recounts).
  */
 public enum Scope {
-  /** Reservations, and their confirm, cancel and extend. */
+  /** Reservations and orders of several lines, and their confirm, cancel and extend. */
   ORDERS,
   /** Receipts of stock. */
   STOCK,

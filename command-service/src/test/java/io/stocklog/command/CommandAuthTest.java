@@ -74,7 +74,12 @@ class CommandAuthTest {
             Scope.ORDERS, TestTokens.STOCK),
         new Route("/skus/auth-{n}/reservations/o-1/confirm", null, Scope.ORDERS, TestTokens.STOCK),
         new Route("/skus/auth-{n}/reservations/o-1/cancel", null, Scope.ORDERS, TestTokens.STOCK),
-        new Route("/skus/auth-{n}/reservations/o-1/extend", "{\"holdSeconds\":60}", Scope.ORDERS, TestTokens.STOCK));
+        new Route("/skus/auth-{n}/reservations/o-1/extend", "{\"holdSeconds\":60}", Scope.ORDERS, TestTokens.STOCK),
+        new Route("/orders", "{\"orderId\":\"o-{n}\",\"holdSeconds\":60,\"lines\":[{\"sku\":\"auth\",\"quantity\":1}]}",
+            Scope.ORDERS, TestTokens.STOCK),
+        new Route("/orders/o-{n}/confirm", null, Scope.ORDERS, TestTokens.STOCK),
+        new Route("/orders/o-{n}/cancel", null, Scope.ORDERS, TestTokens.STOCK),
+        new Route("/orders/o-{n}/extend", "{\"holdSeconds\":60}", Scope.ORDERS, TestTokens.STOCK));
   }
 
   /** The tokens that carry the route's scope: its own, orders+stock where it covers it, and operator. */

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.Event;
+import io.stocklog.events.OrderCancelled;
+import io.stocklog.events.OrderConfirmed;
+import io.stocklog.events.OrderExtended;
+import io.stocklog.events.OrderPlaced;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
 import io.stocklog.events.ReservationExtended;
@@ -80,12 +84,22 @@ class CommandServiceTest {
         Arguments.of("/skus/A.b_c:D-9/reservations/o-4/cancel", "",
             (Function<String, Event>) id -> new ReservationCancelled(1, id, "A.b_c:D-9", NOW, "o-4")),
         Arguments.of("/skus/sku-6/reservations/o-5/extend", "{\"holdSeconds\":300}",
-            (Function<String, Event>) id -> new ReservationExtended(1, id, "sku-6", NOW, "o-5", 300)));
+            (Function<String, Event>) id -> new ReservationExtended(1, id, "sku-6", NOW, "o-5", 300)),
+        Arguments.of("/orders", "{\"orderId\":\"o-9\",\"holdSeconds\":600,\"lines\":[{\"sku\":\"A\",\"quantity\":2},"
+            + "{\"sku\":\"B\",\"quantity\":1},{\"sku\":\"A\",\"quantity\":1}]}",
+            (Function<String, Event>) id -> new OrderPlaced(1, id, "o-9", NOW, 600, List.of(
+                new OrderPlaced.Line("A", 2), new OrderPlaced.Line("B", 1), new OrderPlaced.Line("A", 1)))),
+        Arguments.of("/orders/o-10/confirm", null,
+            (Function<String, Event>) id -> new OrderConfirmed(1, id, "o-10", NOW)),
+        Arguments.of("/orders/o-11/cancel", "{}",
+            (Function<String, Event>) id -> new OrderCancelled(1, id, "o-11", NOW)),
+        Arguments.of("/orders/o-12/extend", "{\"holdSeconds\":300}",
+            (Function<String, Event>) id -> new OrderExtended(1, id, "o-12", NOW, 300)));
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("commands")
-  void eachRouteAppendsExactlyItsEventKeyedBySkuAndAnswers202WithItsPosition(
+  void eachRouteAppendsExactlyItsEventKeyedBySkuOrOrderIdAndAnswers202WithItsPosition(
       String path, String body, Function<String, Event> expected) throws Exception {
     Http.Answer answer = http.post(path, body, "Content-Type", "application/json");
 
@@ -103,8 +117,14 @@ class CommandServiceTest {
     assertThat(new Position(record.partition(), record.offset())).isEqualTo(position);
     Event event = EventLog.decode(record.value());
     assertThat(event).isEqualTo(expected.apply(eventId));
-    assertThat(record.key()).isEqualTo(((io.stocklog.events.SkuEvent) event).sku());
+    assertThat(record.key()).isEqualTo(event instanceof io.stocklog.events.OrderEvent o ? o.orderId()
+        : ((io.stocklog.events.SkuEvent) event).sku());
+    // Where Kafka's default partitioner puts the key: the projector dead-letters an order's record anywhere else.
+    assertThat(record.partition()).isEqualTo(io.stocklog.verify.OrderRouting.partitionOf(record.key(), 3));
   }
+
+  /** The start of an order's body, up to its lines. */
+  private static final String O = "{\"orderId\":\"o-1\",\"holdSeconds\":60,\"lines\":";
 
   static Stream<Arguments> badRequests() {
     String receipt = "{\"receiptId\":\"r-1\",\"quantity\":5}";
@@ -147,7 +167,52 @@ class CommandServiceTest {
         Arguments.of("/skus/s/reservations/o-1/confirm", "[]", "body"),
         Arguments.of("/skus/s/reservations/o-1/extend", "{}", "holdSeconds"),
         Arguments.of("/skus/s/reservations/o-1/extend", "", "body"),
-        Arguments.of("/skus/s/reservations/o-1/extend", "{\"holdSeconds\":86401}", "holdSeconds"));
+        Arguments.of("/skus/s/reservations/o-1/extend", "{\"holdSeconds\":86401}", "holdSeconds"),
+        Arguments.of("/orders", "{\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}",
+            "orderId is required"),
+        Arguments.of("/orders", "{\"orderId\":\"o 1\",\"holdSeconds\":60,\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}",
+            "orderId must be"),
+        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}", "holdSeconds"),
+        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":86401,\"lines\":[{\"sku\":\"A\","
+            + "\"quantity\":1}]}",
+            "holdSeconds"),
+        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":\"60\",\"lines\":[{\"sku\":\"A\","
+            + "\"quantity\":1}]}",
+            "holdSeconds"),
+        Arguments.of("/orders", "{\"orderId\":\"o-1\",\"holdSeconds\":60}", "lines is required"),
+        Arguments.of("/orders", O + "[]}", "lines must be an array of 1 to 100"),
+        Arguments.of("/orders", O + "{\"sku\":\"A\",\"quantity\":1}}",
+            "lines must be an array"),
+        Arguments.of("/orders", O + "["
+            + String.join(",", java.util.Collections.nCopies(101, "{\"sku\":\"A\",\"quantity\":1}")) + "]}",
+            "(was 101 lines)"),
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":1},"
+            + "{\"sku\":\"B\",\"quantity\":0}]}", "lines[1].quantity must be an integer between 1 and"),
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":1.5}]}",
+            "lines[0].quantity"),
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":\"1\"}]}",
+            "lines[0].quantity"),
+        Arguments.of("/orders", O + "[{\"quantity\":1}]}",
+            "lines[0].sku is required"),
+        Arguments.of("/orders", O + "[{\"sku\":\"" + ID_65 + "\",\"quantity\":1}]}",
+            "lines[0].sku must be 1 to 64 characters"),
+        Arguments.of("/orders", O + "[{\"sku\":7,\"quantity\":1}]}",
+            "lines[0].sku must be a string"),
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":1,"
+            + "\"price\":9}]}", "unknown field lines[0].price"),
+        Arguments.of("/orders", O + "[\"A\"]}", "lines[0] must be an object"),
+        Arguments.of("/orders", O + "[null]}", "lines[0] must be an object"),
+        Arguments.of("/orders", O + "[{\"sku\":\"A\",\"quantity\":1}],"
+            + "\"customer\":\"c-1\"}", "unknown field 'customer'"),
+        Arguments.of("/orders", "{\"orderId\":\"o-1\",", "body"),
+        Arguments.of("/orders", "[]", "body"),
+        Arguments.of("/orders", "", "body"),
+        Arguments.of("/orders/o!1/confirm", null, "orderId"),
+        Arguments.of("/orders/" + ID_65 + "/cancel", null, "orderId"),
+        Arguments.of("/orders/o-1/cancel", "{\"reason\":\"changed mind\"}", "reason"),
+        Arguments.of("/orders/o-1/extend", "{}", "holdSeconds"),
+        Arguments.of("/orders/o-1/extend", "{\"holdSeconds\":0}", "holdSeconds"),
+        Arguments.of("/orders/o-1/extend", "", "body"));
   }
 
   @ParameterizedTest(name = "{0} {1}")

@@ -97,6 +97,37 @@ class MalformedRequestsTest {
     assertThat((System.nanoTime() - started) / 1_000_000).as("ms to answer").isLessThan(5_000);
   }
 
+  /**
+   * An order's body is the largest a command takes: 100 lines, each a 64-character SKU and the largest quantity,
+   * written out with indentation as a person would, still fits under the default limit and is accepted; one past
+   * the limit is a 413 before it is read, as for any route.
+   */
+  @Test
+  void theLargestOrderFitsTheBodyLimitAndAnOversizeOneIs413() {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      String sku = String.format("%03d", i) + "s".repeat(61);
+      lines.append(i == 0 ? "" : ",\r\n").append("    {\r\n      \"sku\": \"").append(sku)
+          .append("\",\r\n      \"quantity\": 1000000000\r\n    }");
+    }
+    String largest = "{\r\n  \"orderId\": \"" + "o".repeat(64) + "\",\r\n  \"holdSeconds\": 86400,\r\n"
+        + "  \"lines\": [\r\n" + lines + "\r\n  ]\r\n}";
+    assertThat(largest.length()).as("bytes").isLessThan(CommandConfig.DEFAULT_MAX_BODY_BYTES);
+
+    Http.Answer accepted = http.post("/orders", largest);
+
+    assertThat(accepted.status()).as("%s", accepted).isEqualTo(202);
+    Map<TopicPartition, Long> before = EventLog.ends(kafka, topics.events());
+    String oversize = largest.replace("\"holdSeconds\"", "\"pad\": \"" + "x".repeat(8_000) + "\", \"holdSeconds\"");
+    Http.RawAnswer tooLarge = http.raw("POST /orders HTTP/1.1\r\nHost: localhost\r\n"
+        + "Authorization: Bearer " + TestTokens.OPERATOR + "\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + oversize.length() + "\r\n\r\n" + oversize, false);
+    assertRawProblem(tooLarge, 413, "body is larger than the limit of 16384 bytes");
+    assertThat(EventLog.ends(kafka, topics.events())).isEqualTo(before);
+    Http.Answer untyped = http.postUntyped("/orders", largest);
+    CommandServiceTest.assertProblem(untyped, 415, "no Content-Type was sent");
+  }
+
   @Test
   void aBodyThatDoesNotSayItIsJsonIs415AndNothingIsAppended() {
     Map<TopicPartition, Long> before = EventLog.ends(kafka, topics.events());

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.Event;
+import io.stocklog.events.OrderCancelled;
+import io.stocklog.events.OrderConfirmed;
+import io.stocklog.events.OrderEvent;
+import io.stocklog.events.OrderExtended;
 import io.stocklog.events.OrderLineCommand;
+import io.stocklog.events.OrderLineDecided;
+import io.stocklog.events.OrderPlaced;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
 import io.stocklog.events.ReservationExtended;
@@ -19,8 +25,11 @@ import io.stocklog.infra.TestKafka;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.OrderOutcome;
+import io.stocklog.outcomes.OrderStatus;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Reason;
+import io.stocklog.outcomes.ReservationStatus;
 import io.stocklog.topics.TopicSettings;
 import java.time.Instant;
 import java.util.List;
@@ -59,7 +68,8 @@ class OpenApiContractTest {
         .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead"));
     service = CommandService.start(
         TestTokens.config().withHttpPort(0).withKafka(kafka.bootstrapServers(), topics));
-    projector = new FakeProjector(kafka, topics.events(), topics.outcomes(), OpenApiContractTest::decide);
+    projector = new FakeProjector(kafka, topics.events(), topics.outcomes(), OpenApiContractTest::decide,
+        OpenApiContractTest::decideOrder);
     http = new Http(service.port(), TestTokens.OPERATOR);
   }
 
@@ -116,9 +126,10 @@ class OpenApiContractTest {
   @MethodSource("requestExamples")
   void withTheDocumentedPreferWaitEveryExampleGetsItsDocumentedOutcome(Operation op, String name,
       JsonNode example) {
-    String uri = spec.exampleUri(op, Map.of("sku", "waited-" + UNIQUE.incrementAndGet()));
+    String id = "waited-" + UNIQUE.incrementAndGet();
+    String uri = spec.exampleUri(op, Map.of("sku", id, "orderId", id));
 
-    Http.Answer answer = http.post(uri, example.toString(), "Content-Type", JSON,
+    Http.Answer answer = http.post(uri, withOrderId(example, id), "Content-Type", JSON,
         "Prefer", spec.parameterExample(op, "Prefer"));
 
     assertThat(answer.status()).as("%s", answer).isIn(200, 201);
@@ -129,13 +140,31 @@ class OpenApiContractTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("requestExamples")
   void aRejectionIsTheDocumented409WithItsReason(Operation op, String name, JsonNode example) {
-    String uri = spec.exampleUri(op, Map.of("sku", "rejected-" + UNIQUE.incrementAndGet()));
+    String id = "rejected-" + UNIQUE.incrementAndGet();
+    String uri = spec.exampleUri(op, Map.of("sku", id, "orderId", id));
 
-    Http.Answer answer = http.post(uri, example.toString(), "Content-Type", JSON, "Prefer", "wait=10");
+    Http.Answer answer = http.post(uri, withOrderId(example, id), "Content-Type", JSON, "Prefer", "wait=10");
 
     assertThat(answer.status()).as("%s", answer).isEqualTo(409);
     assertThat(answer.json().get("reason").asText()).isNotEmpty();
     assertThat(spec.undocumented(op, answer.response())).isEmpty();
+  }
+
+  /** The example body, with its orderId (if it has one) replaced by {@code id}. */
+  private static String withOrderId(JsonNode example, String id) {
+    return example.toString().replaceAll("\"orderId\":\"[^\"]*\"", "\"orderId\":\"" + id + "\"");
+  }
+
+  @Test
+  void anOrderWhoseConfirmCannotBeDecidedYetIsTheDocumented202() {
+    Operation confirm = spec.operation("POST", "/orders/{orderId}/confirm");
+
+    Http.Answer answer = http.post(spec.exampleUri(confirm, Map.of("orderId", "silent-" + UNIQUE.incrementAndGet())),
+        null, "Prefer", "wait=1");
+
+    assertThat(answer.status()).as("%s", answer).isEqualTo(202);
+    assertThat(answer.header("Preference-Applied")).isEqualTo("wait=1");
+    assertThat(spec.undocumented(confirm, answer.response())).isEmpty();
   }
 
   @Test
@@ -163,7 +192,30 @@ class OpenApiContractTest {
     String reservations = "/skus/{sku}/reservations";
     String confirm = "/skus/{sku}/reservations/{orderId}/confirm";
     String extend = "/skus/{sku}/reservations/{orderId}/extend";
+    String orders = "/orders";
+    String line = "{\"sku\":\"s-1\",\"quantity\":1}";
+    String sku64 = "{\"sku\":\"" + "s".repeat(64) + "\",\"quantity\":1000000000}";
+    String orderExtend = "/orders/{orderId}/extend";
     return Stream.of(
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":1,\"lines\":[" + line + "]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":86401,\"lines\":[" + line + "]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":[]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":["
+            + String.join(",", java.util.Collections.nCopies(100, sku64)) + "]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":["
+            + String.join(",", java.util.Collections.nCopies(101, line)) + "]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":[{\"sku\":\"s-1\",\"quantity\":0}]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":[{\"sku\":\"s 1\",\"quantity\":1}]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":[{\"sku\":\"s-1\",\"quantity\":1,"
+            + "\"price\":3}]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":[{\"sku\":\"s-1\"}]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":[\"s-1\"]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":{\"sku\":\"s-1\",\"quantity\":1}}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"lines\":[" + line + "]}"),
+        Arguments.of(orders, "{\"orderId\":\"ID\",\"holdSeconds\":600,\"lines\":[" + line + "],\"note\":\"x\"}"),
+        Arguments.of(orderExtend, "{\"holdSeconds\":86400}"),
+        Arguments.of(orderExtend, "{\"holdSeconds\":0}"),
         Arguments.of(receipts, "{\"receiptId\":\"ID\",\"quantity\":1}"),
         Arguments.of(receipts, "{\"receiptId\":\"ID\",\"quantity\":1000000000}"),
         Arguments.of(receipts, "{\"receiptId\":\"ID\",\"quantity\":1000000001}"),
@@ -282,7 +334,7 @@ class OpenApiContractTest {
   @Test
   void everyCommandNeedsTheBearerSchemeAndDocuments401And403AndNothingElseDoes() {
     assertThat(spec.at("/components/securitySchemes/bearerToken").node().path("scheme").asText()).isEqualTo("bearer");
-    assertThat(commandOperations()).hasSize(6);
+    assertThat(commandOperations()).hasSize(10);
     for (Operation op : spec.operations()) {
       boolean command = commandOperations().anyMatch(c -> c.route().equals(op.route()));
       if (!command) {
@@ -334,7 +386,9 @@ class OpenApiContractTest {
    * "rejected", where it is rejected for a reason its route documents.
    */
   private static List<Outcome> decide(Event event) {
-    SkuEvent e = (SkuEvent) event;
+    if (!(event instanceof SkuEvent e)) {
+      return List.of();
+    }
     boolean reject = e.sku().startsWith("rejected");
     Instant at = e.occurredAt();
     Outcome outcome = switch (e) {
@@ -359,6 +413,49 @@ class OpenApiContractTest {
       case OrderLineCommand l -> throw new IllegalArgumentException("no route sends " + l.type());
     };
     return List.of(outcome);
+  }
+
+  /**
+   * The stand-in coordinator's rules: an order is PENDING at once (which no caller is answered with), then HELD,
+   * confirmed, cancelled or extended, except orders starting "rejected", which are refused for a reason their
+   * route documents, and orders starting "silent", which are never decided.
+   */
+  private static List<OrderOutcome> decideOrder(OrderEvent e) {
+    if (e.orderId().startsWith("silent")) {
+      return List.of();
+    }
+    boolean reject = e.orderId().startsWith("rejected");
+    Instant at = e.occurredAt();
+    Instant until = at.plusSeconds(600);
+    List<OrderOutcome.Line> held = List.of(new OrderOutcome.Line("A", 2, ReservationStatus.HELD, null, null));
+    return switch (e) {
+      case OrderPlaced p -> reject
+          ? List.of(order(p, Decision.REJECTED, Reason.OUT_OF_STOCK, OrderStatus.REJECTED, null, List.of(
+              new OrderOutcome.Line("A", 2, ReservationStatus.REJECTED, Reason.OUT_OF_STOCK, 1L))))
+          : List.of(order(p, Decision.HELD, null, OrderStatus.PENDING, null,
+                  List.of(new OrderOutcome.Line("A", 2, null, null, null))),
+              order(p, Decision.HELD, null, OrderStatus.HELD, until, held));
+      case OrderConfirmed c -> reject
+          ? List.of(order(c, Decision.REJECTED, Reason.EXPIRED, OrderStatus.EXPIRED, at.minusSeconds(1), List.of(
+              new OrderOutcome.Line("A", 2, ReservationStatus.EXPIRED, null, null))))
+          : List.of(order(c, Decision.CONFIRMED, null, OrderStatus.CONFIRMED, until, List.of(
+              new OrderOutcome.Line("A", 2, ReservationStatus.CONFIRMED, null, null))));
+      case OrderCancelled c -> reject
+          ? List.of(order(c, Decision.REJECTED, Reason.UNKNOWN_ORDER, null, null, List.of()))
+          : List.of(order(c, Decision.CANCELLED, null, OrderStatus.CANCELLED, until, List.of(
+              new OrderOutcome.Line("A", 2, ReservationStatus.CANCELLED, null, null))));
+      case OrderExtended x -> reject
+          ? List.of(order(x, Decision.REJECTED, Reason.ALREADY_CONFIRMED, OrderStatus.CONFIRMED, until, List.of(
+              new OrderOutcome.Line("A", 2, ReservationStatus.CONFIRMED, null, null))))
+          : List.of(order(x, Decision.EXTENDED, null, OrderStatus.HELD, at.plusSeconds(x.holdSeconds()), held));
+      case OrderLineDecided d -> throw new IllegalArgumentException("no route sends " + d.type());
+    };
+  }
+
+  private static OrderOutcome order(OrderEvent e, Decision decision, Reason reason, OrderStatus status,
+      Instant expiresAt, List<OrderOutcome.Line> lines) {
+    return new OrderOutcome(e.eventId(), e.type(), e.orderId(), decision, reason, status, expiresAt, lines, false,
+        e.occurredAt(), null);
   }
 
   private static Outcome outcome(SkuEvent e, String subject, Decision decision, Reason reason, long quantity,
