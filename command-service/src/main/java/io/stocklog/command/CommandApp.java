@@ -44,8 +44,8 @@ import java.util.concurrent.ExecutorService;
  * <p>An order's answer ({@link #orderFields}) is the order as its coordinator decided it: the request's
  * {@code decision} (and {@code reason}), the order's {@code status}, {@code expiresAt} and its {@code lines}, one per
  * SKU (lines of one SKU summed), each with its status and, if refused, its reason and what was available. A refusal
- * is a 409 problem with the same members, but the order's status is {@code orderStatus} there: a problem's
- * {@code status} is the HTTP status (RFC 9457).
+ * is a 409 with the same members and a {@code detail} in words, as plain JSON rather than a problem: the brief's
+ * contract puts the order's status under {@code status}, which a problem reserves for the HTTP status (RFC 9457).
  *
  * <p>Replies are written on a virtual thread of {@code responders}, never on the Kafka producer's or the
  * outcome follower's thread, which must stay free to move records; a failed submission is answered there by
@@ -207,10 +207,11 @@ final class CommandApp {
         d.waited().ifPresent(w -> ctx.header("Preference-Applied", w.applied()));
         OrderOutcome o = d.outcome();
         if (o.decision() == Decision.REJECTED) {
-          Replies.problem(ctx, new Problem(409, Rejections.describe(o)).with(members(orderFields(d, "orderStatus"))));
+          // Plain JSON, not a problem: the brief's 409 carries the order's status as "status", as every order answer.
+          Replies.json(ctx, 409, orderFields(d).put("detail", Rejections.describe(o)));
         } else {
           // HELD answers a placing (201: the order now holds stock); CONFIRMED, CANCELLED, EXTENDED the others.
-          Replies.json(ctx, o.decision() == Decision.HELD ? 201 : 200, orderFields(d, "status"));
+          Replies.json(ctx, o.decision() == Decision.HELD ? 201 : 200, orderFields(d));
         }
       }
       case Conflict c -> {
@@ -281,11 +282,10 @@ final class CommandApp {
 
   /**
    * An order's decision as answered: the request ({@code eventId}, {@code position}, {@code eventType}), the order
-   * ({@code orderId}), what the request got ({@code decision}, {@code reason}), the order's status under
-   * {@code statusName}, {@code duplicate}, {@code expiresAt}, its {@code lines}, {@code decidedAt}. Absent values
+   * ({@code orderId}), what the request got ({@code decision}, {@code reason}), the order's {@code status}, {@code duplicate}, {@code expiresAt}, its {@code lines}, {@code decidedAt}. Absent values
    * are left out, as in a reservation's answer.
    */
-  static ObjectNode orderFields(OrderDecided d, String statusName) {
+  static ObjectNode orderFields(OrderDecided d) {
     OrderOutcome o = d.outcome();
     ObjectNode body = Json.MAPPER.createObjectNode()
         .put("eventId", d.eventId())
@@ -297,7 +297,7 @@ final class CommandApp {
       body.put("reason", o.reason().name());
     }
     if (o.status() != null) {
-      body.put(statusName, o.status().name());
+      body.put("status", o.status().name());
     }
     body.put("duplicate", o.duplicate());
     if (o.expiresAt() != null) {

@@ -113,9 +113,9 @@ class OrderOutcomeWaitTest {
   void aRefusalWhileTheOrderIsPendingIsFinalAndAnswered409() {
     Http.Answer answer = http.post("/orders", order("busy-1"), "Prefer", WAIT);
 
-    CommandServiceTest.assertProblem(answer, 409, "too many requests waiting");
+    OrderRoutesTest.assertOrderRefusal(answer, "too many requests waiting");
     assertThat(answer.json().get("reason").asText()).isEqualTo("ORDER_BUSY");
-    assertThat(answer.json().get("orderStatus").asText()).isEqualTo("PENDING");
+    assertThat(answer.json().get("status").asText()).isEqualTo("PENDING");
   }
 
   @Test

@@ -110,17 +110,29 @@ class OrderRoutesTest {
   }
 
   private static void assertRefused(Http.Answer answer, String reason, String orderStatus) {
-    assertProblem(answer, 409, "order");
+    assertOrderRefusal(answer, "order");
     JsonNode json = answer.json();
     assertThat(json.get("decision").asText()).isEqualTo("REJECTED");
     assertThat(json.get("reason").asText()).isEqualTo(reason);
     if (orderStatus == null) {
-      assertThat(json.has("orderStatus")).as("%s", answer).isFalse();
+      assertThat(json.has("status")).as("%s", answer).isFalse();
     } else {
-      assertThat(json.get("orderStatus").asText()).as("%s", answer).isEqualTo(orderStatus);
+      assertThat(json.get("status").asText()).as("the order's status, as the brief names it: %s", answer)
+          .isEqualTo(orderStatus);
     }
     assertThat(answer.header("Preference-Applied")).isEqualTo(WAIT);
     Position.parse(json.get("position").asText());
+  }
+
+  /**
+   * A 409 about an order: plain JSON (the brief puts the order's status under {@code status}, which a problem
+   * reserves for the HTTP status), with a {@code detail} naming {@code named}.
+   */
+  static void assertOrderRefusal(Http.Answer answer, String named) {
+    assertThat(answer.status()).as("%s", answer).isEqualTo(409);
+    assertThat(answer.contentType()).as("%s", answer).startsWith("application/json");
+    assertThat(answer.json().has("type")).as("no problem members: %s", answer).isFalse();
+    assertThat(answer.json().get("detail").asText()).as("detail of %s", answer).contains(named);
   }
 
   @Test
