@@ -124,7 +124,7 @@ public final class OutcomeRows {
       case REJECTED -> ReservationRequested.TYPE.equals(outcome.eventType())
           && (outcome.reason() == Reason.OUT_OF_STOCK || outcome.reason() == Reason.UNKNOWN_SKU)
           ? ReservationStatus.REJECTED : null;
-      case RECEIVED, ADJUSTED -> null;
+      case RECEIVED, ADJUSTED, PENDING -> null;
     };
   }
 }
