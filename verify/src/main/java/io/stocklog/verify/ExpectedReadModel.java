@@ -24,8 +24,8 @@ import java.util.Objects;
  *       time. Duplicates count too (their counters are the unchanged ones); a rejection changed nothing and
  *       writes nothing, so a SKU that only ever saw rejections (one that never had stock) has no row.
  *   <li><b>Which outcomes touch a reservation.</b> Only those saying where a reservation now stands:
- *       {@code HELD}, {@code EXTENDED} and {@code PREPARED} (an order's line) mean HELD; {@code CONFIRMED}, {@code CANCELLED}, {@code EXPIRED} mean
- *       themselves; a {@code REJECTED} reservation request for {@code OUT_OF_STOCK} or {@code UNKNOWN_SKU}
+ *       {@code HELD} and {@code EXTENDED} mean HELD; {@code PREPARED} (an order's line), {@code CONFIRMED},
+ *       {@code CANCELLED}, {@code EXPIRED} mean themselves; a {@code REJECTED} reservation request for {@code OUT_OF_STOCK} or {@code UNKNOWN_SKU}
  *       means REJECTED with that reason. Never a duplicate (a repeated ID changes nothing), never another rejection (an unknown order,
  *       an expired or finished hold, an ID conflict: those are about the event, not the reservation), never a
  *       receipt or an adjustment.
@@ -88,9 +88,12 @@ public final class ExpectedReadModel {
       return null;
     }
     Decision d = outcome.decision();
-    // A prepared order line still holds its units: HELD, as the sink writes it until the read model has orders.
-    if (d == Decision.HELD || d == Decision.EXTENDED || d == Decision.PREPARED) {
+    if (d == Decision.HELD || d == Decision.EXTENDED) {
       return "HELD";
+    }
+    // A prepared order line: it holds its units and no longer expires, and an operator must see it as such.
+    if (d == Decision.PREPARED) {
+      return "PREPARED";
     }
     if (d == Decision.CONFIRMED || d == Decision.CANCELLED || d == Decision.EXPIRED) {
       return d.name();

@@ -73,12 +73,12 @@ class ExpectedReadModelTest {
   }
 
   @Test
-  void aPreparedOrderLineStillHoldsItsUnitsSoItsRowIsHeldAndKeepsItsDeadline() {
+  void aPreparedOrderLineShowsAsPreparedAndKeepsItsDeadline() {
     model.apply(outcome(1, "OrderLineRequested", "o-1", Decision.HELD, null, 2, 10, 2, T0.plusSeconds(60), false));
     model.apply(outcome(2, "OrderLinePrepared", "o-1", Decision.PREPARED, null, 2, 10, 2, null, false));
 
     assertThat(model.reservations().get(O1))
-        .isEqualTo(new ReservationEntry("s", "o-1", 2, "HELD", null, T0.plusSeconds(60), new Position(0, 2)));
+        .isEqualTo(new ReservationEntry("s", "o-1", 2, "PREPARED", null, T0.plusSeconds(60), new Position(0, 2)));
   }
 
   @Test
