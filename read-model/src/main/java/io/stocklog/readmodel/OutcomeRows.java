@@ -79,9 +79,26 @@ public final class OutcomeRows {
       stock.merge(outcome.sku(), placed, Placed::newer);
     }
     if (reservationStatus(outcome) != null) {
-      reservations.merge(outcome.sku() + '\u0000' + outcome.subjectId(), placed, Placed::newer);
+      reservations.merge(outcome.sku() + '\u0000' + outcome.subjectId(), placed, OutcomeRows::newerReservation);
     }
     seen(placed.position, outcome.decision(), outcome.eventType());
+  }
+
+  /**
+   * The newer of two outcomes of one reservation; when it gives no deadline (an order's line prepared or released
+   * says none), the row keeps the one it had, as the upsert's {@code coalesce} does, so a rebuild's {@code COPY}
+   * of the newest outcome writes the same row as the upserts of every outcome in turn.
+   */
+  private static Placed newerReservation(Placed old, Placed candidate) {
+    Placed newer = Placed.newer(old, candidate);
+    Placed other = newer == candidate ? old : candidate;
+    Outcome o = newer.outcome;
+    if (o.expiresAt() != null || other.outcome.expiresAt() == null || newer == old) {
+      return newer;
+    }
+    return new Placed(new Outcome(o.eventId(), o.eventType(), o.sku(), o.subjectId(), o.decision(), o.reason(),
+        o.quantity(), o.onHand(), o.reserved(), other.outcome.expiresAt(), o.duplicate(), o.decidedAt(),
+        o.position()), newer.position);
   }
 
   /** Adds one order's outcome, which must carry its position. */
@@ -104,7 +121,10 @@ public final class OutcomeRows {
     return Collections.unmodifiableCollection(stock.values());
   }
 
-  /** The newest outcome of every reservation an outcome touched, in first-seen order. */
+  /**
+   * The newest outcome of every reservation an outcome touched, in first-seen order; its deadline, when it gives
+   * none, the one an older outcome gave.
+   */
   public Collection<Placed> reservations() {
     return Collections.unmodifiableCollection(reservations.values());
   }

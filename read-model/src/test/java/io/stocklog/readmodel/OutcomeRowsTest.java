@@ -154,4 +154,15 @@ class OutcomeRowsTest {
     assertThat(rows.applied()).isEqualTo(Map.of(0, 6L));
     assertThat(rows.orders()).extracting(p -> p.position().offset()).containsExactly(5L);
   }
+
+  @Test
+  void aReservationsNewestOutcomeWithoutADeadlineKeepsTheOneBefore() {
+    OutcomeRows rows = rowsOf(reservation("a", "o", Decision.HELD, 1, 5, 1, DEADLINE, 0, 1));
+    rows.add(new Outcome("l-2", "OrderLinePrepared", "a", "o", Decision.PREPARED, null, 1, 5, 1, null, false, T0,
+        new Position(0, 2).token()));
+    assertThat(rows.reservations()).singleElement().satisfies(p -> {
+      assertThat(p.outcome().decision()).isEqualTo(Decision.PREPARED);
+      assertThat(p.outcome().expiresAt()).isEqualTo(DEADLINE);
+    });
+  }
 }
