@@ -16,6 +16,7 @@ import io.stocklog.json.Json;
 import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.OrderStatus;
+import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;
 import io.stocklog.outcomes.ReservationStatus;
@@ -91,6 +92,9 @@ class OpenApiContractTest {
         new OrderOutcome("e-pending", "OrderPlaced", "cart-pending", Decision.PENDING, null, OrderStatus.PENDING,
             null, List.of(new OrderOutcome.Line(apple, 1, null, null, null)), false,
             Instant.parse("2026-01-01T00:00:07Z"), new Position(partitioner.partitionOf("cart-pending"), 7).token())));
+    // The held order's line on apple, prepared to be confirmed: a reservation row whose status is PREPARED.
+    writer.apply(List.of(new Outcome("l-cart", "OrderLinePrepared", apple, cart, Decision.PREPARED, null, 2, 10, 5,
+        null, false, Instant.parse("2026-01-01T00:00:08Z"), new Position(p, 8).token())));
   }
 
   @AfterAll
@@ -160,7 +164,7 @@ class OpenApiContractTest {
   }
 
   @Test
-  void everyKindOfOrderAnswersAsDocumented() throws Exception {
+  void everyKindOfOrderAndAPreparedLineAnswerAsDocumented() throws Exception {
     Operation order = spec.operation("GET", "/orders/{orderId}");
     for (String id : List.of("cart-7", "cart-short", "cart-pending")) {
       HttpResponse<String> answer = send("GET", spec.exampleUri(order, Map.of("orderId", id)));
@@ -168,6 +172,11 @@ class OpenApiContractTest {
       assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
       assertThat(spec.undocumented(order, answer)).as(id).isEmpty();
     }
+    Operation reservation = spec.operation("GET", "/skus/{sku}/reservations/{orderId}");
+    HttpResponse<String> prepared = send("GET", spec.exampleUri(reservation, Map.of("orderId", "cart-7")));
+    assertThat(prepared.statusCode()).as(prepared.body()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(prepared.body()).get("status").asText()).isEqualTo("PREPARED");
+    assertThat(spec.undocumented(reservation, prepared)).isEmpty();
   }
 
   /**
