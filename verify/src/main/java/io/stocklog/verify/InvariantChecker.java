@@ -6,6 +6,7 @@ import io.stocklog.inventory.FoldFailedException;
 import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.topics.TopicSettings;
@@ -189,6 +190,13 @@ public final class InvariantChecker {
 
     @Override
     public void outcome(Position at, Outcome outcome) {
+      if (at.offset() <= diffThrough.getOrDefault(at.partition(), -1L)) {
+        expected.apply(at, outcome);
+      }
+    }
+
+    @Override
+    public void order(Position at, OrderOutcome outcome) {
       if (at.offset() <= diffThrough.getOrDefault(at.partition(), -1L)) {
         expected.apply(at, outcome);
       }
