@@ -126,7 +126,8 @@ public final class Projections {
     StateSeed.Folded folded0;
     try (ProgressPrinter printer = new ProgressPrinter(out, terminal, "rebuild " + name + " (fold)", seedProgress,
         total0, 0)) {
-      folded0 = StateSeed.fold(config(t, state), head0, chunk -> chunk.forEach(rows::add), seedProgress);
+      folded0 = StateSeed.fold(config(t, state), head0, chunk -> chunk.forEach(o -> rows.add(o)),
+          chunk -> chunk.forEach(o -> rows.add(o)), seedProgress);
       printer.finish();
     }
     // The state into Kafka and the rows into Postgres at the same time: different machines' work.
@@ -143,10 +144,10 @@ public final class Projections {
     }
     Duration seedTime = Duration.ofNanos(System.nanoTime() - started);
     out.printf("folded %,d records in %.1f s (%,d dead letters skipped); %,d state entries into the changelogs in "
-        + "%.1f s; %,d outcomes as %,d SKU and %,d reservation rows into %s in %.1f s%n", seeded.records(),
-        seeded.fold().toMillis() / 1000.0, seeded.deadLetters(), seeded.stateEntries(),
-        seeded.write().toMillis() / 1000.0, seeded.outcomes(), rows.stockRows(), rows.reservationRows(), t.schema(),
-        writeSeconds);
+        + "%.1f s; %,d outcomes as %,d SKU, %,d reservation and %,d order rows into %s in %.1f s%n",
+        seeded.records(), seeded.fold().toMillis() / 1000.0, seeded.deadLetters(), seeded.stateEntries(),
+        seeded.write().toMillis() / 1000.0, seeded.outcomes(), rows.stockRows(), rows.reservationRows(),
+        rows.orderRows(), t.schema(), writeSeconds);
 
     // 2. The rest, folded by T's own projector: it restores the state from the changelogs and goes on from head0.
     long streamsStart = System.nanoTime();

@@ -72,9 +72,9 @@ final class Verify implements Callable<Integer> {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      main.out.printf("projection %s (schema %s), positions %s: %,d events replayed, %,d SKUs and %,d reservations "
-          + "compared in %.1f s%n", name, schema, diff.through(), diff.eventsReplayed(), diff.skusCompared(),
-          diff.reservationsCompared(), seconds);
+      main.out.printf("projection %s (schema %s), positions %s: %,d events replayed, %,d SKUs, %,d reservations "
+          + "and %,d orders compared in %.1f s%n", name, schema, diff.through(), diff.eventsReplayed(),
+          diff.skusCompared(), diff.reservationsCompared(), diff.ordersCompared(), seconds);
       if (diff.matches()) {
         main.out.println("no differences: the read model is the fold of the log up to its positions");
         return 0;

@@ -182,6 +182,7 @@ final class StateCodec {
       case EXTENDED -> 7;
       case REJECTED -> 8;
       case PREPARED -> 9;
+      case PENDING -> 10;
     };
   }
 
@@ -196,6 +197,7 @@ final class StateCodec {
       case 7 -> Decision.EXTENDED;
       case 8 -> Decision.REJECTED;
       case 9 -> Decision.PREPARED;
+      case 10 -> Decision.PENDING;
       default -> throw corrupt("decision", code);
     };
   }

@@ -1,6 +1,7 @@
 package io.stocklog.projector;
 
 import io.stocklog.events.Event;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.topics.TopicBootstrap;
@@ -71,6 +72,16 @@ public final class StateSeed {
    */
   public static Folded fold(ProjectorConfig config, Map<Integer, Long> end, Consumer<List<Outcome>> outcomes,
       ProjectorOptions.Progress progress) {
+    return fold(config, end, outcomes, orders -> { }, progress);
+  }
+
+  /**
+   * As {@link #fold(ProjectorConfig, Map, Consumer, ProjectorOptions.Progress)}, handing the orders' outcomes to
+   * {@code orders} too: each chunk of SKU outcomes, then the order outcomes of the same records (at one position an
+   * event's order outcomes come after its SKU outcomes).
+   */
+  public static Folded fold(ProjectorConfig config, Map<Integer, Long> end, Consumer<List<Outcome>> outcomes,
+      Consumer<List<OrderOutcome>> orders, ProjectorOptions.Progress progress) {
     long started = System.nanoTime();
     LogReplay replay = LogReplay.of(config.bootstrapServers(), config.topics().events())
         .withRetention(config.retention());
@@ -78,7 +89,7 @@ public final class StateSeed {
     Map<Integer, Long> through = new TreeMap<>();
     end.forEach((p, e) -> through.put(p, Math.min(e - 1, committed.getOrDefault(p, -1L))));
     Map<Integer, SeedStores> stores = new TreeMap<>();
-    Chunks chunks = new Chunks(outcomes, progress);
+    Chunks chunks = new Chunks(outcomes, orders, progress);
     LogReplay.Result<KeyValueInventoryStore> result = replay.replay(through,
         p -> stores.computeIfAbsent(p, x -> new SeedStores(config.retention())).inventory,
         p -> stores.computeIfAbsent(p, x -> new SeedStores(config.retention())).orders, chunks);
@@ -95,12 +106,23 @@ public final class StateSeed {
   /** Hands the outcomes on in chunks and reports every record folded, dead letters included. */
   private static final class Chunks implements ReplayListener {
     private final Consumer<List<Outcome>> sink;
+    private final Consumer<List<OrderOutcome>> orderSink;
     private final ProjectorOptions.Progress progress;
     private List<Outcome> chunk = new ArrayList<>(CHUNK);
+    private List<OrderOutcome> orderChunk = new ArrayList<>();
 
-    Chunks(Consumer<List<Outcome>> sink, ProjectorOptions.Progress progress) {
+    Chunks(Consumer<List<Outcome>> sink, Consumer<List<OrderOutcome>> orderSink, ProjectorOptions.Progress progress) {
       this.sink = sink;
+      this.orderSink = orderSink;
       this.progress = progress;
+    }
+
+    @Override
+    public void order(Position at, OrderOutcome outcome) {
+      orderChunk.add(outcome);
+      if (orderChunk.size() >= CHUNK) {
+        flush();
+      }
     }
 
     @Override
@@ -125,6 +147,10 @@ public final class StateSeed {
       if (!chunk.isEmpty()) {
         sink.accept(chunk);
         chunk = new ArrayList<>(CHUNK);
+      }
+      if (!orderChunk.isEmpty()) {
+        orderSink.accept(orderChunk);
+        orderChunk = new ArrayList<>();
       }
     }
   }

@@ -236,8 +236,8 @@ class OneFoldThreeWaysTest {
     assertThat(publishedOrders).as("order outcomes the topology published").hasSizeGreaterThan(50)
         .allSatisfy(o -> assertThat(o.position()).isNotNull());
     assertThat(publishedOrders).extracting(OrderOutcome::decision)
-        .contains(Decision.HELD, Decision.REJECTED, Decision.CONFIRMED, Decision.CANCELLED, Decision.EXTENDED,
-            Decision.EXPIRED);
+        .contains(Decision.PENDING, Decision.HELD, Decision.REJECTED, Decision.CONFIRMED, Decision.CANCELLED,
+            Decision.EXTENDED, Decision.EXPIRED);
     assertThat(publishedOrders).as("repeats answered").anyMatch(OrderOutcome::duplicate);
     assertThat(publishedOrders).as("a short line reported with what was available")
         .anyMatch(o -> o.status() == OrderStatus.REJECTED

@@ -11,6 +11,7 @@ import io.stocklog.http.Readiness;
 import io.stocklog.http.Replies;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.ReservationStatus;
+import io.stocklog.readmodel.OrderRow;
 import io.stocklog.readmodel.ReadModelQueries;
 import io.stocklog.readmodel.ReadModelUnavailableException;
 import io.stocklog.readmodel.ReservationRow;
@@ -80,6 +81,7 @@ public final class QueryApp {
     HttpPlumbing.getAndHead(config, "/skus", this::skus);
     HttpPlumbing.getAndHead(config, "/skus/{sku}", this::sku);
     HttpPlumbing.getAndHead(config, "/skus/{sku}/reservations/{orderId}", this::reservation);
+    HttpPlumbing.getAndHead(config, "/orders/{orderId}", this::order);
     config.routes.get("/skus/{sku}/stream", stream::handle);
     config.routes.exception(ReadModelUnavailableException.class, (e, ctx) -> {
       log.warn("Answering 503: {}", e.getMessage());
@@ -186,6 +188,27 @@ public final class QueryApp {
     ctx.header("ETag", tag);
     ctx.header("Cache-Control", cacheControl);
     Replies.json(ctx, 200, body);
+  }
+
+  private void order(Context ctx) {
+    String orderId = id(ctx.pathParam("orderId"), "orderId");
+    QueryParams params = QueryParams.parse(ctx.queryString());
+    Position min = minPosition(params, reader.partitions());
+    Reading<Optional<OrderRow>> reading = reader.order(orderId, min, waitFor(params));
+    freshnessHeaders(ctx, reading.freshness());
+    OrderRow row = reading.value().orElseThrow(() -> Problem.notFound("order " + orderId
+        + " is not in the read model" + behindNote(reading.freshness(), min)).toException());
+    String tag = EntityTags.of(row.position());
+    // An order is one shopper's, as a reservation is.
+    String cacheControl = readYourWrites(params, min) ? NO_STORE : PRIVATE;
+    List<String> ifNoneMatch = ifNoneMatch(ctx);
+    if (ifNoneMatch != null && EntityTags.matchesAny(ifNoneMatch, tag)) {
+      notModified(ctx, tag, cacheControl);
+      return;
+    }
+    ctx.header("ETag", tag);
+    ctx.header("Cache-Control", cacheControl);
+    Replies.json(ctx, 200, OrderJson.order(row, reading.freshness()));
   }
 
   /** A request that names a write to wait for: its answer is for this caller at this moment only. */

@@ -3,7 +3,10 @@ package io.stocklog.query;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
 
-/** The events partition of a SKU, computed exactly as Kafka's default partitioner places a String key. */
+/**
+ * The events partition of a SKU, or of an order (its records are keyed by its order ID), computed exactly as Kafka's
+ * default partitioner places a String key.
+ */
 public record SkuPartitioner(int partitions) {
 
   public SkuPartitioner {

@@ -3,6 +3,7 @@ package io.stocklog.query;
 import io.stocklog.outcomes.Position;
 import io.stocklog.readmodel.AppliedRead;
 import io.stocklog.readmodel.PartitionPosition;
+import io.stocklog.readmodel.OrderRow;
 import io.stocklog.readmodel.ReadModelQueries;
 import io.stocklog.readmodel.ReservationRow;
 import io.stocklog.readmodel.SkuRow;
@@ -76,6 +77,16 @@ public final class StockReader {
     awaitApplied(min, wait);
     int partition = min != null ? min.partition() : partitioner.partitionOf(sku);
     return reading(queries.reservation(sku, orderId, partition), Set.of(partition), min);
+  }
+
+  /**
+   * An order of several lines. Its outcomes are in the order's own events partition (Kafka's default partitioner of
+   * its order ID, as for a SKU), whose applied position the answer reports unless {@code min} names another.
+   */
+  public Reading<Optional<OrderRow>> order(String orderId, Position min, Duration wait) {
+    awaitApplied(min, wait);
+    int partition = min != null ? min.partition() : partitioner.partitionOf(orderId);
+    return reading(queries.order(orderId, partition), Set.of(partition), min);
   }
 
   private void awaitApplied(Position min, Duration wait) {

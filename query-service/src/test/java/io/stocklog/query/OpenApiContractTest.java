@@ -14,7 +14,12 @@ import io.stocklog.infra.TestDatabase;
 import io.stocklog.infra.WithInfra;
 import io.stocklog.json.Json;
 import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.OrderOutcome;
+import io.stocklog.outcomes.OrderStatus;
+import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
+import io.stocklog.outcomes.Reason;
+import io.stocklog.outcomes.ReservationStatus;
 import io.stocklog.readmodel.ReadModelWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,6 +79,22 @@ class OpenApiContractTest {
     }
     writer.apply(List.of(outcome("filler", "r-filler", Decision.RECEIVED, null, 1, 1, 0, null,
         min.partition(), Math.max(min.offset(), 4))));
+    // The order the examples name, held; another rejected, each in its order ID's partition.
+    String cart = spec.parameterExample(spec.operation("GET", "/orders/{orderId}"), "orderId");
+    writer.apply(List.of(), List.of(
+        new OrderOutcome("e-cart", "OrderLineDecided", cart, Decision.HELD, null, OrderStatus.HELD, expires,
+            List.of(new OrderOutcome.Line(apple, 2, ReservationStatus.HELD, null, null)), false,
+            Instant.parse("2026-01-01T00:00:05Z"), new Position(partitioner.partitionOf(cart), 5).token()),
+        new OrderOutcome("e-short", "OrderLineDecided", "cart-short", Decision.REJECTED, Reason.OUT_OF_STOCK,
+            OrderStatus.REJECTED, null, List.of(new OrderOutcome.Line(apple, 2, ReservationStatus.CANCELLED, null, null),
+                new OrderOutcome.Line("pear", 9, ReservationStatus.REJECTED, Reason.OUT_OF_STOCK, 4L)), false,
+            Instant.parse("2026-01-01T00:00:06Z"), new Position(partitioner.partitionOf("cart-short"), 6).token()),
+        new OrderOutcome("e-pending", "OrderPlaced", "cart-pending", Decision.PENDING, null, OrderStatus.PENDING,
+            null, List.of(new OrderOutcome.Line(apple, 1, null, null, null)), false,
+            Instant.parse("2026-01-01T00:00:07Z"), new Position(partitioner.partitionOf("cart-pending"), 7).token())));
+    // The held order's line on apple, prepared to be confirmed: a reservation row whose status is PREPARED.
+    writer.apply(List.of(new Outcome("l-cart", "OrderLinePrepared", apple, cart, Decision.PREPARED, null, 2, 10, 5,
+        null, false, Instant.parse("2026-01-01T00:00:08Z"), new Position(p, 8).token())));
   }
 
   @AfterAll
@@ -135,6 +156,27 @@ class OpenApiContractTest {
     assertThat(spec.undocumented(sku, noSku)).isEmpty();
     assertThat(noReservation.statusCode()).isEqualTo(404);
     assertThat(spec.undocumented(reservation, noReservation)).isEmpty();
+
+    Operation order = spec.operation("GET", "/orders/{orderId}");
+    HttpResponse<String> noOrder = send("GET", spec.exampleUri(order, Map.of("orderId", "cart-404")));
+    assertThat(noOrder.statusCode()).isEqualTo(404);
+    assertThat(spec.undocumented(order, noOrder)).isEmpty();
+  }
+
+  @Test
+  void everyKindOfOrderAndAPreparedLineAnswerAsDocumented() throws Exception {
+    Operation order = spec.operation("GET", "/orders/{orderId}");
+    for (String id : List.of("cart-7", "cart-short", "cart-pending")) {
+      HttpResponse<String> answer = send("GET", spec.exampleUri(order, Map.of("orderId", id)));
+
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      assertThat(spec.undocumented(order, answer)).as(id).isEmpty();
+    }
+    Operation reservation = spec.operation("GET", "/skus/{sku}/reservations/{orderId}");
+    HttpResponse<String> prepared = send("GET", spec.exampleUri(reservation, Map.of("orderId", "cart-7")));
+    assertThat(prepared.statusCode()).as(prepared.body()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(prepared.body()).get("status").asText()).isEqualTo("PREPARED");
+    assertThat(spec.undocumented(reservation, prepared)).isEmpty();
   }
 
   /**
@@ -163,6 +205,11 @@ class OpenApiContractTest {
         Arguments.of("/skus/{sku}", "sku", "bad$sku"),
         Arguments.of("/skus/{sku}/reservations/{orderId}", "orderId", "o.1:a_b-c"),
         Arguments.of("/skus/{sku}/reservations/{orderId}", "orderId", "o*1"),
+        Arguments.of("/orders/{orderId}", "orderId", "cart.1:a_b-c"),
+        Arguments.of("/orders/{orderId}", "orderId", "cart*1"),
+        Arguments.of("/orders/{orderId}", "orderId", "x".repeat(65)),
+        Arguments.of("/orders/{orderId}", "wait", "31"),
+        Arguments.of("/orders/{orderId}", "minPosition", "3-"),
         Arguments.of("/skus", "ids", "apple"),
         Arguments.of("/skus", "ids", hundredIds),
         Arguments.of("/skus", "ids", hundredIds + ",s100"),

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.stocklog.json.JsonSerde;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Position;
 import io.stocklog.topics.TopicSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the outcomes topic to the Postgres read model, on a thread of its own.
  *
- * <p>Each polled batch goes to Postgres in one transaction ({@link ReadModelWriter}), which also advances
+ * <p>Each polled batch (SKU outcomes, and the orders' outcomes, which carry the {@link OrderOutcome#HEADER}
+ * header) goes to Postgres in one transaction ({@link ReadModelWriter}), which also advances
  * {@code applied_position}; only then are the Kafka offsets committed. A crash between the two redelivers
  * the batch, and the position-guarded upserts make the second application a no-op: at-least-once
  * delivery, exactly-once effect. Consumers read committed only, so aborted projector transactions never
@@ -74,6 +77,7 @@ public final class OutcomeSink implements AutoCloseable {
   private final ReadModelWriter writer;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Deserializer<Outcome> outcomes = JsonSerde.of(Outcome.class).deserializer();
+  private final Deserializer<OrderOutcome> orderOutcomes = JsonSerde.of(OrderOutcome.class).deserializer();
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean running = true;
@@ -212,9 +216,9 @@ public final class OutcomeSink implements AutoCloseable {
   private boolean applyPending() {
     long start = System.nanoTime();
     try {
-      writer.apply(pending.outcomes);
+      writer.apply(pending.outcomes, pending.orders);
       batchTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      batchSize.record(pending.outcomes.size());
+      batchSize.record(pending.size());
     } catch (Exception e) {
       if (!DatabaseOutages.isOutage(e)) {
         // Not the database being away: the same batch would fail the same way on every retry.
@@ -226,19 +230,18 @@ public final class OutcomeSink implements AutoCloseable {
         outages.incrementAndGet();
         consumer.pause(consumer.assignment());
         log.warn("Read model database unavailable; holding a batch of {} outcomes, paused consumption, "
-            + "retrying with backoff up to {}: {}", pending.outcomes.size(), config.maxBackoff(), e.toString());
+            + "retrying with backoff up to {}: {}", pending.size(), config.maxBackoff(), e.toString());
       }
       return false;
     }
     if (databaseDown) {
       databaseDown = false;
       consumer.resume(consumer.paused());
-      log.info("Read model database back; applied the held batch of {} outcomes and resumed",
-          pending.outcomes.size());
+      log.info("Read model database back; applied the held batch of {} outcomes and resumed", pending.size());
     }
-    lastBatchSize = pending.outcomes.size();
+    lastBatchSize = pending.size();
     batchesApplied.incrementAndGet();
-    outcomesApplied.addAndGet(pending.outcomes.size());
+    outcomesApplied.addAndGet(pending.size());
     try {
       consumer.commitSync(pending.offsets);
     } catch (CommitFailedException | RebalanceInProgressException e) {
@@ -253,20 +256,29 @@ public final class OutcomeSink implements AutoCloseable {
   private Batch decode(ConsumerRecords<byte[], byte[]> records) {
     List<Outcome> decoded = new ArrayList<>(records.count());
     List<TopicPartition> sources = new ArrayList<>(records.count());
+    List<OrderOutcome> orders = new ArrayList<>();
+    List<TopicPartition> orderSources = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       TopicPartition tp = new TopicPartition(record.topic(), record.partition());
       offsets.put(tp, new OffsetAndMetadata(record.offset() + 1));
-      if (record.headers().lastHeader(io.stocklog.outcomes.OrderOutcome.HEADER) != null) {
-        // An order's outcome: the read model does not keep orders yet (its lines' SKU outcomes it does).
-        continue;
-      }
       try {
+        if (record.headers().lastHeader(OrderOutcome.HEADER) != null) {
+          // An order's outcome, in the order's events partition: its row in the orders table.
+          OrderOutcome order = orderOutcomes.deserialize(record.topic(), record.value());
+          if (order == null || order.position() == null) {
+            throw new IllegalArgumentException("order outcome without a position");
+          }
+          Position.parse(order.position());
+          orders.add(order);
+          orderSources.add(tp);
+          continue;
+        }
         Outcome outcome = outcomes.deserialize(record.topic(), record.value());
         if (outcome == null || outcome.position() == null) {
           throw new IllegalArgumentException("outcome without a position");
         }
-        io.stocklog.outcomes.Position.parse(outcome.position());
+        Position.parse(outcome.position());
         decoded.add(outcome);
         sources.add(tp);
       } catch (RuntimeException e) {
@@ -275,7 +287,7 @@ public final class OutcomeSink implements AutoCloseable {
             record.partition(), record.offset(), e.getMessage());
       }
     }
-    return new Batch(decoded, sources, offsets);
+    return new Batch(decoded, sources, orders, orderSources, offsets);
   }
 
   private void updateLag() {
@@ -411,29 +423,42 @@ public final class OutcomeSink implements AutoCloseable {
     }
   }
 
-  /** Decoded outcomes of one poll, where each came from, and the offsets to commit once applied. */
-  private record Batch(List<Outcome> outcomes, List<TopicPartition> sources,
-                       Map<TopicPartition, OffsetAndMetadata> offsets) {
+  /**
+   * Decoded outcomes of one poll (SKU outcomes and orders' outcomes apart, each in log order), where each came from,
+   * and the offsets to commit once applied.
+   */
+  private record Batch(List<Outcome> outcomes, List<TopicPartition> sources, List<OrderOutcome> orders,
+                       List<TopicPartition> orderSources, Map<TopicPartition, OffsetAndMetadata> offsets) {
 
-    /** The events positions the batch covers, first to last, for a message. */
+    int size() {
+      return outcomes.size() + orders.size();
+    }
+
+    /** The events positions the batch's SKU outcomes cover, first to last, for a message. */
     String span() {
-      return outcomes.isEmpty() ? "(none)"
-          : outcomes.get(0).position() + ".." + outcomes.get(outcomes.size() - 1).position();
+      String orderSpan = orders.isEmpty() ? ""
+          : ", orders " + orders.get(0).position() + ".." + orders.get(orders.size() - 1).position();
+      return (outcomes.isEmpty() ? "(none)"
+          : outcomes.get(0).position() + ".." + outcomes.get(outcomes.size() - 1).position()) + orderSpan;
     }
 
     /** This batch without the outcomes from {@code revoked}; null if nothing is left. */
     Batch without(Collection<TopicPartition> revoked) {
-      List<Outcome> keptOutcomes = new ArrayList<>();
-      List<TopicPartition> keptSources = new ArrayList<>();
-      for (int i = 0; i < outcomes.size(); i++) {
-        if (!revoked.contains(sources.get(i))) {
-          keptOutcomes.add(outcomes.get(i));
-          keptSources.add(sources.get(i));
-        }
-      }
       Map<TopicPartition, OffsetAndMetadata> keptOffsets = new HashMap<>(offsets);
       keptOffsets.keySet().removeAll(revoked);
-      return keptOffsets.isEmpty() ? null : new Batch(keptOutcomes, keptSources, keptOffsets);
+      return keptOffsets.isEmpty() ? null : new Batch(kept(outcomes, sources, revoked),
+          kept(sources, sources, revoked), kept(orders, orderSources, revoked),
+          kept(orderSources, orderSources, revoked), keptOffsets);
+    }
+
+    private static <T> List<T> kept(List<T> items, List<TopicPartition> from, Collection<TopicPartition> revoked) {
+      List<T> kept = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        if (!revoked.contains(from.get(i))) {
+          kept.add(items.get(i));
+        }
+      }
+      return kept;
     }
   }
 }

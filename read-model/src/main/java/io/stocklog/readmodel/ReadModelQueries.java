@@ -1,5 +1,6 @@
 package io.stocklog.readmodel;
 
+import io.stocklog.outcomes.OrderStatus;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;
 import io.stocklog.outcomes.ReservationStatus;
@@ -30,8 +31,8 @@ public final class ReadModelQueries {
    * The statements for one schema. The schema is validated against a strict identifier pattern before it
    * is put into SQL (an identifier cannot be a bound parameter); every value is bound.
    */
-  private record Statements(String schema, String sku, String skus, String reservation, String position,
-      String positions, String changes) {
+  private record Statements(String schema, String sku, String skus, String reservation, String order,
+      String position, String positions, String changes) {
 
     static Statements of(String schema) {
       if (schema == null || !schema.matches("[a-z_][a-z0-9_]{0,62}")) {
@@ -66,6 +67,14 @@ public final class ReadModelQueries {
                  a.events_partition, a.applied_offset, a.checked_at, %s as age_ms
             from (select 1) as one
             left join %s.reservation r on r.sku = ? and r.order_id = ?
+            left join %s.applied_position a on a.events_partition = ?
+          """.formatted(AGE, q, q),
+          """
+          select o.order_id, o.status, o.reject_reason, o.expires_at, o.lines::text as lines, o.position_partition,
+                 o.position_offset, o.updated_at,
+                 a.events_partition, a.applied_offset, a.checked_at, %s as age_ms
+            from (select 1) as one
+            left join %s.orders o on o.order_id = ?
             left join %s.applied_position a on a.events_partition = ?
           """.formatted(AGE, q, q),
           """
@@ -211,6 +220,39 @@ public final class ReadModelQueries {
       }
     } catch (SQLException e) {
       throw unavailable("reading reservation", e);
+    }
+  }
+
+  /** The order, if any (for callers that need no position). */
+  public Optional<OrderRow> order(String orderId) {
+    return order(orderId, 0).value();
+  }
+
+  /**
+   * The order, if any, and events partition {@code partition}'s applied position (the order's partition, where its
+   * outcomes are), in one statement.
+   */
+  public AppliedRead<Optional<OrderRow>> order(String orderId, int partition) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.order())) {
+      s.setString(1, orderId);
+      s.setInt(2, partition);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        if (rs.getString("order_id") == null) {
+          return new AppliedRead<>(Optional.empty(), appliedOf(rs));
+        }
+        String reason = rs.getString("reject_reason");
+        return new AppliedRead<>(Optional.of(new OrderRow(
+            rs.getString("order_id"),
+            OrderStatus.valueOf(rs.getString("status")),
+            reason == null ? null : Reason.valueOf(reason),
+            instant(rs.getTimestamp("expires_at")),
+            OrderLinesJson.read(rs.getString("lines")),
+            new Position(rs.getInt("position_partition"), rs.getLong("position_offset")),
+            instant(rs.getTimestamp("updated_at")))), appliedOf(rs));
+      }
+    } catch (SQLException e) {
+      throw unavailable("reading order", e);
     }
   }
 

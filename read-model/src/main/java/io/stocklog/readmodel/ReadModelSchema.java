@@ -24,7 +24,7 @@ public final class ReadModelSchema {
    * ({@code ReadModelSchemaTest} fails until it does).
    */
   private static final String DROP_DEFAULT_SCHEMA_TABLES = """
-      drop table if exists public.sku_stock, public.reservation, public.applied_position,
+      drop table if exists public.sku_stock, public.reservation, public.orders, public.applied_position,
         public.flyway_schema_history""";
 
   /** A schema of its own (a rebuild's) goes whole. {@code %s}: the schema, checked by {@link #requireName}. */

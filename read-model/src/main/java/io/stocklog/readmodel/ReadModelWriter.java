@@ -1,8 +1,11 @@
 package io.stocklog.readmodel;
 
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
+import io.stocklog.outcomes.Reason;
 import io.stocklog.outcomes.ReservationStatus;
 import io.stocklog.readmodel.OutcomeRows.Placed;
+import io.stocklog.readmodel.OutcomeRows.PlacedOrder;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -18,8 +21,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Writes outcomes into the read model's tables: one transaction per batch, one upsert statement per table, the
- * rows and positions decided by {@link OutcomeRows} (the rules, without a database).
+ * Writes outcomes into the read model's tables: one transaction per batch, one upsert statement per table (stock,
+ * reservations, orders), the rows and positions decided by {@link OutcomeRows} (the rules, without a database).
  *
  * <p>Every row keeps the position of the event that last changed it, and an upsert only wins when its
  * position is not older ({@code (partition, offset) >=}), so applying a batch again, or any older
@@ -63,6 +66,22 @@ public final class ReadModelWriter {
        where (excluded.position_partition, excluded.position_offset) >= (r.position_partition, r.position_offset)
       """;
 
+  private static final String UPSERT_ORDER = """
+      insert into orders as o
+             (order_id, status, reject_reason, expires_at, lines, position_partition, position_offset, updated_at)
+      select * from unnest(?::text[], ?::text[], ?::text[], ?::text[]::timestamptz[], ?::text[]::jsonb[], ?::int[],
+                           ?::bigint[], ?::text[]::timestamptz[])
+      on conflict (order_id) do update
+         set status = excluded.status,
+             reject_reason = excluded.reject_reason,
+             expires_at = excluded.expires_at,
+             lines = excluded.lines,
+             position_partition = excluded.position_partition,
+             position_offset = excluded.position_offset,
+             updated_at = excluded.updated_at
+       where (excluded.position_partition, excluded.position_offset) >= (o.position_partition, o.position_offset)
+      """;
+
   private static final String ADVANCE_POSITION = """
       insert into applied_position as a (events_partition, applied_offset, checked_at)
       select p, o, clock_timestamp() from unnest(?::int[], ?::bigint[]) as t(p, o)
@@ -99,10 +118,21 @@ public final class ReadModelWriter {
    * @return the highest events offset applied per events partition
    */
   public Map<Integer, Long> apply(List<Outcome> outcomes) throws SQLException {
+    return apply(outcomes, List.of());
+  }
+
+  /**
+   * As {@link #apply(List)}, with the orders' outcomes of the same records ({@code orders}, in log order) in the
+   * same transaction. At one position an event's order outcomes come after its SKU outcomes, as the fold makes
+   * them.
+   */
+  public Map<Integer, Long> apply(List<Outcome> outcomes, List<OrderOutcome> orders) throws SQLException {
     OutcomeRows rows = new OutcomeRows();
     outcomes.forEach(rows::add);
+    orders.forEach(rows::add);
     Collection<Placed> stock = rows.stock();
     Collection<Placed> reservations = rows.reservations();
+    Collection<PlacedOrder> orderRows = rows.orders();
     Map<Integer, Long> applied = rows.applied();
     if (applied.isEmpty()) {
       return applied;
@@ -113,6 +143,9 @@ public final class ReadModelWriter {
         upsertStock(c, stock);
         if (!reservations.isEmpty()) {
           upsertReservations(c, reservations);
+        }
+        if (!orderRows.isEmpty()) {
+          upsertOrders(c, orderRows);
         }
         try (PreparedStatement s = c.prepareStatement(ADVANCE_POSITION)) {
           s.setArray(1, c.createArrayOf("int", applied.keySet().toArray(Integer[]::new)));
@@ -162,6 +195,19 @@ public final class ReadModelWriter {
               .append(o.decidedAt()).append('\n');
         }
         copy.copyIn("copy reservation (sku, order_id, quantity, status, reject_reason, expires_at, position_partition, "
+            + "position_offset, updated_at) from stdin", new StringReader(b.toString()));
+        b = new StringBuilder(rows.orderRows() * 192);
+        for (PlacedOrder p : rows.orders()) {
+          OrderOutcome o = p.outcome();
+          Reason reason = OutcomeRows.rejectReason(o);
+          b.append(field(o.orderId())).append('\t').append(o.status().name()).append('\t')
+              .append(reason == null ? "\\N" : reason.name()).append('\t')
+              .append(o.expiresAt() == null ? "\\N" : o.expiresAt().toString()).append('\t')
+              .append(field(OrderLinesJson.write(o.lines()))).append('\t')
+              .append(p.position().partition()).append('\t').append(p.position().offset()).append('\t')
+              .append(o.decidedAt()).append('\n');
+        }
+        copy.copyIn("copy orders (order_id, status, reject_reason, expires_at, lines, position_partition, "
             + "position_offset, updated_at) from stdin", new StringReader(b.toString()));
         Map<Integer, Long> applied = rows.applied();
         if (!applied.isEmpty()) {
@@ -274,6 +320,43 @@ public final class ReadModelWriter {
       s.setArray(7, c.createArrayOf("int", partition));
       s.setArray(8, c.createArrayOf("bigint", offset));
       s.setArray(9, c.createArrayOf("text", updatedAt));
+      s.executeUpdate();
+    }
+  }
+
+  private static void upsertOrders(Connection c, Collection<PlacedOrder> rows) throws SQLException {
+    int n = rows.size();
+    String[] orderId = new String[n];
+    String[] status = new String[n];
+    String[] rejectReason = new String[n];
+    String[] expiresAt = new String[n];
+    String[] lines = new String[n];
+    Integer[] partition = new Integer[n];
+    Long[] offset = new Long[n];
+    String[] updatedAt = new String[n];
+    int i = 0;
+    for (PlacedOrder p : rows) {
+      OrderOutcome o = p.outcome();
+      Reason reason = OutcomeRows.rejectReason(o);
+      orderId[i] = o.orderId();
+      status[i] = o.status().name();
+      rejectReason[i] = reason == null ? null : reason.name();
+      expiresAt[i] = text(o.expiresAt());
+      lines[i] = OrderLinesJson.write(o.lines());
+      partition[i] = p.position().partition();
+      offset[i] = p.position().offset();
+      updatedAt[i] = o.decidedAt().toString();
+      i++;
+    }
+    try (PreparedStatement s = c.prepareStatement(UPSERT_ORDER)) {
+      s.setArray(1, c.createArrayOf("text", orderId));
+      s.setArray(2, c.createArrayOf("text", status));
+      s.setArray(3, c.createArrayOf("text", rejectReason));
+      s.setArray(4, c.createArrayOf("text", expiresAt));
+      s.setArray(5, c.createArrayOf("text", lines));
+      s.setArray(6, c.createArrayOf("int", partition));
+      s.setArray(7, c.createArrayOf("bigint", offset));
+      s.setArray(8, c.createArrayOf("text", updatedAt));
       s.executeUpdate();
     }
   }

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.OrderOutcome;
+import io.stocklog.outcomes.OrderStatus;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;
@@ -124,5 +126,43 @@ class OutcomeRowsTest {
     assertThatThrownBy(() -> rowsOf(unplaced)).hasMessageContaining("e-1").hasMessageContaining("no position");
     assertThat(new OutcomeRows().applied()).isEmpty();
     assertThat(List.of(new OutcomeRows().stock(), new OutcomeRows().reservations())).allMatch(c -> c.isEmpty());
+  }
+
+  @Test
+  void aPreparedOrderLineShowsAsPrepared() {
+    Outcome prepared = new Outcome("l-1", "OrderLinePrepared", "a", "o", Decision.PREPARED, null, 1, 5, 1, DEADLINE,
+        false, T0, new Position(0, 1).token());
+    assertThat(OutcomeRows.reservationStatus(prepared)).isEqualTo(ReservationStatus.PREPARED);
+  }
+
+  @Test
+  void anOrdersOutcomeCountsForItsPartitionAndAnOrdersExpiryBeforeItsEventsOwnDecisionDoesNotComplete() {
+    OutcomeRows rows = rowsOf(received("a", 1, 1, 0, 0, 3));
+    rows.add(new OrderOutcome("e-4", "OrderPlaced", "o", Decision.PENDING, null, OrderStatus.PENDING, null,
+        List.of(new OrderOutcome.Line("a", 1, null, null, null)), false, T0, new Position(0, 4).token()));
+    assertThat(rows.applied()).isEqualTo(Map.of(0, 4L));
+    assertThat(rows.orders()).extracting(p -> p.outcome().status()).containsExactly(OrderStatus.PENDING);
+    // An order that expired when the clock moved at offset 5, whose record's own decision is still to come.
+    rows.add(new OrderOutcome("e-5", "OrderConfirmed", "o", Decision.EXPIRED, null, OrderStatus.EXPIRED, DEADLINE,
+        List.of(new OrderOutcome.Line("a", 1, ReservationStatus.EXPIRED, null, null)), false, T0,
+        new Position(0, 5).token()));
+    assertThat(rows.applied()).isEqualTo(Map.of(0, 4L));
+    assertThat(rows.orders()).extracting(p -> p.outcome().status()).containsExactly(OrderStatus.EXPIRED);
+    // A repeat changes no row, but its position is applied.
+    rows.add(new OrderOutcome("e-6", "OrderPlaced", "o", Decision.HELD, null, OrderStatus.EXPIRED, DEADLINE,
+        List.of(), true, T0, new Position(0, 6).token()));
+    assertThat(rows.applied()).isEqualTo(Map.of(0, 6L));
+    assertThat(rows.orders()).extracting(p -> p.position().offset()).containsExactly(5L);
+  }
+
+  @Test
+  void aReservationsNewestOutcomeWithoutADeadlineKeepsTheOneBefore() {
+    OutcomeRows rows = rowsOf(reservation("a", "o", Decision.HELD, 1, 5, 1, DEADLINE, 0, 1));
+    rows.add(new Outcome("l-2", "OrderLinePrepared", "a", "o", Decision.PREPARED, null, 1, 5, 1, null, false, T0,
+        new Position(0, 2).token()));
+    assertThat(rows.reservations()).singleElement().satisfies(p -> {
+      assertThat(p.outcome().decision()).isEqualTo(Decision.PREPARED);
+      assertThat(p.outcome().expiresAt()).isEqualTo(DEADLINE);
+    });
   }
 }

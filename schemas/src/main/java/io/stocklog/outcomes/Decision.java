@@ -22,5 +22,10 @@ public enum Decision {
    * An order's line was prepared to be confirmed (the first phase of confirming an order): it keeps its units
    * and no longer expires. New constants go last: stored state and metrics may know a decision by its place.
    */
-  PREPARED
+  PREPARED,
+  /**
+   * An order was placed and its lines are being asked for: the order is PENDING, the first of its outcomes. The
+   * decision (HELD or REJECTED) follows once every line has answered. Never a SKU outcome's decision.
+   */
+  PENDING
 }

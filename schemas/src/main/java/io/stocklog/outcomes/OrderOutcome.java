@@ -11,8 +11,10 @@ import java.util.Objects;
  *
  * @param eventId the request it answers (for an expiry: the event whose time passed the deadline)
  * @param eventType that event's JSON type
- * @param decision what this request got: HELD or REJECTED for a placing, CONFIRMED, CANCELLED, EXTENDED, or
- *     REJECTED with the reason; EXPIRED for the order's expiry
+ * @param decision what this request got: for a new order's placing first PENDING, at once (its lines are being
+ *     asked for, none has a status yet), then HELD or REJECTED once every line has answered; for a repeat of it,
+ *     its decision; CONFIRMED, CANCELLED, EXTENDED, or REJECTED with the reason for a confirm, cancel or extend;
+ *     EXPIRED for the order's expiry
  * @param reason why it was rejected; null unless {@code decision == REJECTED}
  * @param status the order's status after the decision; null only for an order never placed ({@code UNKNOWN_ORDER})
  * @param expiresAt the order's deadline; null if it never held anything

@@ -6,6 +6,7 @@ import io.stocklog.inventory.FoldFailedException;
 import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Reservation;
 import io.stocklog.inventory.StockLevel;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.topics.TopicSettings;
@@ -30,7 +31,7 @@ import javax.sql.DataSource;
  *       difference is a violation.
  *   <li>Every SKU row of the read model: {@code on_hand}, {@code reserved}, {@code available} not negative,
  *       {@code reserved <= on_hand}, {@code available = on_hand - reserved}, and {@code reserved} equal to the
- *       sum of the quantities of the SKU's HELD reservation rows (and no HELD rows without a SKU row).
+ *       sum of the quantities of the SKU's HELD and PREPARED reservation rows (and no such rows without a SKU row).
  *   <li>The same of the fold's own state at the end of the log: each SKU's {@code reserved} is the sum of its
  *       HELD reservations.
  *   <li>A SKU's events are all in one partition (one serial writer per SKU).
@@ -108,11 +109,11 @@ public final class InvariantChecker {
     return new InvariantReport(result.events(), skus.size(), reservations.size(), violations);
   }
 
-  /** Counters of every SKU row, and reserved against its HELD rows. */
+  /** Counters of every SKU row, and reserved against its rows that hold units: HELD, and an order's PREPARED line. */
   private static void readModelRows(ReadModelSnapshot snapshot, List<String> violations) {
     Map<String, Long> held = new TreeMap<>();
     for (ReservationEntry r : snapshot.reservations().values()) {
-      if ("HELD".equals(r.status())) {
+      if ("HELD".equals(r.status()) || "PREPARED".equals(r.status())) {
         held.merge(r.sku(), r.quantity(), Long::sum);
       }
     }
@@ -189,6 +190,13 @@ public final class InvariantChecker {
 
     @Override
     public void outcome(Position at, Outcome outcome) {
+      if (at.offset() <= diffThrough.getOrDefault(at.partition(), -1L)) {
+        expected.apply(at, outcome);
+      }
+    }
+
+    @Override
+    public void order(Position at, OrderOutcome outcome) {
       if (at.offset() <= diffThrough.getOrDefault(at.partition(), -1L)) {
         expected.apply(at, outcome);
       }

@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * ({@link ReadModelSnapshot}), replays every partition of the events topic through the offset its
  * {@code applied_position} row records (a partition without a row, or at -1, has nothing applied: none of it
  * is folded), turns the outcomes into the rows the read model should hold ({@link ExpectedReadModel}) and
- * compares: every SKU and reservation missing from the read model, present in it but not expected, or with
+ * compares: every SKU, reservation and order missing from the read model, present in it but not expected, or with
  * fields that differ, each field with the expected and the actual value. Positions that cannot be right
  * (past the end of the log, a partition the topic does not have) are differences too.
  *
@@ -27,13 +27,15 @@ import javax.sql.DataSource;
  * @param eventsReplayed records decided by the replay (ticks included)
  * @param skusCompared SKUs in the read model, the expectation or both
  * @param reservationsCompared reservations in the read model, the expectation or both
- * @param differences sorted: positions first, then SKUs, then reservations, each by key
+ * @param ordersCompared orders in the read model, the expectation or both
+ * @param differences sorted: positions first, then SKUs, then reservations, then orders, each by key
  */
 public record ReadModelDiff(Map<Integer, Long> through, long eventsReplayed, long skusCompared,
-                            long reservationsCompared, List<Difference> differences) {
+                            long reservationsCompared, long ordersCompared, List<Difference> differences) {
 
   public static final String STOCK_TABLE = "sku_stock";
   public static final String RESERVATION_TABLE = "reservation";
+  public static final String ORDER_TABLE = "orders";
   public static final String POSITION_TABLE = "applied_position";
 
   public ReadModelDiff {
@@ -66,7 +68,8 @@ public record ReadModelDiff(Map<Integer, Long> through, long eventsReplayed, lon
     List<Difference> differences = new ArrayList<>(plan.problems());
     differences.addAll(differences(expected, snapshot));
     return new ReadModelDiff(plan.through(), result.events(), union(expected.stock(), snapshot.stock()),
-        union(expected.reservations(), snapshot.reservations()), differences);
+        union(expected.reservations(), snapshot.reservations()), union(expected.orders(), snapshot.orders()),
+        differences);
   }
 
   /**
@@ -140,6 +143,26 @@ public record ReadModelDiff(Map<Integer, Long> through, long eventsReplayed, lon
         }
       }
     }
+    for (String orderId : new TreeSet<>(keys(expected.orders(), actual.orders()))) {
+      OrderEntry e = expected.orders().get(orderId);
+      OrderEntry a = actual.orders().get(orderId);
+      if (a == null) {
+        out.add(new Difference(Kind.MISSING, ORDER_TABLE, orderId, List.of(), columns(e)));
+      } else if (e == null) {
+        out.add(new Difference(Kind.UNEXPECTED, ORDER_TABLE, orderId, List.of(), columns(a)));
+      } else {
+        List<Field> fields = new ArrayList<>();
+        field(fields, "status", e.status(), a.status());
+        field(fields, "reject_reason", e.rejectReason(), a.rejectReason());
+        field(fields, "expires_at", e.expiresAt(), a.expiresAt());
+        field(fields, "lines", e.lines(), a.lines());
+        field(fields, "position", e.position(), a.position());
+        field(fields, "updated_at", e.updatedAt(), a.updatedAt());
+        if (!fields.isEmpty()) {
+          out.add(new Difference(Kind.DIFFERENT, ORDER_TABLE, orderId, fields, Map.of()));
+        }
+      }
+    }
     return out;
   }
 
@@ -179,6 +202,17 @@ public record ReadModelDiff(Map<Integer, Long> through, long eventsReplayed, lon
     return c;
   }
 
+  private static Map<String, Object> columns(OrderEntry r) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("status", r.status());
+    c.put("reject_reason", r.rejectReason());
+    c.put("expires_at", r.expiresAt());
+    c.put("lines", r.lines());
+    c.put("position", r.position());
+    c.put("updated_at", r.updatedAt());
+    return c;
+  }
+
   /** What kind of difference. */
   public enum Kind {
     /** A row the fold expects that the read model does not have. */
@@ -202,7 +236,8 @@ public record ReadModelDiff(Map<Integer, Long> through, long eventsReplayed, lon
   /**
    * One differing row.
    *
-   * @param key the SKU, {@code sku/orderId} for a reservation, the partition number for a position
+   * @param key the SKU, {@code sku/orderId} for a reservation, the order ID for an order, the partition number for a
+ *     position
    * @param fields for {@link Kind#DIFFERENT}: the differing fields, in column order
    * @param row for {@link Kind#MISSING}: the expected row's columns; for {@link Kind#UNEXPECTED}: the read
    *     model's; else empty

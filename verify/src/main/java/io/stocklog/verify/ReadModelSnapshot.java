@@ -1,5 +1,8 @@
 package io.stocklog.verify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stocklog.json.Json;
 import io.stocklog.outcomes.Position;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,15 +19,16 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * One consistent view of a read model: its {@code applied_position}, {@code sku_stock} and {@code reservation}
- * rows, all read in a single {@code REPEATABLE READ} read-only transaction, so the rows are exactly those the
+ * One consistent view of a read model: its {@code applied_position}, {@code sku_stock}, {@code reservation} and
+ * {@code orders} rows, all read in a single {@code REPEATABLE READ} read-only transaction, so the rows are exactly those the
  * positions describe (the sink advances positions and rows in one transaction).
  *
  * @param appliedOffsets the last applied offset per events partition, as stored (-1: nothing applied yet);
  *     partitions without a row are absent
  */
 public record ReadModelSnapshot(String schema, Map<Integer, Long> appliedOffsets, Map<String, StockEntry> stock,
-                                Map<ReservationEntry.Key, ReservationEntry> reservations) {
+                                Map<ReservationEntry.Key, ReservationEntry> reservations,
+                                Map<String, OrderEntry> orders) {
 
   /** A Postgres schema name the read model may live in: lower case, unquoted-identifier style. */
   public static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -34,6 +38,13 @@ public record ReadModelSnapshot(String schema, Map<Integer, Long> appliedOffsets
     appliedOffsets = Collections.unmodifiableMap(new TreeMap<>(appliedOffsets));
     stock = Collections.unmodifiableMap(stock);
     reservations = Collections.unmodifiableMap(reservations);
+    orders = Collections.unmodifiableMap(orders);
+  }
+
+  /** A read model without orders (one from before they were kept). */
+  public ReadModelSnapshot(String schema, Map<Integer, Long> appliedOffsets, Map<String, StockEntry> stock,
+      Map<ReservationEntry.Key, ReservationEntry> reservations) {
+    this(schema, appliedOffsets, stock, reservations, Map.of());
   }
 
   /**
@@ -52,6 +63,8 @@ public record ReadModelSnapshot(String schema, Map<Integer, Long> appliedOffsets
         + table + "sku_stock";
     String reservationsSql = "select sku, order_id, quantity, status, reject_reason, expires_at, position_partition, "
         + "position_offset from " + table + "reservation";
+    String ordersSql = "select order_id, status, reject_reason, expires_at, lines::text, position_partition, "
+        + "position_offset, updated_at from " + table + "orders";
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       int isolation = c.getTransactionIsolation();
@@ -88,8 +101,19 @@ public record ReadModelSnapshot(String schema, Map<Integer, Long> appliedOffsets
             }
           }
         }
+        Map<String, OrderEntry> orders = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(ordersSql)) {
+          ps.setFetchSize(10_000);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              OrderEntry row = new OrderEntry(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                  json(rs.getString(5)), position(rs.getInt(6), rs.getLong(7)), instant(rs, 8));
+              orders.put(row.orderId(), row);
+            }
+          }
+        }
         c.commit();
-        return new ReadModelSnapshot(s, positions, stock, reservations);
+        return new ReadModelSnapshot(s, positions, stock, reservations, orders);
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
@@ -119,6 +143,14 @@ public record ReadModelSnapshot(String schema, Map<Integer, Long> appliedOffsets
   /** The table's checks keep positions non-negative; a broken read model may not: null, reported as a difference. */
   private static Position position(int partition, long offset) {
     return partition >= 0 && offset >= 0 ? new Position(partition, offset) : null;
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an orders row's lines are not JSON: " + text, e);
+    }
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

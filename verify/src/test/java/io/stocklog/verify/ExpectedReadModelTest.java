@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stocklog.outcomes.Decision;
+import java.util.List;
+import io.stocklog.outcomes.ReservationStatus;
+import io.stocklog.outcomes.OrderStatus;
+import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;
@@ -73,12 +77,12 @@ class ExpectedReadModelTest {
   }
 
   @Test
-  void aPreparedOrderLineStillHoldsItsUnitsSoItsRowIsHeldAndKeepsItsDeadline() {
+  void aPreparedOrderLineShowsAsPreparedAndKeepsItsDeadline() {
     model.apply(outcome(1, "OrderLineRequested", "o-1", Decision.HELD, null, 2, 10, 2, T0.plusSeconds(60), false));
     model.apply(outcome(2, "OrderLinePrepared", "o-1", Decision.PREPARED, null, 2, 10, 2, null, false));
 
     assertThat(model.reservations().get(O1))
-        .isEqualTo(new ReservationEntry("s", "o-1", 2, "HELD", null, T0.plusSeconds(60), new Position(0, 2)));
+        .isEqualTo(new ReservationEntry("s", "o-1", 2, "PREPARED", null, T0.plusSeconds(60), new Position(0, 2)));
   }
 
   @Test
@@ -150,5 +154,46 @@ class ExpectedReadModelTest {
       long onHand, long reserved, Instant expiresAt, boolean duplicate) {
     return new Outcome("e-" + offset, type, "s", subject, d, reason, qty, onHand, reserved, expiresAt, duplicate,
         T0.plusSeconds(offset), new Position(0, offset).token());
+  }
+
+  private static OrderOutcome order(long offset, String type, Decision decision, Reason reason, OrderStatus status,
+      Instant expiresAt, List<OrderOutcome.Line> lines, boolean duplicate) {
+    return new OrderOutcome("e-" + offset, type, "ord", decision, reason, status, expiresAt, lines, duplicate,
+        T0.plusSeconds(offset), new Position(0, offset).token());
+  }
+
+  @Test
+  void anOrdersRowIsItsNewestOutcomeNotARepeatNorAnAnswerAboutAnOrderNeverPlaced() {
+    List<OrderOutcome.Line> pending = List.of(new OrderOutcome.Line("a", 2, null, null, null),
+        new OrderOutcome.Line("b", 5, null, null, null));
+    List<OrderOutcome.Line> refused = List.of(new OrderOutcome.Line("a", 2, ReservationStatus.CANCELLED, null, null),
+        new OrderOutcome.Line("b", 5, ReservationStatus.REJECTED, Reason.OUT_OF_STOCK, 3L));
+    model.apply(new Position(0, 1), order(1, "OrderPlaced", Decision.PENDING, null, OrderStatus.PENDING, null,
+        pending, false));
+    assertThat(model.orders().get("ord").status()).isEqualTo("PENDING");
+    assertThat(model.orders().get("ord").lines().toString())
+        .isEqualTo("[{\"sku\":\"a\",\"quantity\":2,\"status\":null},{\"sku\":\"b\",\"quantity\":5,\"status\":null}]");
+
+    model.apply(new Position(0, 4), order(4, "OrderLineDecided", Decision.REJECTED, Reason.OUT_OF_STOCK,
+        OrderStatus.REJECTED, null, refused, false));
+    // A cancel refused NOT_HELD: the order as it was, at a newer position; its reason is not the order's.
+    model.apply(new Position(0, 6), order(6, "OrderCancelled", Decision.REJECTED, Reason.NOT_HELD,
+        OrderStatus.REJECTED, null, refused, false));
+    model.apply(new Position(0, 7), order(7, "OrderPlaced", Decision.REJECTED, Reason.OUT_OF_STOCK,
+        OrderStatus.REJECTED, null, refused, true));
+    model.apply(new Position(0, 2), order(2, "OrderPlaced", Decision.PENDING, null, OrderStatus.PENDING, null,
+        pending, false)); // older: a redelivery
+    model.apply(new Position(0, 8), new OrderOutcome("e-8", "OrderConfirmed", "never", Decision.REJECTED,
+        Reason.UNKNOWN_ORDER, null, null, List.of(), false, T0, "0-8"));
+
+    OrderEntry row = model.orders().get("ord");
+    assertThat(row.status()).isEqualTo("REJECTED");
+    assertThat(row.rejectReason()).isEqualTo("OUT_OF_STOCK");
+    assertThat(row.position()).isEqualTo(new Position(0, 6));
+    assertThat(row.updatedAt()).isEqualTo(T0.plusSeconds(6));
+    assertThat(row.lines().get(1).get("available").asLong()).isEqualTo(3);
+    assertThat(row.lines().get(0).has("reason")).as("a line that was not refused has no reason").isFalse();
+    assertThat(model.orders()).doesNotContainKey("never");
+    assertThat(model.orderOutcomes()).isEqualTo(6);
   }
 }

@@ -2,7 +2,13 @@ package io.stocklog.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stocklog.json.Json;
 import io.stocklog.outcomes.Decision;
+import io.stocklog.outcomes.OrderOutcome;
+import io.stocklog.outcomes.OrderStatus;
+import io.stocklog.outcomes.ReservationStatus;
+import java.util.List;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.verify.ReadModelDiff.Kind;
@@ -61,5 +67,38 @@ class ReadModelDiffTest {
 
   private static ReadModelSnapshot snapshot(Map<String, StockEntry> stock, Map<ReservationEntry.Key, ReservationEntry> r) {
     return new ReadModelSnapshot("public", Map.of(0, 3L), stock, r);
+  }
+
+  @Test
+  void ordersMissingUnexpectedOrDifferentAreDifferencesNamedByOrderId() throws Exception {
+    ExpectedReadModel expected = new ExpectedReadModel();
+    List<OrderOutcome.Line> held = List.of(new OrderOutcome.Line("a", 2, ReservationStatus.HELD, null, null));
+    expected.apply(new Position(0, 4), new OrderOutcome("e4", "OrderLineDecided", "o1", Decision.HELD, null,
+        OrderStatus.HELD, T, held, false, T, "0-4"));
+    expected.apply(new Position(0, 5), new OrderOutcome("e5", "OrderLineDecided", "o2", Decision.HELD, null,
+        OrderStatus.HELD, T, held, false, T, "0-5"));
+    Map<String, OrderEntry> orders = new HashMap<>(expected.orders());
+    assertThat(ReadModelDiff.differences(expected, snapshot(Map.of(), Map.of(), orders))).isEmpty();
+
+    OrderEntry o1 = orders.get("o1");
+    // Postgres keeps jsonb keys in an order of its own: the same lines in another order of keys are no difference.
+    JsonNode reordered = Json.MAPPER.readTree("[{\"status\":\"HELD\",\"quantity\":2,\"sku\":\"a\"}]");
+    orders.put("o1", new OrderEntry("o1", "CONFIRMED", null, T, reordered, o1.position(), T));
+    orders.remove("o2");
+    orders.put("ghost", new OrderEntry("ghost", "HELD", null, null, Json.MAPPER.readTree("[]"), new Position(0, 0), T));
+
+    assertThat(ReadModelDiff.differences(expected, snapshot(Map.of(), Map.of(), orders)))
+        .extracting(ReadModelDiff.Difference::describe).containsExactly(
+            "orders ghost: in the read model but not in the log up to its positions: status=HELD, reject_reason=null,"
+                + " expires_at=null, lines=[], position=0-0, updated_at=2100-01-01T00:00:00Z",
+            "orders o1: status expected HELD, read model CONFIRMED",
+            "orders o2: missing from the read model; the log says status=HELD, reject_reason=null, "
+                + "expires_at=2100-01-01T00:00:00Z, lines=[{\"sku\":\"a\",\"quantity\":2,\"status\":\"HELD\"}], "
+                + "position=0-5, updated_at=2100-01-01T00:00:00Z");
+  }
+
+  private static ReadModelSnapshot snapshot(Map<String, StockEntry> stock,
+      Map<ReservationEntry.Key, ReservationEntry> r, Map<String, OrderEntry> orders) {
+    return new ReadModelSnapshot("public", Map.of(0, 5L), stock, r, orders);
   }
 }

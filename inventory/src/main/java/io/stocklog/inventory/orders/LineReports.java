@@ -55,7 +55,7 @@ public final class LineReports {
         case EXPIRED -> LineResult.EXPIRED;
         default -> LineResult.NOT_HELD;
       };
-      case RECEIVED, ADJUSTED, CONFIRMED, CANCELLED, EXPIRED ->
+      case RECEIVED, ADJUSTED, CONFIRMED, CANCELLED, EXPIRED, PENDING ->
           throw new IllegalArgumentException("a hold, prepare or extend is never decided " + o.decision());
     };
   }

@@ -100,7 +100,8 @@ public final class OrderFold {
         out.commands.add(new OrderLineRequested(Event.SCHEMA_VERSION, LineIds.of(e.orderId(), 1, "hold", l.sku()),
             l.sku(), Instant.ofEpochMilli(now), e.orderId(), 1, l.quantity(), Instant.ofEpochMilli(deadline)));
       }
-      return placing;
+      // Published at once, so a reader sees the order PENDING while its lines are being asked for.
+      return out.answered(e, placing, Decision.PENDING, null, false, now);
     }
     if (!sameBody(order, e)) {
       out.answer(e, order, Decision.REJECTED, Reason.ID_CONFLICT, true, now);

@@ -52,9 +52,10 @@ class OrderHazardsTest {
     return placed;
   }
 
+  /** The one decision a request got: neither the order's expiry nor the PENDING a new order shows at once. */
   private OrderOutcome answer(Event request) {
     List<OrderOutcome> answers = cluster.answersTo(request.eventId()).stream()
-        .filter(o -> o.decision() != Decision.EXPIRED).toList();
+        .filter(o -> o.decision() != Decision.EXPIRED && o.decision() != Decision.PENDING).toList();
     assertThat(answers).as("one answer to %s", request).hasSize(1);
     return answers.getFirst();
   }
@@ -154,6 +155,27 @@ class OrderHazardsTest {
   }
 
   @Test
+  void aNewOrderIsPendingAtOnceWithItsLinesUndecidedThenDecided() {
+    stock(a, 5);
+    stock(b, 5);
+    OrderPlaced placed = place(order, 60, T0, a, 1, b, 2, a, 1);
+    cluster.process(2, Integer.MAX_VALUE, false); // the coordinator only: no line has answered yet
+
+    List<OrderOutcome> first = cluster.answersTo(placed.eventId());
+    assertThat(first).hasSize(1);
+    OrderOutcome pending = first.getFirst();
+    assertThat(pending).extracting(OrderOutcome::eventType, OrderOutcome::decision, OrderOutcome::status,
+        OrderOutcome::reason, OrderOutcome::expiresAt, OrderOutcome::duplicate)
+        .containsExactly(OrderPlaced.TYPE, Decision.PENDING, OrderStatus.PENDING, null, null, false);
+    assertThat(pending.lines()).containsExactly(
+        new OrderOutcome.Line(a, 2, null, null, null), new OrderOutcome.Line(b, 2, null, null, null));
+
+    cluster.settle();
+    assertThat(cluster.answersTo(placed.eventId())).extracting(OrderOutcome::decision)
+        .containsExactly(Decision.PENDING, Decision.HELD);
+  }
+
+  @Test
   void linesOfTheSameSkuCountTogether() {
     stock(a, 3);
     OrderPlaced tooMuch = place(order, 60, T0, a, 2, a, 2);
@@ -186,9 +208,9 @@ class OrderHazardsTest {
     cluster.settle();
 
     List<OrderOutcome> answers = cluster.answersTo(placed.eventId());
-    assertThat(answers).hasSize(3);
-    assertThat(answers).extracting(OrderOutcome::decision).containsOnly(Decision.HELD);
-    assertThat(answers).extracting(OrderOutcome::duplicate).containsExactly(false, true, true);
+    assertThat(answers).extracting(OrderOutcome::decision)
+        .containsExactly(Decision.PENDING, Decision.HELD, Decision.HELD, Decision.HELD);
+    assertThat(answers).extracting(OrderOutcome::duplicate).containsExactly(false, false, true, true);
     assertThat(answer(sameBody)).extracting(OrderOutcome::decision, OrderOutcome::duplicate)
         .containsExactly(Decision.HELD, true);
     assertThat(answer(another)).extracting(OrderOutcome::decision, OrderOutcome::reason)

@@ -173,9 +173,21 @@ class OrderSystemProperties {
   private static void assertQuiescentAndConsistent(Cluster cluster, List<Event> appended) {
     for (Event e : appended) {
       if (e instanceof OrderEvent && !(e instanceof OrderLineDecided)) {
-        assertThat(cluster.answersTo(e.eventId()).stream().filter(o -> o.decision() != Decision.EXPIRED))
+        assertThat(cluster.answersTo(e.eventId()).stream()
+            .filter(o -> o.decision() != Decision.EXPIRED && o.decision() != Decision.PENDING))
             .as("%s is answered", e).isNotEmpty();
       }
+    }
+    // Every order was PENDING first, once, before anything else was said of it.
+    Map<String, List<Decision>> byOrder = new HashMap<>();
+    cluster.orderOutcomes()
+        .forEach(o -> byOrder.computeIfAbsent(o.orderId(), k -> new ArrayList<>()).add(o.decision()));
+    for (Order order : cluster.orders()) {
+      List<Decision> said = byOrder.get(order.orderId());
+      assertThat(said).as("what was said of %s", order.orderId()).isNotEmpty();
+      assertThat(said.getFirst()).as("the first word on %s", order.orderId()).isEqualTo(Decision.PENDING);
+      assertThat(said.stream().filter(d -> d == Decision.PENDING)).as("PENDING once for %s", order.orderId())
+          .hasSize(1);
     }
     for (Order order : cluster.orders()) {
       assertThat(order.status()).as("%s is decided", order).isNotEqualTo(OrderStatus.PENDING);
