@@ -156,7 +156,8 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   /**
    * Forwards what the fold decided for one record. When this task does not publish the record's outputs (the
    * projector that decided before it in a handoff did), it forwards nothing: the record is folded into the state
-   * only, its appends included, which that projector appended.
+   * only, its appends and forwards included, which that projector appended. A rebuild publishes its outcomes (to
+   * its own topic) but appends nothing ({@link ProjectorOptions#appends}): the live projector appends.
    */
   private final class Forward implements ReplayListener {
     private final Record<byte[], byte[]> record;
@@ -213,7 +214,7 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
      */
     @Override
     public void forward(Position at, Event event, int home) {
-      if (!publish) {
+      if (!publish || !options.appends()) {
         return;
       }
       metrics.forwarded();
@@ -229,7 +230,7 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
 
     @Override
     public void append(Position at, Event appended) {
-      if (!publish) {
+      if (!publish || !options.appends()) {
         return;
       }
       String key = switch (appended) {
