@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * unknown type, too large, a SKU event whose key is not its SKU, which would put it in another SKU's partition and
  * serial order, see {@link RecordDecoder}) is forwarded as a {@link DeadLetter} instead, and processing goes on. A
  * SKU event or an order's record outside the {@link HomePartition} of its key (a producer with another partitioner
- * put it there) is not decided here: its bytes, key and headers are appended as they are to the events topic by the
- * default partitioner, so to its home, in the same transaction, with the header
- * {@link HomePartition#FORWARDED_FROM_HEADER} naming this record's position; the copy is decided there.
+ * put it there) is not decided here: its bytes, key and headers are appended as they are to its home partition of
+ * the events topic, in the same transaction, with the header {@link HomePartition#FORWARDED_FROM_HEADER} naming this
+ * record's position; the copy is decided there.
  *
  * <p>Each outcome is logged at DEBUG with its event's ID and position, and counted; each dead letter is
  * logged at WARN with its reason and position, and counted; each forward is logged at DEBUG and counted

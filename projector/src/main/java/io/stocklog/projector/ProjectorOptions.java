@@ -131,7 +131,6 @@ public record ProjectorOptions(
         deadLetters, progress, newTicks);
   }
 
-  /** Whether the outputs of the event at {@code offset} of {@code partition} are forwarded. */
   /**
    * Whether this projection appends to the events topic what its fold appends (line commands and reports,
    * forwards): the deciding projector does; a rebuild catching up on the live log does not, since the live projector
@@ -142,6 +141,7 @@ public record ProjectorOptions(
     return deadLetters;
   }
 
+  /** Whether the outputs of the event at {@code offset} of {@code partition} are forwarded. */
   boolean publishes(int partition, long offset) {
     Long from = publishFrom.get(partition);
     return from == null || offset >= from;

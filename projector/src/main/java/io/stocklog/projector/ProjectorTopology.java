@@ -37,16 +37,15 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * #APPENDS_SINK}, in the task's exactly-once transaction with the read offsets, the stores and the outcomes, keyed
  * as their types say (a line command by its SKU, a report by its order ID) and placed by the default partitioner
  * (murmur2 of the key), which is where a SKU's events and an order's records belong. A SKU event or an order's
- * record that a producer with another partitioner put outside that home ({@link HomePartition})
- * is not decided where it is but appended there, key, value and headers as they were plus the header naming its
- * position, through the sink {@value #FORWARDS_SINK}, likewise in the transaction; its partition is named
+ * record that a producer with another partitioner put outside that home ({@link HomePartition}) is not decided
+ * where it is but appended there, key, value and headers as they were plus the header naming its position, through
+ * the sink {@value #FORWARDS_SINK}, likewise in the transaction; its partition is named
  * explicitly (murmur2 of the key, {@link HomePartition}), the fold's own choice whatever the producer's settings.
  *
  * <p>The source reads raw bytes so that no record can fail in deserialization: {@link DecideProcessor}
  * decodes each one itself and dead-letters what it cannot use. The outcomes and dead-letter sinks write to the
- * partition number of the record that caused them, which each value carries (an outcome in its position, a dead letter in
- * its partition field): the outcome of an event is then next to the outcomes of the events before it,
- * whatever partitioner the event's producer used.
+ * partition number of the record that caused them, which each value carries (an outcome in its position, a dead
+ * letter in its partition field): the outcome of an event is then next to the outcomes of the events before it.
  */
 public final class ProjectorTopology {
 

@@ -348,7 +348,8 @@ class OneFoldThreeWaysTest {
     Map<Integer, Long> end = new HashMap<>();
     offline.through.forEach((p, last) -> end.put(p, last + 1));
     StateSeed.Result result = StateSeed.seed(seeding, end, seeded::addAll, ProjectorOptions.Progress.NONE);
-    assertThat(seeded).as("outcomes of the state seed").containsExactlyInAnyOrderElementsOf(offline.published.outcomes());
+    assertThat(seeded).as("outcomes of the state seed")
+        .containsExactlyInAnyOrderElementsOf(offline.published.outcomes());
     assertThat(result.records()).as("every record of the log, forwards included").isEqualTo((long) offline.log.size());
     for (int p = 0; p < partitions; p++) {
       assertThat(State.of(readChangelogs(kafka, seeding.applicationId(), p))).as("the state seed's partition " + p)
@@ -373,7 +374,8 @@ class OneFoldThreeWaysTest {
       List<String> letters = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> l : readAll(kafka, topics.deadLetters(), topics.partitions())) {
         JsonNode json = Json.MAPPER.readTree(l.value());
-        letters.add(json.get("partition").asInt() + "-" + json.get("offset").asLong() + " " + json.get("error").asText());
+        letters.add(json.get("partition").asInt() + "-" + json.get("offset").asLong() + " "
+            + json.get("error").asText());
       }
       Map<Integer, State> states = new HashMap<>();
       for (int p = 0; p < topics.partitions(); p++) {

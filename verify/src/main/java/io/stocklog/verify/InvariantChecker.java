@@ -238,7 +238,8 @@ public final class InvariantChecker {
           List<String> letters = deadLettered.get(id);
           List<String> away = forwarded.get(id);
           if (letters != null) {
-            violations.add("event " + id + ": accepted but never decided: dead-lettered at " + String.join(", ", letters));
+            violations.add("event " + id + ": accepted but never decided: dead-lettered at "
+                + String.join(", ", letters));
           } else if (away != null) {
             violations.add("event " + id + ": accepted but never decided: outside its home partition at "
                 + String.join(", ", away) + ", and no copy at home");
