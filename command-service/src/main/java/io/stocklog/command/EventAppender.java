@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Appends events to {@code inventory.events} through the one producer of this service: a SKU's event keyed by its
  * SKU, an order's by its order ID. The partition is the default partitioner's choice for the key (murmur2), never
- * chosen here: an order's records must be in the partition of murmur2(orderId), where its coordinator is, and the
- * projector dead-letters one found anywhere else ({@code OrderRouting}).
+ * chosen here: that is the key's home partition ({@code HomePartition}), where its SKU is decided or its order
+ * coordinated; a record found anywhere else costs the projector a forward.
  *
  * <p>{@link #append} never blocks on the broker's answer and never flushes: concurrent requests share
  * batches, and each caller's future completes from the send callback, so a 202 is given only for an event

@@ -120,7 +120,7 @@ class CommandServiceTest {
     assertThat(record.key()).isEqualTo(event instanceof io.stocklog.events.OrderEvent o ? o.orderId()
         : ((io.stocklog.events.SkuEvent) event).sku());
     // Where Kafka's default partitioner puts the key: the projector dead-letters an order's record anywhere else.
-    assertThat(record.partition()).isEqualTo(io.stocklog.verify.OrderRouting.partitionOf(record.key(), 3));
+    assertThat(record.partition()).isEqualTo(io.stocklog.verify.HomePartition.of(record.key(), 3));
   }
 
   /** The start of an order's body, up to its lines. */

@@ -14,7 +14,7 @@ import io.stocklog.outcomes.Position;
 import io.stocklog.projector.Projector;
 import io.stocklog.projector.ProjectorConfig;
 import io.stocklog.topics.TopicSettings;
-import io.stocklog.verify.OrderRouting;
+import io.stocklog.verify.HomePartition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,7 +174,7 @@ class OrderRoutesTest {
       assertThat(p.lines()).containsExactly(new OrderPlaced.Line(a, 2), new OrderPlaced.Line(b, 1));
     });
     assertThat(record.key()).isEqualTo(orderId);
-    assertThat(record.partition()).isEqualTo(OrderRouting.partitionOf(orderId, PARTITIONS));
+    assertThat(record.partition()).isEqualTo(HomePartition.of(orderId, PARTITIONS));
     Position decidedAt = Position.parse(json.get("position").asText());
     assertThat(decidedAt.partition()).isEqualTo(record.partition());
     assertThat(decidedAt.offset()).isGreaterThan(record.offset());
@@ -365,6 +365,6 @@ class OrderRoutesTest {
     assertThat(answer.json().get("status").asText()).isEqualTo("ACCEPTED");
     assertThat(answer.header("Preference-Applied")).isNull();
     Position position = Position.parse(answer.json().get("position").asText());
-    assertThat(position.partition()).isEqualTo(OrderRouting.partitionOf(orderId, PARTITIONS));
+    assertThat(position.partition()).isEqualTo(HomePartition.of(orderId, PARTITIONS));
   }
 }

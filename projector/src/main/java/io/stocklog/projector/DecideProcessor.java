@@ -12,7 +12,7 @@ import io.stocklog.inventory.Timer;
 import io.stocklog.outcomes.OrderOutcome;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
-import io.stocklog.verify.OrderRouting;
+import io.stocklog.verify.HomePartition;
 import io.stocklog.verify.PartitionFold;
 import io.stocklog.verify.ReplayListener;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +33,15 @@ import org.slf4j.LoggerFactory;
  * the records it appends (an order's line commands, keyed by SKU; a line's report, keyed by order ID) to the events
  * topic, all in the task's transaction. A record that is not a usable event (not JSON, against its schema, an
  * unknown type, too large, a SKU event whose key is not its SKU, which would put it in another SKU's partition and
- * serial order, see {@link RecordDecoder}; or an order's record outside its order's partition, see
- * {@link OrderRouting}) is forwarded as a {@link DeadLetter} instead, and processing goes on.
+ * serial order, see {@link RecordDecoder}) is forwarded as a {@link DeadLetter} instead, and processing goes on. A
+ * SKU event or an order's record outside the {@link HomePartition} of its key (a producer with another partitioner
+ * put it there) is not decided here: its bytes, key and headers are appended as they are to its home partition of
+ * the events topic, in the same transaction, with the header {@link HomePartition#FORWARDED_FROM_HEADER} naming this
+ * record's position; the copy is decided there.
  *
  * <p>Each outcome is logged at DEBUG with its event's ID and position, and counted; each dead letter is
- * logged at WARN with its reason and position, and counted ({@link DecisionMetrics}).
+ * logged at WARN with its reason and position, and counted; each forward is logged at DEBUG and counted
+ * ({@link DecisionMetrics}).
  *
  * <p>One instance per task, so one fold per partition over that task's stores (made anew in each init, after the
  * stores are restored). An exception
@@ -152,7 +156,8 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   /**
    * Forwards what the fold decided for one record. When this task does not publish the record's outputs (the
    * projector that decided before it in a handoff did), it forwards nothing: the record is folded into the state
-   * only, its appends included, which that projector appended.
+   * only, its appends and forwards included, which that projector appended. A rebuild publishes its outcomes (to
+   * its own topic) but appends nothing ({@link ProjectorOptions#appends}): the live projector appends.
    */
   private final class Forward implements ReplayListener {
     private final Record<byte[], byte[]> record;
@@ -203,9 +208,29 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
           ProjectorTopology.ORDER_OUTCOMES_SINK);
     }
 
+    /**
+     * The record itself, byte for byte, to its home partition: the bytes the producer wrote are what the home
+     * partition decides (a re-encoding could differ, in size for one), and its headers (a trace, say) go along.
+     */
+    @Override
+    public void forward(Position at, Event event, int home) {
+      if (!publish || !options.appends()) {
+        return;
+      }
+      metrics.forwarded();
+      if (log.isDebugEnabled()) {
+        log.debug("forwarded event_id={} position={} type={} home_partition={}", event.eventId(), at.token(),
+            event.type(), home);
+      }
+      RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+      headers.add(HomePartition.FORWARDED_FROM_HEADER, at.token().getBytes(StandardCharsets.UTF_8));
+      context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
+          ProjectorTopology.FORWARDS_SINK);
+    }
+
     @Override
     public void append(Position at, Event appended) {
-      if (!publish) {
+      if (!publish || !options.appends()) {
         return;
       }
       String key = switch (appended) {

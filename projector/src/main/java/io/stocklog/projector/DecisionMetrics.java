@@ -10,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the projector counts as it decides: outcomes by decision and reason ({@code stocklog_outcomes_total},
- * reason {@code none} unless rejected), dead letters ({@code stocklog_dead_letters_total}) and records the fold
- * threw on ({@code stocklog_projector_fold_failures_total}), the last two there from the start at 0, so an alert
- * on them needs no traffic first. One instance serves every task's
+ * reason {@code none} unless rejected), dead letters ({@code stocklog_dead_letters_total}), records forwarded to
+ * the home partition of their key ({@code stocklog_projector_forwarded_total}: a producer with another partitioner
+ * than the default) and records the fold threw on ({@code stocklog_projector_fold_failures_total}), the last three
+ * there from the start at 0, so an alert on them needs no traffic first. One instance serves every task's
  * {@link DecideProcessor} on every stream thread; the counters are thread-safe.
  *
  * <p>Counts are of decisions made, which with exactly-once can include those of a transaction that was then
@@ -23,6 +24,7 @@ final class DecisionMetrics {
   private final MeterRegistry registry;
   private final Counter deadLetters;
   private final Counter foldFailures;
+  private final Counter forwarded;
   private final Counter ticks;
   private final Map<Key, Counter> outcomes = new ConcurrentHashMap<>();
 
@@ -33,6 +35,9 @@ final class DecisionMetrics {
         .register(registry);
     this.ticks = Counter.builder("stocklog.projector.ticks")
         .description("clock ticks appended to quiet partitions whose holds were due")
+        .register(registry);
+    this.forwarded = Counter.builder("stocklog.projector.forwarded")
+        .description("records outside the home partition of their key (murmur2), appended there instead of decided")
         .register(registry);
     this.foldFailures = Counter.builder("stocklog.projector.fold.failures")
         .description("records the fold threw on (a bug: the projector stops at the first)")
@@ -45,6 +50,10 @@ final class DecisionMetrics {
 
   void deadLettered() {
     deadLetters.increment();
+  }
+
+  void forwarded() {
+    forwarded.increment();
   }
 
   void ticked() {

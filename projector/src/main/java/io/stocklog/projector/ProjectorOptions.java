@@ -23,8 +23,10 @@ import java.util.Map;
  * @param publishFrom per events partition, the first offset whose outcomes and dead letters are forwarded:
  *     the events before it are folded into the state but their outputs were published by the projector
  *     that decided before this one (a handoff, see the operator CLI); partitions not in it publish all
- * @param deadLetters whether dead letters are forwarded at all (a rebuild folds the log again and must not
- *     dead-letter its poison a second time)
+ * @param deadLetters whether dead letters are forwarded, and records appended to the events topic (an order's line
+ *     commands and reports, a record forwarded to its home partition), at all: a rebuild folds the log again and
+ *     must not dead-letter its poison, nor append what the live projector appended, a second time (see
+ *     {@link #appends})
  * @param progress told of every record folded, for a rebuild's progress bar
  * @param ticks how often each task checks whether its partition needs a {@code ClockTick} (a hold is due by the
  *     wall clock and nothing in the log has moved the partition's clock to it), and where it sends one; null for
@@ -114,7 +116,10 @@ public record ProjectorOptions(
         deadLetters, progress, ticks);
   }
 
-  /** A rebuild: no dead letters (the live projector wrote them), progress reported to {@code listener}. */
+  /**
+   * A rebuild: no dead letters and no appends (the live projector wrote them), progress reported to
+   * {@code listener}.
+   */
   public ProjectorOptions forRebuild(Progress listener) {
     return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, metrics, publishFrom,
         false, listener, null);
@@ -124,6 +129,16 @@ public record ProjectorOptions(
   public ProjectorOptions withTicks(Ticks newTicks) {
     return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, metrics, publishFrom,
         deadLetters, progress, newTicks);
+  }
+
+  /**
+   * Whether this projection appends to the events topic what its fold appends (line commands and reports,
+   * forwards): the deciding projector does; a rebuild catching up on the live log does not, since the live projector
+   * appended those records and the rebuild folds them from the log, like every offline fold. Tied to
+   * {@link #deadLetters}: both are the decider's writes to the shared topics.
+   */
+  boolean appends() {
+    return deadLetters;
   }
 
   /** Whether the outputs of the event at {@code offset} of {@code partition} are forwarded. */

@@ -8,8 +8,10 @@ import io.stocklog.outcomes.OrderOutcome;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.kafka.common.serialization.Serializer;
 import io.stocklog.json.JsonSerde;
+import io.stocklog.verify.HomePartition;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
+import io.stocklog.topics.TopicBootstrap;
 import io.stocklog.topics.TopicSettings;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +27,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *   events (bytes, bytes) ──▶ decide ──▶ outcomes      (sku, Outcome JSON), same partition as the event
  *          ▲  ▲                 │  ├───▶ outcomes      (orderId, OrderOutcome JSON + header), same partition
  *          │  │                 │  └───▶ dead-letters  (original key, DeadLetter JSON), same partition
- *          │  └─ line commands (sku) and line reports (orderId), in the transaction, default partitioner
+ *          │  ├─ line commands (sku) and line reports (orderId), in the transaction, default partitioner
+ *          │  └─ a record outside its key's home partition, as it was, to its home, in the transaction
  *          └─ a ClockTick ◀─────┤  into a quiet partition whose hold or order is due (see DecideProcessor)
  *                               └─ stock, reservations, applied-ids, clock, orders (persistent, logged)
  * </pre>
@@ -33,13 +36,16 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <p>The records an order's coordinator and its lines append go to the events topic through the sink {@value
  * #APPENDS_SINK}, in the task's exactly-once transaction with the read offsets, the stores and the outcomes, keyed
  * as their types say (a line command by its SKU, a report by its order ID) and placed by the default partitioner
- * (murmur2 of the key), which is where a SKU's events and an order's records belong.
+ * (murmur2 of the key), which is where a SKU's events and an order's records belong. A SKU event or an order's
+ * record that a producer with another partitioner put outside that home ({@link HomePartition}) is not decided
+ * where it is but appended there, key, value and headers as they were plus the header naming its position, through
+ * the sink {@value #FORWARDS_SINK}, likewise in the transaction; its partition is named
+ * explicitly (murmur2 of the key, {@link HomePartition}), the fold's own choice whatever the producer's settings.
  *
  * <p>The source reads raw bytes so that no record can fail in deserialization: {@link DecideProcessor}
- * decodes each one itself and dead-letters what it cannot use. Both sinks write to the partition number
- * of the record that caused them, which each value carries (an outcome in its position, a dead letter in
- * its partition field): the outcome of an event is then next to the outcomes of the events before it,
- * whatever partitioner the event's producer used.
+ * decodes each one itself and dead-letters what it cannot use. The outcomes and dead-letter sinks write to the
+ * partition number of the record that caused them, which each value carries (an outcome in its position, a dead
+ * letter in its partition field): the outcome of an event is then next to the outcomes of the events before it.
  */
 public final class ProjectorTopology {
 
@@ -49,6 +55,7 @@ public final class ProjectorTopology {
   public static final String DEAD_LETTER_SINK = "dead-letters";
   public static final String ORDER_OUTCOMES_SINK = "order-outcomes";
   public static final String APPENDS_SINK = "appends";
+  public static final String FORWARDS_SINK = "forwards";
 
   private ProjectorTopology() {}
 
@@ -69,6 +76,8 @@ public final class ProjectorTopology {
         orderOutcomePartition(), DECIDE);
     Serializer<Event> events = (topic, event) -> EventCodec.encode(event);
     topology.addSink(APPENDS_SINK, topics.events(), Serdes.String().serializer(), events, DECIDE);
+    topology.addSink(FORWARDS_SINK, topics.events(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),
+        homePartition(partitions), DECIDE);
     return topology;
   }
 
@@ -94,6 +103,15 @@ public final class ProjectorTopology {
         throw new IllegalStateException("cannot write the order outcome " + outcome, e);
       }
     };
+  }
+
+  /**
+   * The home of a forwarded record's key among the {@code partitions} the fold counts (which {@link TopicBootstrap}
+   * holds equal to the topic's): the partition the fold forwarded it to, whose fold takes it as home, so a record
+   * is forwarded at most once even if the topic were to gain partitions under a running projector.
+   */
+  static StreamPartitioner<byte[], byte[]> homePartition(int partitions) {
+    return (topic, key, value, actual) -> Optional.of(Set.of(HomePartition.of(HomePartition.hash(key), partitions)));
   }
 
   static StreamPartitioner<byte[], DeadLetter> deadLetterPartition() {

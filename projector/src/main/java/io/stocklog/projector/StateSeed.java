@@ -103,7 +103,7 @@ public final class StateSeed {
         Duration.ofNanos(System.nanoTime() - started));
   }
 
-  /** Hands the outcomes on in chunks and reports every record folded, dead letters included. */
+  /** Hands the outcomes on in chunks and reports every record folded, dead letters and forwards included. */
   private static final class Chunks implements ReplayListener {
     private final Consumer<List<Outcome>> sink;
     private final Consumer<List<OrderOutcome>> orderSink;
@@ -132,6 +132,11 @@ public final class StateSeed {
 
     @Override
     public void deadLetter(Position at, String error, String eventId) {
+      progress.folded(at.partition(), at.offset());
+    }
+
+    @Override
+    public void forward(Position at, Event event, int home) {
       progress.folded(at.partition(), at.offset());
     }
 

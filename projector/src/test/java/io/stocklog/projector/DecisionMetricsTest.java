@@ -49,6 +49,7 @@ class DecisionMetricsTest {
   void countsOutcomesByDecisionAndReasonAndDeadLetters() {
     try (TopologyFixture f = new TopologyFixture(stateDir, ProjectorOptions.defaults().withMetrics(metrics))) {
       assertThat(metrics.get("stocklog.dead.letters").counter().count()).as("there before any").isZero();
+      assertThat(metrics.get("stocklog.projector.forwarded").counter().count()).as("there before any").isZero();
 
       f.pipe(Events.received("sku-1", "r-1", 2, T0));
       f.pipe(Events.requested("sku-1", "o-1", 2, 600, T0));

@@ -1,6 +1,7 @@
 package io.stocklog.projector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.Event;
@@ -28,7 +29,9 @@ import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.topics.TopicBootstrap;
 import io.stocklog.topics.TopicSettings;
+import io.stocklog.verify.HomePartition;
 import io.stocklog.verify.LogReplay;
+import io.stocklog.verify.PartitionFold;
 import io.stocklog.verify.ReplayListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -74,6 +78,12 @@ import org.junit.jupiter.api.io.TempDir;
  * topology appends its line commands and the lines' reports to the events topic, and folds them right after the
  * record that caused them. That log, appends included, is what the other two fold, and they append nothing: they
  * must publish the same order outcomes, and end with the same orders and order deadlines.
+ *
+ * <p>A log over several partitions has records outside the home partition of their key too, SKU events and orders'
+ * records put elsewhere as a producer with another partitioner would: the projector (a real one, since a topology
+ * test driver has one partition) forwards each to its home instead of deciding it, and the offline fold and the
+ * state seed of the log it leaves decide alike, partition by partition, and would append exactly what it appended,
+ * forwards included.
  */
 @WithInfra
 class OneFoldThreeWaysTest {
@@ -140,7 +150,7 @@ class OneFoldThreeWaysTest {
 
   @Test
   void theTopologyTheOfflineFoldAndTheStateSeedDecideAlikeAndLeaveTheSameState(TestKafka kafka) throws Exception {
-    List<Raw> input = log(new Random(23), 1_500);
+    List<Raw> input = log(new Random(23), 1_500, 20);
 
     // 1. The topology, as the projector runs it; the log is the input with what the topology appended.
     List<Raw> records = new ArrayList<>();
@@ -215,7 +225,7 @@ class OneFoldThreeWaysTest {
     List<Outcome> seeded = new ArrayList<>();
     StateSeed.Result result = StateSeed.seed(config, Map.of(0, (long) records.size()), seeded::addAll,
         ProjectorOptions.Progress.NONE);
-    State seedState = State.of(readChangelogs(kafka, config.applicationId()));
+    State seedState = State.of(readChangelogs(kafka, config.applicationId(), 0));
 
     assertThat(deadLettered).as("records the topology dead-lettered").hasSizeGreaterThanOrEqualTo(30);
     assertThat(skipped).as("records the offline fold skipped").containsExactlyElementsOf(deadLettered);
@@ -250,6 +260,235 @@ class OneFoldThreeWaysTest {
     assertThat(topologyState.orders()).as("the log must leave some orders (the rest are forgotten)").isNotEmpty();
   }
 
+  @Test
+  void recordsOutsideTheirHomeAreForwardedAndTheProjectorTheOfflineFoldAndTheStateSeedStillAgree(TestKafka kafka)
+      throws Exception {
+    int partitions = 3;
+    TopicSettings topics = TopicSettings.defaults()
+        .withNames(kafka.uniqueName("events"), kafka.uniqueName("outcomes"), kafka.uniqueName("dead-letters"))
+        .withPartitions(partitions);
+    try (Admin admin = kafka.newAdmin()) {
+      TopicBootstrap.ensure(admin, topics);
+    }
+    // A keyed record goes home, or one time in three to another partition, as librdkafka's CRC32 or an explicit
+    // partition number would put it; a record without a key (a tick, poison) anywhere.
+    Random placing = new Random(31);
+    // Orders hold up to ten minutes of log time: a line is decided a while after its order, in its own partition.
+    List<Raw> input = log(new Random(29), 600, 600);
+    Set<Position> inputAt = new HashSet<>();
+    Set<String> misplaced = new TreeSet<>();
+    int poison = 0;
+    int misplacedOrders = 0;
+    int misplacedSkuEvents = 0;
+    // 1. The projector (no ticks: the log's own decide every expiry), running while the records arrive, until it has
+    // decided the whole log, forwards and appends included.
+    ProjectorConfig config = new ProjectorConfig(kafka.bootstrapServers(), topics, kafka.uniqueName("forwarding"),
+        stateDir.resolve("projector"), Duration.ofHours(1), RETENTION, 1, Duration.ofMillis(100));
+    LogReplay replay = LogReplay.of(kafka.bootstrapServers(), topics.events()).withRetention(RETENTION);
+    Folds offline;
+    try (Projector projector = Projector.start(config)) {
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+          ProducerConfig.ACKS_CONFIG, "all",
+          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+          ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024), new ByteArraySerializer(),
+          new ByteArraySerializer())) {
+        for (Raw r : input) {
+          Event event = decodable(r);
+          int home = r.key() == null ? placing.nextInt(partitions) : HomePartition.of(HomePartition.hash(r.key()),
+              partitions);
+          boolean away = r.key() != null && placing.nextInt(3) == 0;
+          int p = away ? (home + 1 + placing.nextInt(partitions - 1)) % partitions : home;
+          long offset = producer.send(new ProducerRecord<>(topics.events(), p, r.key(), r.value())).get().offset();
+          Position at = new Position(p, offset);
+          inputAt.add(at);
+          if (event == null) {
+            poison++;
+          } else if (away) {
+            misplaced.add(at.token());
+            if (event instanceof OrderEvent) {
+              misplacedOrders++;
+            } else {
+              misplacedSkuEvents++;
+            }
+          }
+        }
+      }
+      offline = await().atMost(Duration.ofSeconds(120)).pollInSameThread().pollInterval(Duration.ofSeconds(1))
+          .until(() -> Folds.of(kafka, topics, replay, config.applicationId(), inputAt), Folds::agree);
+    }
+    assertThat(misplacedOrders).as("orders' records put outside their home").isGreaterThan(20);
+    assertThat(misplacedSkuEvents).as("SKU events put outside their home").isGreaterThan(100);
+    assertThat(offline.published.outcomes()).as("outcomes the projector published").hasSizeGreaterThan(300);
+    assertThat(offline.published.orders()).extracting(OrderOutcome::decision)
+        .contains(Decision.HELD, Decision.REJECTED, Decision.CONFIRMED);
+    assertThat(offline.published.deadLetters()).as("only the poison is dead-lettered, none for where it is")
+        .hasSize(poison);
+
+    // What the log holds beyond the input is exactly what the offline fold would append and drops, forwards
+    // included (Folds.agree); each forward is a misplaced record's one copy, at home, naming where it came from.
+    List<String> forwardedFrom = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : offline.log) {
+      var header = r.headers().lastHeader(HomePartition.FORWARDED_FROM_HEADER);
+      if (header != null) {
+        forwardedFrom.add(new String(header.value(), StandardCharsets.UTF_8));
+        assertThat(r.partition()).as("a forward lands at home")
+            .isEqualTo(HomePartition.of(HomePartition.hash(r.key()), partitions));
+        assertThat(inputAt).as("a forward is the projector's").doesNotContain(new Position(r.partition(), r.offset()));
+      }
+    }
+    assertThat(forwardedFrom).as("one copy of each misplaced record").containsExactlyInAnyOrderElementsOf(misplaced);
+    assertThat(offline.forwarded).as("what the offline fold forwards").containsExactlyInAnyOrderElementsOf(misplaced);
+    assertThat(offline.appended).as("what the offline fold would append, forwards included, and drops")
+        .containsExactlyInAnyOrderElementsOf(offline.logAppended);
+
+    // 3. The state seed of the same log: the same outcomes, and the same state in every partition.
+    ProjectorConfig seeding = config.withApplicationId(kafka.uniqueName("seeded"), stateDir.resolve("seed"));
+    List<Outcome> seeded = new ArrayList<>();
+    Map<Integer, Long> end = new HashMap<>();
+    offline.through.forEach((p, last) -> end.put(p, last + 1));
+    StateSeed.Result result = StateSeed.seed(seeding, end, seeded::addAll, ProjectorOptions.Progress.NONE);
+    assertThat(seeded).as("outcomes of the state seed")
+        .containsExactlyInAnyOrderElementsOf(offline.published.outcomes());
+    assertThat(result.records()).as("every record of the log, forwards included").isEqualTo((long) offline.log.size());
+    for (int p = 0; p < partitions; p++) {
+      assertThat(State.of(readChangelogs(kafka, seeding.applicationId(), p))).as("the state seed's partition " + p)
+          .isEqualTo(offline.states.get(p));
+    }
+  }
+
+  /** What the projector published and left in its changelogs, and what the offline fold makes of the same log. */
+  private record Published(List<Outcome> outcomes, List<OrderOutcome> orders, List<String> deadLetters,
+      Map<Integer, State> states) {
+
+    static Published read(TestKafka kafka, TopicSettings topics, String applicationId) throws Exception {
+      List<Outcome> outcomes = new ArrayList<>();
+      List<OrderOutcome> orders = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> o : readAll(kafka, topics.outcomes(), topics.partitions())) {
+        if (o.headers().lastHeader(OrderOutcome.HEADER) != null) {
+          orders.add(Json.MAPPER.readValue(o.value(), OrderOutcome.class));
+        } else {
+          outcomes.add(JsonSerde.of(Outcome.class).deserializer().deserialize("outcomes", o.value()));
+        }
+      }
+      List<String> letters = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> l : readAll(kafka, topics.deadLetters(), topics.partitions())) {
+        JsonNode json = Json.MAPPER.readTree(l.value());
+        letters.add(json.get("partition").asInt() + "-" + json.get("offset").asLong() + " "
+            + json.get("error").asText());
+      }
+      Map<Integer, State> states = new HashMap<>();
+      for (int p = 0; p < topics.partitions(); p++) {
+        states.put(p, State.of(readChangelogs(kafka, applicationId, p)));
+      }
+      return new Published(outcomes, orders, letters, states);
+    }
+  }
+
+  /** The offline fold of the whole committed log, beside what the projector published of it. */
+  private static final class Folds implements ReplayListener {
+    final List<Outcome> outcomes = new ArrayList<>();
+    final List<OrderOutcome> orders = new ArrayList<>();
+    final List<String> deadLetters = new ArrayList<>();
+    final List<String> appended = new ArrayList<>();
+    final List<String> forwarded = new ArrayList<>();
+    final Map<Integer, State> states = new HashMap<>();
+    Map<Integer, Long> through;
+    Published published;
+    List<ConsumerRecord<byte[], byte[]>> log;
+    /** The event IDs of the records in the log that are not the input: what the projector appended. */
+    final List<String> logAppended = new ArrayList<>();
+
+    /**
+     * What the projector published, then the offline fold of the committed log (which can only have grown since),
+     * then that log.
+     */
+    static Folds of(TestKafka kafka, TopicSettings topics, LogReplay replay, String applicationId,
+        Set<Position> input) throws Exception {
+      Folds f = new Folds();
+      f.published = Published.read(kafka, topics, applicationId);
+      f.through = replay.lastOffsets();
+      LogReplay.Result<InMemoryInventoryStore> result = replay.replay(f.through, f);
+      result.folds().forEach((p, fold) -> f.states.put(p, State.of(fold.state(), (InMemoryOrderStore) fold.orders())));
+      f.log = readAll(kafka, topics.events(), topics.partitions());
+      for (ConsumerRecord<byte[], byte[]> r : f.log) {
+        if (!input.contains(new Position(r.partition(), r.offset()))) {
+          f.logAppended.add(eventId(r.value()));
+        }
+      }
+      return f;
+    }
+
+    /**
+     * The projector has decided the whole log, its appends included: it published what the offline fold decides,
+     * left the same state, and appended what the fold would (a forward not yet made, or a record not yet decided,
+     * shows as a difference).
+     */
+    boolean agree() {
+      return counts(outcomes).equals(counts(published.outcomes())) && counts(orders).equals(counts(published.orders()))
+          && counts(deadLetters).equals(counts(published.deadLetters())) && states.equals(published.states())
+          && counts(appended).equals(counts(logAppended));
+    }
+
+    private static <T> Map<T, Long> counts(List<T> items) {
+      Map<T, Long> counts = new HashMap<>();
+      items.forEach(i -> counts.merge(i, 1L, Long::sum));
+      return counts;
+    }
+
+    @Override
+    public void outcome(Position at, Outcome outcome) {
+      outcomes.add(outcome);
+    }
+
+    @Override
+    public void order(Position at, OrderOutcome outcome) {
+      orders.add(outcome);
+    }
+
+    @Override
+    public void forward(Position at, Event event, int home) {
+      forwarded.add(at.token());
+      ReplayListener.super.forward(at, event, home);
+    }
+
+    @Override
+    public void append(Position at, Event record) {
+      appended.add(record.eventId());
+    }
+
+    @Override
+    public void deadLetter(Position at, String error, String eventId) {
+      deadLetters.add(at.token() + " " + error);
+    }
+  }
+
+  /** The event in a record, or null for poison of any kind (it would be dead-lettered). */
+  private static Event decodable(Raw r) {
+    PartitionFold.Decoded d = PartitionFold.decode(r.key(), r.value(), RecordDecoder.DEFAULT_MAX_EVENT_BYTES);
+    return d.event();
+  }
+
+  /** Every committed record of {@code topic}, partition by partition in offset order. */
+  private static List<ConsumerRecord<byte[], byte[]>> readAll(TestKafka kafka, String topic, int partitions) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      for (int p = 0; p < partitions; p++) {
+        TopicPartition tp = new TopicPartition(topic, p);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        long end = consumer.endOffsets(List.of(tp)).get(tp);
+        while (consumer.position(tp) < end) {
+          consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+        }
+      }
+    }
+    return all;
+  }
+
   private static String eventId(byte[] value) {
     try {
       return EventCodec.decode(value).eventId();
@@ -262,14 +501,14 @@ class OneFoldThreeWaysTest {
    * Random events keyed as their producers would key them, orders' records among them, with poison of every kind
    * mixed in.
    */
-  private static List<Raw> log(Random random, int length) {
+  private static List<Raw> log(Random random, int length, int maxHoldSeconds) {
     List<Raw> records = new ArrayList<>();
     List<OrderEvent> sent = new ArrayList<>();
     int poison = 0;
     for (Event e : RandomHistory.events(random, length)) {
       records.add(new Raw(e instanceof SkuEvent s ? bytes(s.sku()) : null, EventCodec.encode(e)));
       if (random.nextInt(4) == 0) {
-        OrderEvent o = orderEvent(random, e.occurredAt(), sent);
+        OrderEvent o = orderEvent(random, e.occurredAt(), sent, maxHoldSeconds);
         sent.add(o);
         records.add(new Raw(bytes(o.orderId()), EventCodec.encode(o)));
       }
@@ -281,7 +520,7 @@ class OneFoldThreeWaysTest {
   }
 
   /** An order's record: mostly placings of 1 to 3 lines (a SKU sometimes twice), then the rest, some repeated. */
-  private static OrderEvent orderEvent(Random random, Instant at, List<OrderEvent> sent) {
+  private static OrderEvent orderEvent(Random random, Instant at, List<OrderEvent> sent, int maxHoldSeconds) {
     // "o-1" is also a reservation's order ID in RandomHistory: a line under it meets an ID already taken.
     String order = random.nextInt(12) == 0 ? "o-1" : "ord-" + random.nextInt(10);
     int k = random.nextInt(100);
@@ -291,13 +530,13 @@ class OneFoldThreeWaysTest {
       for (int i = 0; i < n; i++) {
         lines.add(new OrderPlaced.Line("sku-" + random.nextInt(5), 1 + random.nextInt(4)));
       }
-      return Events.placed(order, 1 + random.nextInt(20), lines, at);
+      return Events.placed(order, 1 + random.nextInt(maxHoldSeconds), lines, at);
     } else if (k < 60) {
       return Events.orderConfirmed(order, at);
     } else if (k < 72) {
       return Events.orderCancelled(order, at);
     } else if (k < 84) {
-      return Events.orderExtended(order, 1 + random.nextInt(20), at);
+      return Events.orderExtended(order, 1 + random.nextInt(maxHoldSeconds), at);
     } else if (!sent.isEmpty()) {
       OrderEvent again = sent.get(random.nextInt(sent.size()));
       // Byte for byte, or the same placing under a new event ID.
@@ -334,15 +573,16 @@ class OneFoldThreeWaysTest {
     }
   }
 
-  /** Every changelog of {@code applicationId} read to its end: the last value per key. */
-  private static Map<String, Map<Bytes, byte[]>> readChangelogs(TestKafka kafka, String applicationId) {
+  /** Every changelog of {@code applicationId} read to its end in {@code partition}: the last value per key. */
+  private static Map<String, Map<Bytes, byte[]>> readChangelogs(TestKafka kafka, String applicationId,
+      int partition) {
     Map<String, Map<Bytes, byte[]>> logs = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       for (String store : KeyValueInventoryStore.storeNames()) {
-        TopicPartition tp = new TopicPartition(StateSeed.changelog(applicationId, store), 0);
+        TopicPartition tp = new TopicPartition(StateSeed.changelog(applicationId, store), partition);
         consumer.assign(List.of(tp));
         consumer.seekToBeginning(List.of(tp));
         long end = consumer.endOffsets(List.of(tp)).get(tp);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.Events;
+import io.stocklog.events.OrderPlaced;
 import io.stocklog.inventory.InMemoryInventoryStore;
 import io.stocklog.inventory.Inventory;
 import io.stocklog.json.Json;
@@ -13,6 +14,8 @@ import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.outcomes.Reason;
+import io.stocklog.topics.TopicSettings;
+import io.stocklog.verify.HomePartition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,6 +37,36 @@ class ProjectorTopologyTest {
 
   @TempDir
   Path stateDir;
+
+  /**
+   * A rebuild catching up on the live log appends nothing to it: the live projector appended an order's line
+   * commands and forwarded records outside their home, and the rebuild folds those copies from the log. The driver
+   * has one partition; the topology is told of two, so sku-y (home 1) is outside its home in partition 0.
+   */
+  @Test
+  void aRebuildAppendsNeitherLineCommandsNorForwardsWhichTheDeciderDoes() {
+    TopicSettings two = TopologyFixture.TOPICS.withPartitions(2);
+    assertThat(HomePartition.of("sku-x", 2)).isZero();
+    assertThat(HomePartition.of("o-1", 2)).isZero();
+    assertThat(HomePartition.of("sku-y", 2)).isOne();
+    Event placed = Events.placed("o-1", 600, List.of(new OrderPlaced.Line("sku-x", 1)), T0);
+    try (TopologyFixture f = new TopologyFixture(stateDir.resolve("rebuild"),
+        ProjectorOptions.defaults().forRebuild(ProjectorOptions.Progress.NONE), Instant.now(), two)) {
+      f.pipe(Events.received("sku-x", "r-1", 5, T0));
+      f.pipe(Events.received("sku-y", "r-1", 5, T0));
+      f.pipe(placed);
+
+      assertThat(f.outcomes.readValuesToList()).extracting(Outcome::sku).as("sku-y is decided at home, not here")
+          .containsExactly("sku-x");
+      assertThat(f.appended.isEmpty()).as("neither the line command nor the forward").isTrue();
+      assertThat(f.deadLetters.isEmpty()).isTrue();
+    }
+    try (TopologyFixture f = new TopologyFixture(stateDir.resolve("decider"))) {
+      f.pipe(Events.received("sku-x", "r-1", 5, T0));
+      f.pipe(placed);
+      assertThat(f.appended.readValuesToList()).as("the decider asks for the line").isNotEmpty();
+    }
+  }
 
   @Test
   void aReceiptThenAReservationAreReceivedThenHeldAtTheirPositions() {

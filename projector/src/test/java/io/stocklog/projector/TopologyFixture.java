@@ -52,17 +52,26 @@ final class TopologyFixture implements AutoCloseable {
 
   /** With the driver's wall clock starting at {@code wallClock} (it moves only by advanceWallClockTime). */
   TopologyFixture(Path stateDir, ProjectorOptions options, Instant wallClock) {
+    this(stateDir, options, wallClock, TOPICS);
+  }
+
+  /**
+   * Over {@code topics}, whose partition count the fold takes for the topic's while the driver has one partition:
+   * only for a topology that appends nothing (a rebuild's), since a record forwarded to another partition would
+   * come back to partition 0 and be forwarded again.
+   */
+  TopologyFixture(Path stateDir, ProjectorOptions options, Instant wallClock, TopicSettings topics) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(ProjectorTopology.build(TOPICS, options), props, wallClock);
-    events = driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
-    outcomes = driver.createOutputTopic(TOPICS.outcomes(), new StringDeserializer(),
+    driver = new TopologyTestDriver(ProjectorTopology.build(topics, options), props, wallClock);
+    events = driver.createInputTopic(topics.events(), new ByteArraySerializer(), new ByteArraySerializer());
+    outcomes = driver.createOutputTopic(topics.outcomes(), new StringDeserializer(),
         JsonSerde.of(Outcome.class).deserializer());
-    deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(),
+    deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
-    appended = driver.createOutputTopic(TOPICS.events(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    appended = driver.createOutputTopic(topics.events(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   /**

@@ -34,9 +34,11 @@ import javax.sql.DataSource;
  *       sum of the quantities of the SKU's HELD and PREPARED reservation rows (and no such rows without a SKU row).
  *   <li>The same of the fold's own state at the end of the log: each SKU's {@code reserved} is the sum of its
  *       HELD reservations.
- *   <li>A SKU's events are all in one partition (one serial writer per SKU).
+ *   <li>A SKU's decided events are all in one partition (one serial writer per SKU): a copy outside its home
+ *       partition is forwarded, not decided, so only its home copy counts.
  *   <li>Every ID in {@code acceptedEventIds} is the event ID of exactly one decided record of the whole log
- *       (a dead-lettered record does not count, and the violation says where it was); skipped when empty.
+ *       (a dead-lettered record does not count, nor a copy outside its home partition, which was forwarded home;
+ *       the violation says where they were); skipped when empty.
  *   <li>No line of an order past {@code PENDING} disagrees with its order, in the fold of the whole log
  *       ({@link OrderAgreement}).
  * </ol>
@@ -181,6 +183,7 @@ public final class InvariantChecker {
     private final Map<Integer, Long> diffThrough;
     private final Map<String, List<Position>> seen = new HashMap<>();
     private final Map<String, List<String>> deadLettered = new HashMap<>();
+    private final Map<String, List<String>> forwarded = new HashMap<>();
     long events;
 
     Scan(Map<Integer, Long> diffThrough, Set<String> accepted) {
@@ -226,6 +229,14 @@ public final class InvariantChecker {
       }
     }
 
+    @Override
+    public void forward(Position at, Event event, int home) {
+      if (seen.containsKey(event.eventId())) {
+        forwarded.computeIfAbsent(event.eventId(), k -> new ArrayList<>())
+            .add(at.token() + " (forwarded to partition " + home + ")");
+      }
+    }
+
     void acceptedIds(List<String> violations) {
       new TreeMap<>(seen).forEach((id, positions) -> {
         if (positions.size() == 1) {
@@ -233,9 +244,16 @@ public final class InvariantChecker {
         }
         if (positions.isEmpty()) {
           List<String> letters = deadLettered.get(id);
-          violations.add(letters == null
-              ? "event " + id + ": accepted but not in the log"
-              : "event " + id + ": accepted but never decided: dead-lettered at " + String.join(", ", letters));
+          List<String> away = forwarded.get(id);
+          if (letters != null) {
+            violations.add("event " + id + ": accepted but never decided: dead-lettered at "
+                + String.join(", ", letters));
+          } else if (away != null) {
+            violations.add("event " + id + ": accepted but never decided: outside its home partition at "
+                + String.join(", ", away) + ", and no copy at home");
+          } else {
+            violations.add("event " + id + ": accepted but not in the log");
+          }
         } else {
           List<String> where = positions.stream().limit(POSITIONS_LISTED).map(Position::token).toList();
           violations.add("event " + id + ": accepted once but in the log " + positions.size() + " times (at "

@@ -208,16 +208,18 @@ public final class LogReplay {
     }
     long events = 0;
     long deadLetters = 0;
+    long forwarded = 0;
     long outcomes = 0;
     for (PartitionFold<S> f : folds.values()) {
       events += f.events();
       deadLetters += f.deadLetters();
+      forwarded += f.forwarded();
       outcomes += f.outcomes();
     }
-    long records = events + deadLetters;
+    long records = events + deadLetters + forwarded;
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-    log.debug("replayed {} records of {} ({} decided, {} dead letters, {} outcomes) in {} ms", records, topic, events,
-        deadLetters, outcomes, elapsed.toMillis());
+    log.debug("replayed {} records of {} ({} decided, {} dead letters, {} forwarded home, {} outcomes) in {} ms",
+        records, topic, events, deadLetters, forwarded, outcomes, elapsed.toMillis());
     return new Result<>(Collections.unmodifiableMap(limits), records, events, deadLetters, outcomes,
         Collections.unmodifiableMap(folds), elapsed);
   }
@@ -307,7 +309,7 @@ public final class LogReplay {
    * What a replay read.
    *
    * @param through the last offset folded per partition, as asked
-   * @param records records read (decided plus dead-lettered)
+   * @param records records read (decided, dead-lettered, or forwarded to their home partition)
    * @param events records decided (ticks included)
    * @param deadLetters records the projector would dead-letter
    * @param outcomes outcomes produced

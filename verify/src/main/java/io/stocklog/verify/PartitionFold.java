@@ -1,5 +1,6 @@
 package io.stocklog.verify;
 
+import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
@@ -21,8 +22,8 @@ import java.util.Objects;
 /**
  * The one fold of an events partition, record by record: the projector's {@code DecideProcessor} decides with it
  * inside Kafka Streams, and every offline fold (verification, a rebuild's state seed) is this one outside it.
- * {@link RecordDecoder} picks what is decided and what is dead-lettered, and {@link OrderRouting} dead-letters an
- * order's record outside its order's partition; {@link OrderPartition} decides (the SKUs' stock, reservations and
+ * {@link RecordDecoder} picks what is decided and what is dead-lettered; a record outside the {@link HomePartition}
+ * of its key is forwarded, not decided (below); {@link OrderPartition} decides (the SKUs' stock, reservations and
  * order lines by {@link Inventory}, then the orders this partition coordinates), over whatever stores the caller
  * gives (in memory for verification; the projector's own store layout, over RocksDB or over maps for a state
  * seed), and each outcome is stamped with its record's position. Deterministic: log time comes from the records.
@@ -31,6 +32,14 @@ import java.util.Objects;
  * {@link ReplayListener#append}: the projector appends it in its transaction; an offline fold drops it, because the
  * log it reads already holds it, right after the record that caused it, and folds it when it gets there. A replay
  * thus neither appends again nor applies a record twice.
+ *
+ * <p>A SKU event or an order's record outside the home partition of its key (murmur2, the default partitioner's
+ * choice; a producer with another partitioner put it there) is not folded here: no state, no clock, no outcome. It
+ * goes to {@link ReplayListener#forward}, which by default is {@link ReplayListener#append}: the projector appends
+ * it to its home partition, where it is decided in that partition's order like any record, and an offline fold drops
+ * it, since the log holds that copy. So a SKU keeps one serial writer and an order its coordinator whatever
+ * partitioner a producer used, and a replay decides exactly what the projector decided. A {@code ClockTick} has no
+ * home and is folded where it is. The cost on the way: one murmur2 of the key's bytes per record, in {@link #decode}.
  *
  * <p>Decoding needs no state, so it can run ahead on other threads ({@link #decode}); deciding must follow the
  * log. Not thread-safe; records must come in offset order (gaps are fine: transaction markers, aborted records).
@@ -48,6 +57,7 @@ public final class PartitionFold<S extends InventoryStore> {
   private long lastOffset = -1;
   private long events;
   private long deadLetters;
+  private long forwarded;
   private long outcomes;
   private long orderOutcomes;
 
@@ -59,8 +69,8 @@ public final class PartitionFold<S extends InventoryStore> {
   }
 
   /**
-   * @param partitions how many partitions the events topic has: an order's record belongs in the partition of its
-   *     order ID among them
+   * @param partitions how many partitions the events topic has: a record is decided in the home partition of its key
+   *     among them ({@link HomePartition}) and forwarded from any other
    * @param store where the state goes; it must be empty (this fold starts at the partition's first record), or
    *     hold the state folded up to where this fold starts (the projector's task stores)
    * @param orders where the orders this partition coordinates go, likewise
@@ -91,9 +101,11 @@ public final class PartitionFold<S extends InventoryStore> {
    */
   public static Decoded decode(byte[] key, byte[] value, int maxEventBytes) {
     try {
-      return new Decoded(RecordDecoder.decode(key, value, maxEventBytes), null, null);
+      Event event = RecordDecoder.decode(key, value, maxEventBytes);
+      // The decoder has checked that a SKU event's or an order's key is its SKU or order ID; a tick's is anything.
+      return new Decoded(event, null, null, event instanceof ClockTick ? 0 : HomePartition.hash(key));
     } catch (InvalidEventException e) {
-      return new Decoded(null, e.getMessage(), eventIdIn(value, maxEventBytes));
+      return new Decoded(null, e.getMessage(), eventIdIn(value, maxEventBytes), 0);
     }
   }
 
@@ -104,8 +116,9 @@ public final class PartitionFold<S extends InventoryStore> {
    * @param error why the record is dead-lettered; null when it is decided
    * @param deadLetteredEventId the event ID in a dead-lettered record that is an event nonetheless (a SKU
    *     event under the wrong key); else null
+   * @param keyHash murmur2 of the key of an event that has a home partition ({@link HomePartition#hash}); else 0
    */
-  public record Decoded(Event event, String error, String deadLetteredEventId) {}
+  public record Decoded(Event event, String error, String deadLetteredEventId, int keyHash) {}
 
   /**
    * Decides the record at {@code offset} and reports it to {@code listener}; see
@@ -135,11 +148,13 @@ public final class PartitionFold<S extends InventoryStore> {
       listener.deadLetter(at, record.error(), record.deadLetteredEventId());
       return;
     }
-    String misrouted = OrderRouting.misrouted(event, partition, partitions);
-    if (misrouted != null) {
-      deadLetters++;
-      listener.deadLetter(at, misrouted, event.eventId());
-      return;
+    if (!(event instanceof ClockTick)) {
+      int home = HomePartition.of(record.keyHash(), partitions);
+      if (home != partition) {
+        forwarded++;
+        listener.forward(at, event, home);
+        return;
+      }
     }
     events++;
     listener.event(at, event);
@@ -196,6 +211,11 @@ public final class PartitionFold<S extends InventoryStore> {
   /** Records the projector would dead-letter. */
   public long deadLetters() {
     return deadLetters;
+  }
+
+  /** Records outside their key's home partition, forwarded there instead of decided here. */
+  public long forwarded() {
+    return forwarded;
   }
 
   /** Outcomes produced so far. */

@@ -25,11 +25,23 @@ public interface ReplayListener {
 
   /**
    * A record the fold of the record at {@code at} appends to the log: an order's line command (keyed by its SKU) or
-   * a line's report (keyed by its order ID), after that record's outcomes. The projector appends it in the same
+   * a line's report (keyed by its order ID), after that record's outcomes; or, by default, a record it forwards to
+   * its home partition ({@link #forward}). The projector appends it in the same
    * transaction; an offline fold appends nothing, since the log it reads holds these records already, each after
    * the record that caused it, and it folds them when it reaches them.
    */
   default void append(Position at, Event record) {}
+
+  /**
+   * A SKU event or an order's record that is outside the home partition of its key ({@link HomePartition}), so the
+   * fold of the partition it is in does not decide it (no {@link #event}, no outcome): the projector appends it to
+   * {@code home} in the same transaction, with the header {@link HomePartition#FORWARDED_FROM_HEADER}, where it is
+   * decided like any record. By default it is an {@link #append}, which an offline fold drops: the log holds the
+   * copy, after this record, and the fold of {@code home} decides it when it reaches it.
+   */
+  default void forward(Position at, Event event, int home) {
+    append(at, event);
+  }
 
   /** A record the projector decides (ticks included), before its outcomes. */
   default void event(Position at, Event event) {}

@@ -4,6 +4,7 @@ import io.stocklog.events.ClockTick;
 import io.stocklog.events.Event;
 import io.stocklog.events.EventCodec;
 import io.stocklog.events.InvalidEventException;
+import io.stocklog.events.OrderEvent;
 import io.stocklog.events.OrderLineCommand;
 import io.stocklog.events.ReservationCancelled;
 import io.stocklog.events.ReservationConfirmed;
@@ -17,6 +18,7 @@ import io.stocklog.outcomes.Decision;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.topics.TopicSettings;
+import io.stocklog.verify.HomePartition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +52,10 @@ final class LogAudit {
     }
   }
 
-  /** Every record of the events topic that decodes as an event, by event ID (ticks left out). */
+  /**
+   * Every record of the events topic that decodes as an event, by event ID (ticks left out, and records outside
+   * their key's home partition, which the projector forwards home: the home copy counts).
+   */
   final Map<String, List<Position>> appendedAt = new HashMap<>();
   /** {@code sku/subjectId} of every SKU event in the log. */
   final Set<String> subjectsInLog = new HashSet<>();
@@ -61,6 +66,8 @@ final class LogAudit {
   /** Decisions other than expiries per causing event ID: each event is decided exactly once. */
   final Map<String, Integer> decisionsPerEvent = new HashMap<>();
   long ticks;
+  /** Events outside the home partition of their key (forwarded home by the projector), not counted above. */
+  long awayFromHome;
 
   static LogAudit read(String bootstrapServers, TopicSettings topics) {
     LogAudit audit = new LogAudit();
@@ -78,6 +85,11 @@ final class LogAudit {
         audit.ticks++;
         continue;
       }
+      if (awayFromHome(event, r.key(), r.partition(), topics.partitions())) {
+        // A producer with another partitioner put it here; the projector forwarded it to its home, whose copy counts.
+        audit.awayFromHome++;
+        continue;
+      }
       audit.appendedAt.computeIfAbsent(event.eventId(), id -> new ArrayList<>()).add(at);
       if (event instanceof SkuEvent e) {
         audit.subjectsInLog.add(e.sku() + "/" + subjectOf(e));
@@ -92,6 +104,16 @@ final class LogAudit {
       }
     }
     return audit;
+  }
+
+  /** Whether {@code event}, keyed by its own key, is outside that key's home partition ({@link HomePartition}). */
+  static boolean awayFromHome(Event event, String key, int partition, int partitions) {
+    String own = switch (event) {
+      case SkuEvent e -> e.sku();
+      case OrderEvent e -> e.orderId();
+      case ClockTick t -> null;
+    };
+    return own != null && own.equals(key) && HomePartition.of(own, partitions) != partition;
   }
 
   static String subjectOf(SkuEvent e) {

@@ -1,6 +1,7 @@
 package io.stocklog.local.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stocklog.events.EventCodec;
@@ -13,6 +14,7 @@ import io.stocklog.local.LocalStack;
 import io.stocklog.local.faults.CommandClient.Answer;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
+import io.stocklog.verify.HomePartition;
 import io.stocklog.verify.InvariantChecker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Records no command service would write, produced straight to the events topic as an upstream producer
  * with a bug could: every class lands in the dead-letter topic with a reason and its original bytes, the
- * projector goes on deciding the valid events behind them in the same partition, and nothing else changes.
+ * projector goes on deciding the valid events behind them in the same partition, and nothing else changes. A valid
+ * event in another partition than its key's home is not poison: it is forwarded home and decided there, once.
  */
 @WithInfra
 class PoisonRecordsTest {
@@ -82,6 +85,18 @@ class PoisonRecordsTest {
       assertThat(held.status()).as("%s", held).isEqualTo(201);
       assertThat(held.number("onHand")).as("the valid receipt behind the poison was decided first").isEqualTo(15);
 
+      // Not poison: a valid receipt in another partition than its SKU's home, where a producer with another
+      // partitioner would put it. It is forwarded home and decided there once, and the audit counts that copy.
+      StockReceived misplaced = Events.received(SKU, "r-misplaced", 1, Instant.now());
+      int away = (HomePartition.of(SKU, stack.topics().partitions()) + 1) % stack.topics().partitions();
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+          ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>(stack.topics().events(), away, SKU, EventCodec.encode(misplaced))).get();
+      }
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(client.query("/skus/" + SKU).number("onHand")).as("the misplaced receipt, decided").isEqualTo(16));
+
       Map<Position, JsonNode> letters = deadLetters(stack, producedAt.keySet());
       long deadLetteredMillis = (System.nanoTime() - started) / 1_000_000;
       assertThat(letters.keySet()).as("a dead letter for every poison record").isEqualTo(producedAt.keySet());
@@ -103,6 +118,7 @@ class PoisonRecordsTest {
 
       Set<String> accepted = new HashSet<>(ledger.acceptedEventIds());
       accepted.add(validAfter);
+      accepted.add(misplaced.eventId());
       long convergeMillis = FaultCheck.awaitConverged(FaultCheck.readModel(stack), ledger, Duration.ofSeconds(30));
       LogAudit.Figures figures = FaultCheck.assertNothingLostDuplicatedOrOversold(stack, accepted);
 
@@ -117,8 +133,11 @@ class PoisonRecordsTest {
       assertThat(audit.undecodable.keySet()).as("records in the log that are not events")
           .isSubsetOf(producedAt.keySet());
       assertThat(audit.decisionsPerEvent.keySet()).as("what was decided").isEqualTo(accepted);
+      assertThat(audit.awayFromHome).as("the misplaced receipt, not counted where it landed").isEqualTo(1);
+      assertThat(audit.appendedAt.get(misplaced.eventId())).as("its home copy")
+          .extracting(Position::partition).containsExactly(HomePartition.of(SKU, stack.topics().partitions()));
       Answer sku = client.query("/skus/" + SKU);
-      assertThat(sku.number("onHand")).isEqualTo(15);
+      assertThat(sku.number("onHand")).isEqualTo(16);
       assertThat(sku.number("reserved")).isEqualTo(5);
       Answer other = client.query("/skus/" + OTHER);
       assertThat(other.number("onHand")).isEqualTo(4);
