@@ -181,7 +181,8 @@ class OrdersHardKillTest {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer(LocalStack stack) {
+  /** A read_committed consumer of every partition of the stack's outcomes topic, from its start. */
+  static KafkaConsumer<byte[], byte[]> consumer(LocalStack stack) {
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
