@@ -198,29 +198,19 @@ public final class ReadModelQueries {
 
   /** The reservation, if any, and events partition {@code partition}'s applied position, in one statement. */
   public AppliedRead<Optional<ReservationRow>> reservation(String sku, String orderId, int partition) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.reservation())) {
+    return rowAndApplied(sql.reservation(), "reservation", "sku", s -> {
       s.setString(1, sku);
       s.setString(2, orderId);
       s.setInt(3, partition);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        if (rs.getString("sku") == null) {
-          return new AppliedRead<>(Optional.empty(), appliedOf(rs));
-        }
-        String reason = rs.getString("reject_reason");
-        return new AppliedRead<>(Optional.of(new ReservationRow(
-            rs.getString("sku"),
-            rs.getString("order_id"),
-            rs.getLong("quantity"),
-            ReservationStatus.valueOf(rs.getString("status")),
-            reason == null ? null : Reason.valueOf(reason),
-            instant(rs.getTimestamp("expires_at")),
-            new Position(rs.getInt("position_partition"), rs.getLong("position_offset")),
-            instant(rs.getTimestamp("updated_at")))), appliedOf(rs));
-      }
-    } catch (SQLException e) {
-      throw unavailable("reading reservation", e);
-    }
+    }, rs -> new ReservationRow(
+        rs.getString("sku"),
+        rs.getString("order_id"),
+        rs.getLong("quantity"),
+        ReservationStatus.valueOf(rs.getString("status")),
+        reason(rs),
+        instant(rs.getTimestamp("expires_at")),
+        rowPosition(rs),
+        instant(rs.getTimestamp("updated_at"))));
   }
 
   /** The order, if any (for callers that need no position). */
@@ -233,27 +223,54 @@ public final class ReadModelQueries {
    * outcomes are), in one statement.
    */
   public AppliedRead<Optional<OrderRow>> order(String orderId, int partition) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.order())) {
+    return rowAndApplied(sql.order(), "order", "order_id", s -> {
       s.setString(1, orderId);
       s.setInt(2, partition);
+    }, rs -> new OrderRow(
+        rs.getString("order_id"),
+        OrderStatus.valueOf(rs.getString("status")),
+        reason(rs),
+        instant(rs.getTimestamp("expires_at")),
+        OrderLinesJson.read(rs.getString("lines")),
+        rowPosition(rs),
+        instant(rs.getTimestamp("updated_at"))));
+  }
+
+  /** Binds a statement's parameters. */
+  private interface Binder {
+    void bind(PreparedStatement s) throws SQLException;
+  }
+
+  /** Reads a row of the current result. */
+  private interface RowReader<R> {
+    R read(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Runs {@code query}, whose one result row is a left join of the row asked for (its {@code keyColumn} null when
+   * there is none) onto the applied position of a partition, and reads both.
+   */
+  private <R> AppliedRead<Optional<R>> rowAndApplied(String query, String what, String keyColumn, Binder binder,
+      RowReader<R> reader) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(query)) {
+      binder.bind(s);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
-        if (rs.getString("order_id") == null) {
-          return new AppliedRead<>(Optional.empty(), appliedOf(rs));
-        }
-        String reason = rs.getString("reject_reason");
-        return new AppliedRead<>(Optional.of(new OrderRow(
-            rs.getString("order_id"),
-            OrderStatus.valueOf(rs.getString("status")),
-            reason == null ? null : Reason.valueOf(reason),
-            instant(rs.getTimestamp("expires_at")),
-            OrderLinesJson.read(rs.getString("lines")),
-            new Position(rs.getInt("position_partition"), rs.getLong("position_offset")),
-            instant(rs.getTimestamp("updated_at")))), appliedOf(rs));
+        Optional<R> row = rs.getString(keyColumn) == null ? Optional.empty() : Optional.of(reader.read(rs));
+        return new AppliedRead<>(row, appliedOf(rs));
       }
     } catch (SQLException e) {
-      throw unavailable("reading order", e);
+      throw unavailable("reading " + what, e);
     }
+  }
+
+  private static Reason reason(ResultSet rs) throws SQLException {
+    String reason = rs.getString("reject_reason");
+    return reason == null ? null : Reason.valueOf(reason);
+  }
+
+  private static Position rowPosition(ResultSet rs) throws SQLException {
+    return new Position(rs.getInt("position_partition"), rs.getLong("position_offset"));
   }
 
   /**
@@ -322,7 +339,7 @@ public final class ReadModelQueries {
         rs.getLong("on_hand"),
         rs.getLong("reserved"),
         rs.getLong("available"),
-        new Position(rs.getInt("position_partition"), rs.getLong("position_offset")),
+        rowPosition(rs),
         instant(rs.getTimestamp("updated_at")));
   }
 
