@@ -109,16 +109,10 @@ class OrdersHardKillTest {
               .anyMatch(o -> o.eventId().equals(p.eventId()) && o.status() != OrderStatus.PENDING));
         });
       } catch (AssertionError | RuntimeException e) {
-        System.out.println(first.tail());
-        if (second != null) {
-          System.out.println(second.tail());
-        }
+        ProjectorProcess.printTails(first, second);
         throw e;
       } finally {
-        first.close();
-        if (second != null) {
-          second.close();
-        }
+        ProjectorProcess.closeAll(first, second);
       }
       poll(consumer);
 

@@ -199,16 +199,10 @@ class OrdersOverHttpTest {
           assertThat(placings.getOrDefault(cart.orderId(), 0)).as("decisions of " + cart.orderId()).isEqualTo(1);
         }
       } catch (AssertionError | RuntimeException e) {
-        System.out.println(first.tail());
-        if (second != null) {
-          System.out.println(second.tail());
-        }
+        ProjectorProcess.printTails(first, second);
         throw e;
       } finally {
-        first.close();
-        if (second != null) {
-          second.close();
-        }
+        ProjectorProcess.closeAll(first, second);
       }
       Invariants.assertHold(stack.bootstrapServers(), stack.topics(), FaultCheck.readModel(stack), Set.of());
     }

@@ -99,16 +99,10 @@ class ProjectorHardKillTest {
             + " restarted_process_ready_ms=" + secondReadyMs + " kill_to_decisions_again_ms=" + resumedMs
             + " convergence_after_load_stop_ms=" + convergeMillis);
       } catch (AssertionError | RuntimeException e) {
-        System.out.println(first.tail());
-        if (second != null) {
-          System.out.println(second.tail());
-        }
+        ProjectorProcess.printTails(first, second);
         throw e;
       } finally {
-        first.close();
-        if (second != null) {
-          second.close();
-        }
+        ProjectorProcess.closeAll(first, second);
       }
     }
   }

@@ -108,6 +108,24 @@ final class ProjectorProcess implements AutoCloseable {
     }
   }
 
+  /** Prints the output tail of each process given (a null one is skipped): what a failing kill test shows. */
+  static void printTails(ProjectorProcess... processes) {
+    for (ProjectorProcess p : processes) {
+      if (p != null) {
+        System.out.println(p.tail());
+      }
+    }
+  }
+
+  /** Closes each process given (a null one is skipped). */
+  static void closeAll(ProjectorProcess... processes) throws InterruptedException {
+    for (ProjectorProcess p : processes) {
+      if (p != null) {
+        p.close();
+      }
+    }
+  }
+
   private static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
