@@ -45,7 +45,10 @@ class VerifyOrdersAfterRebuildTest {
 
   private static final TopicSettings TOPICS = TopicSettings.defaults();
   private static final List<String> SKUS = List.of("sku-a", "sku-b", "sku-c", "sku-d");
-  private static final int ORDERS = 60;
+  private static final int RANDOM_ORDERS = 60;
+  /** One order of each fate on a SKU of its own, so each fate is reached whatever the others' interleaving. */
+  private static final List<Integer> SURE_FATES = List.of(0, 2, 3, 4);
+  private static final int ORDERS = RANDOM_ORDERS + SURE_FATES.size();
   private static LocalStack stack;
   private static Map<String, String> env;
 
@@ -125,7 +128,7 @@ class VerifyOrdersAfterRebuildTest {
   }
 
   /**
-   * Four SKUs of 8 units and 60 orders of 1 to 3 lines, straight to the events topic, each keyed by its order ID
+   * Four SKUs of 8 units and 60 orders of 1 to 3 lines (after four sure ones, see above), straight to the events topic, each keyed by its order ID
    * with the default partitioner as the projector requires; the history is the last six minutes in log time.
    */
   private static void produceHistory(Random random) throws Exception {
@@ -138,18 +141,27 @@ class VerifyOrdersAfterRebuildTest {
       for (String sku : SKUS) {
         send(producer, Events.received(sku, "r-" + sku, 8, t0));
       }
+      // Which of the random orders are held depends on how the coordinators' line commands interleave in the SKUs'
+      // partitions, so a fate may meet only rejected orders; these take one unit each of a SKU nobody else asks for.
+      send(producer, Events.received("sku-sure", "r-sure", 8, t0));
       List<OrderPlaced> placed = new ArrayList<>();
       List<Integer> fates = new ArrayList<>();
       for (int i = 0; i < ORDERS; i++) {
         Instant at = t0.plusSeconds(5L * i);
         List<OrderPlaced.Line> lines = new ArrayList<>();
-        for (int l = 0, n = 1 + random.nextInt(3); l < n; l++) {
-          lines.add(new OrderPlaced.Line(SKUS.get(random.nextInt(SKUS.size())), 1 + random.nextInt(3)));
+        int fate;
+        if (i < SURE_FATES.size()) {
+          lines.add(new OrderPlaced.Line("sku-sure", 1));
+          fate = SURE_FATES.get(i);
+        } else {
+          for (int l = 0, n = 1 + random.nextInt(3); l < n; l++) {
+            lines.add(new OrderPlaced.Line(SKUS.get(random.nextInt(SKUS.size())), 1 + random.nextInt(3)));
+          }
+          fate = random.nextInt(5);
         }
         // 0, 1: confirmed; 2: cancelled; 3: extended; 4: left to expire. An order that will be asked for something
         // holds for 20 minutes, past the wall clock's now, so no tick expires its lines while the coordinator's
         // phases go round; one left to expire holds for 30 s, long past by the wall clock, and the ticks expire it.
-        int fate = random.nextInt(5);
         fates.add(fate);
         OrderPlaced order = Events.placed("ord-" + i, fate == 4 ? 30 : 1200, lines, at);
         placed.add(order);
