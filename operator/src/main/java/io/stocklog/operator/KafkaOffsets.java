@@ -91,6 +91,31 @@ public final class KafkaOffsets implements ConsumerGroups {
     }
   }
 
+  /**
+   * Whether {@code group} is stable with at least one member, every member's client ID starts with
+   * {@code clientIdPrefix}, and every partition of {@code topic} is assigned to one of them: a Streams application's
+   * instances of one kind (see the projector's client IDs) have joined, and no other kind is left.
+   */
+  public boolean stableWith(String group, String clientIdPrefix, String topic) {
+    ConsumerGroupDescription d;
+    try {
+      d = get(admin.describeConsumerGroups(java.util.List.of(group)).all()).get(group);
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return false;
+      }
+      throw e;
+    }
+    if (d.groupState() != GroupState.STABLE || d.members().isEmpty()
+        || !d.members().stream().allMatch(m -> m.clientId().startsWith(clientIdPrefix))) {
+      return false;
+    }
+    java.util.Set<Integer> assigned = new java.util.HashSet<>();
+    d.members().forEach(m -> m.assignment().topicPartitions().stream()
+        .filter(tp -> tp.topic().equals(topic)).forEach(tp -> assigned.add(tp.partition())));
+    return assigned.size() == partitions(topic);
+  }
+
   /** Sets {@code group}'s committed offsets in {@code topic}; the group must have no live member. */
   @Override
   public void commit(String group, String topic, Map<Integer, Long> offsets) {

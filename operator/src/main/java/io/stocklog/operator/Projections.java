@@ -40,24 +40,34 @@ import org.apache.kafka.streams.KafkaStreams;
  * Exactly one projector may publish to the live outcomes topic, and every event's outcome must be published
  * exactly once. Moving that role from the deciding projection L to a projection T goes:
  * <ol>
- *   <li>T's projector, run here, folds the log (writing only to T's private topic) until it is near the head;
- *       then it is closed, and its committed offsets are CT.
+ *   <li>T's state is folded here in memory up to head0 and seeded into its changelogs (its group's committed
+ *       offsets set there); then the projector services run a follower of T (catalog: T CATCHING_UP), which
+ *       restores that state into their own state directories, where T will decide, and folds on, writing only to
+ *       T's private topic, until it is near the head. Then the services close it (catalog: T READY), and its
+ *       committed offsets are CT, and prepare a decider of T: started paused, its state open and its tasks
+ *       assigned, it folds nothing yet.
  *   <li>Wait until L's committed offsets are at or past CT, then tell the projector services to stop L
  *       (catalog: decider null) and wait until L's consumer group has no member. Its committed offsets CL are
  *       now final, and CL &gt;= CT: every event before CL has its outcome published, none after.
- *   <li>Tell the services to run T as decider publishing from CL on (catalog: decider T, publish_from CL).
- *       T resumes at CT, folds [CT, CL) into its state without publishing, and publishes from CL.
+ *   <li>Tell the services to run T as decider publishing from CL on (catalog: decider T, publish_from CL). They
+ *       promote the prepared decider: told CL and resumed, it folds [CT, CL) into its state without publishing,
+ *       and publishes from CL. (A service with no prepared decider of T starts one, which restores T's state from
+ *       the changelogs first: the slow way, as a rollback does.)
  * </ol>
- * Commands keep being appended throughout (the command service needs only Kafka); outcomes pause for the
- * few seconds of step 2 and 3, which {@link Handoff} carries out and undoes if anything stops it. Reads are
- * never interrupted: the query service keeps serving the previous read model, which stays complete, until
- * T's has caught up with it; then one UPDATE of the catalog serves T's, and the query services follow it
+ * Commands keep being appended throughout (the command service needs only Kafka); outcomes pause between the
+ * services' stopping L and their resuming T, which {@link Handoff} carries out and undoes if anything stops it.
+ * Reads are never interrupted: the query service keeps serving the previous read model, which stays complete,
+ * until T's has caught up with it; then one UPDATE of the catalog serves T's, and the query services follow it
  * within a quarter of a second.
  */
 public final class Projections {
 
   /** How close to the head of the log a catching-up projector must get before the handoff starts. */
   static final long CATCH_UP_SLACK = 2_000;
+  /** How often the handoff asks whether the live projector has stopped: every millisecond then is a pause. */
+  static final Duration HANDOFF_POLL = Duration.ofMillis(20);
+  /** How long {@code drop} waits for the services to stop a projector of the projection dropped. */
+  static final Duration DROP_PROJECTOR_WAIT = Duration.ofSeconds(5);
   private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
   private final Connections c;
@@ -149,35 +159,37 @@ public final class Projections {
         seeded.write().toMillis() / 1000.0, seeded.outcomes(), rows.stockRows(), rows.reservationRows(),
         rows.orderRows(), t.schema(), writeSeconds);
 
-    // 2. The rest, folded by T's own projector: it restores the state from the changelogs and goes on from head0.
+    // 2. The rest, folded in the projector services, by a follower of T: its state is restored from the changelogs
+    //    into the services' own state directories, where T will decide, and it goes on from head0, writing T's
+    //    outcomes to T's private topic, which the sink here applies to T's read model.
     long streamsStart = System.nanoTime();
-    FoldProgress progress = new FoldProgress(head0.size());
-    progress.startAt(head0);
     CompositeMeterRegistry metrics = new CompositeMeterRegistry();
-    Projector projector = Projector.startRebuild(config(t, state), t.privateTopic(), progress, metrics);
     OutcomeSink sink = OutcomeSink.start(SinkConfig.of(base.bootstrapServers(), t.privateTopic(),
         t.sinkGroup() + "-rebuild"), c.schema(t.schema()), t.schema(), metrics);
     long folded;
     try {
-      folded = seeded.records() + catchUp("rebuild " + name + " (catch up)", projector, progress, head0, total0);
-      projector.close();
+      catalog.setPhase(name, ProjectionCatalog.Phase.BUILDING, ProjectionCatalog.Phase.CATCHING_UP);
+      folded = seeded.records() + follow("rebuild " + name + " (catch up)", t, seeded.next(), total0);
+      // 3. The services close the follower (T's committed offsets are final: CT) and prepare a decider of T where
+      //    the follower ran: paused, its state open, its tasks assigned. Then the handoff only has to promote it.
+      catalog.setPhase(name, ProjectionCatalog.Phase.CATCHING_UP, ProjectionCatalog.Phase.READY);
+      poll().until("the projector services to prepare a decider of " + name,
+          () -> c.offsets().stableWith(t.applicationId(), t.applicationId() + Projector.DECIDER, events));
       long mark = sink.rounds();
       poll().until("the rebuild's sink to apply every outcome of the rebuild",
           () -> sink.rounds() > mark + 1 && sink.lag() == 0);
     } finally {
-      projector.close();
       sink.close();
     }
     Duration streamsTime = Duration.ofNanos(System.nanoTime() - streamsStart);
     Duration catchUp = Duration.ofNanos(System.nanoTime() - started);
     double rate = folded * 1e9 / Math.max(1, catchUp.toNanos());
     out.printf("folded %,d events in %.1f s (%,.0f events/s): %.1f s in memory, %.1f s restoring and catching up "
-        + "in Kafka Streams; handing over%n", folded, catchUp.toMillis() / 1000.0, rate,
+        + "in the projector services; handing over%n", folded, catchUp.toMillis() / 1000.0, rate,
         seedTime.toMillis() / 1000.0, streamsTime.toMillis() / 1000.0);
     long handoffStart = System.nanoTime();
     handOver(t, liveStart);
     Duration handoff = Duration.ofNanos(System.nanoTime() - handoffStart);
-    deleteQuietly(state);
     return new RebuildResult(t, folded, catchUp, rate, handoff);
   }
 
@@ -243,6 +255,14 @@ public final class Projections {
     catalog.remove(s.control().version(), name);
     out.printf("dropped %s from the catalog; waiting for the services to stop its sink%n", name);
     poll().until("the projector services to stop the sink of " + name, () -> c.offsets().idle(p.sinkGroup()));
+    try {
+      // The services stop a follower or prepared decider of it (a rebuild that did not finish) at once; a projector
+      // of it running elsewhere is not waited for: its group is named below as left.
+      new Poll(DROP_PROJECTOR_WAIT).until("the projector services to stop the projector of " + name,
+          () -> c.offsets().idle(p.applicationId()));
+    } catch (IllegalStateException stillRunning) {
+      // Reported with the groups left.
+    }
     ReadModelSchema.drop(c.database(), p.schema());
     Set<String> topics = KafkaOffsets.get(c.admin().listTopics().names());
     List<String> doomed = topics.stream()
@@ -283,6 +303,60 @@ public final class Projections {
     return c.settings().stateDir().resolve(p.name());
   }
 
+  /** How long a rebuild waits, once caught up, for the follower to show it has restored its state everywhere. */
+  static final Duration RESTORED_SIGN_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * Waits until the projector services' follower of {@code t} is near the head of the log, watching the offsets
+   * its consumer group commits; returns the events it folded. Near the head is not enough: a task folds nothing
+   * before its state is restored, and a task left restoring when the follower closes restores the rest at the
+   * handoff, while nobody decides (a prepared decider is paused, and a paused task does not restore). So it also
+   * waits, for at most {@link #RESTORED_SIGN_WAIT}, for the follower to commit past {@code seeded} in every
+   * partition whose log grew past it by more than a transaction marker: the sign that the partition's task has
+   * restored and folds. A partition nothing was appended to gives no such sign.
+   *
+   * @throws IllegalStateException if the follower commits nothing for the timeout (no projector service running?)
+   */
+  private long follow(String what, Projection t, Map<Integer, Long> seeded, long base0) {
+    ProgressBar bar = new ProgressBar(out, terminal, base0);
+    String events = base.topics().events();
+    Map<Integer, Long> end = c.offsets().end(events);
+    long lastEnd = System.nanoTime();
+    Map<Integer, Long> last = seeded;
+    long lastMove = System.nanoTime();
+    long caughtUpAt = 0;
+    while (true) {
+      Map<Integer, Long> committed = c.offsets().committed(t.applicationId(), events);
+      if (!committed.equals(last)) {
+        last = committed;
+        lastMove = System.nanoTime();
+      } else if (System.nanoTime() - lastMove > timeout.toNanos()) {
+        throw new IllegalStateException(what + ": the projector services' follower of " + t.name() + " made no "
+            + "progress for " + timeout.toSeconds() + " s (is a projector service running? see its log)");
+      }
+      if (System.nanoTime() - lastEnd > 1_000_000_000L) {
+        end = c.offsets().end(events);
+        lastEnd = System.nanoTime();
+      }
+      long done = committed.values().stream().mapToLong(x -> x).sum();
+      long total = end.values().stream().mapToLong(x -> x).sum();
+      bar.show(what, done, total);
+      if (KafkaOffsets.atLeast(committed, seeded) && KafkaOffsets.distance(committed, end) <= CATCH_UP_SLACK) {
+        if (caughtUpAt == 0) {
+          caughtUpAt = System.nanoTime();
+        }
+        Map<Integer, Long> endNow = end;
+        boolean restored = seeded.entrySet().stream().allMatch(e -> committed.get(e.getKey()) > e.getValue()
+            || endNow.getOrDefault(e.getKey(), 0L) - e.getValue() <= 1);
+        if (restored || System.nanoTime() - caughtUpAt > RESTORED_SIGN_WAIT.toNanos()) {
+          bar.finish(what, done, Math.max(done, total));
+          return done - base0;
+        }
+      }
+      Poll.sleep(100);
+    }
+  }
+
   /** Runs until {@code projector} has folded past {@code head0} and is near the head; returns events folded. */
   private long catchUp(String what, Projector projector, FoldProgress progress, Map<Integer, Long> head0, long base0) {
     ProgressBar bar = new ProgressBar(out, terminal, base0);
@@ -312,8 +386,9 @@ public final class Projections {
 
   /** Steps 2 and 3 of the handoff to {@code t} (whose projector has just been closed), then serve it. */
   private void handOver(Projection t, Map<Integer, Long> sinkStart) throws SQLException {
+    // Nobody decides between L's leaving and T's starting: notice L's leaving quickly.
     Handoff.Result r = new Handoff(c.catalog(), c.offsets(), base.topics().events(), base.topics().outcomes(),
-        poll(), Handoff.Hooks.JVM, out).to(t, sinkStart);
+        new Poll(timeout, HANDOFF_POLL), Handoff.Hooks.JVM, out).to(t, sinkStart);
     out.printf("%s decides from %s on (no projector decided for %d ms)%n", t.name(), r.cl(),
         r.withoutDecider().toMillis());
     serveWhenCaughtUp(t);

@@ -7,12 +7,15 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.stocklog.projector.ProjectionReconciler.PreparedDecider;
 import io.stocklog.projector.RunningProjections.Decider;
 import io.stocklog.projector.RunningProjections.Sink;
 import io.stocklog.readmodel.OutcomeSink;
 import io.stocklog.readmodel.ProjectionCatalog;
 import io.stocklog.readmodel.ProjectionCatalog.Projection;
 import io.stocklog.readmodel.SinkConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts what the {@link ProjectionReconciler} asks for, for real: a projection's deciding {@link Projector}
- * (Kafka Streams, its metrics bound to the registry), and its read-model {@link OutcomeSink} with a pool of
+ * (Kafka Streams, its metrics bound to the registry), a rebuilt projection's follower and prepared decider, and its
+ * read-model {@link OutcomeSink} with a pool of
  * its own on the projection's schema and its gauges tagged with the projection's name.
  */
 final class ProjectionLauncher implements ProjectionReconciler.Launcher {
@@ -38,11 +42,39 @@ final class ProjectionLauncher implements ProjectionReconciler.Launcher {
 
   @Override
   public Decider startDecider(Projection p, Map<Integer, Long> publishFrom) {
-    ProjectorConfig c = config.projector().withApplicationId(p.applicationId(), config.projector().stateDir());
-    Projector started = Projector.startDecider(c, registry, publishFrom);
-    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(started.streams());
+    Projector started = Projector.startDecider(deciderConfig(p), registry, publishFrom);
+    return new RunningDecider(started, registry, bind(started, registry));
+  }
+
+  /**
+   * A rebuilt projection's projector catching up in this process, writing its outcomes to the projection's
+   * private topic (the operator's rebuild applies them to its read model): its state is built where it will
+   * decide, so the handoff's prepared decider opens it instead of restoring it from the changelogs. It commits
+   * once a second, as the rebuild did: fewer, larger transactions fold faster. Its decisions are not counted with
+   * the live decider's.
+   */
+  @Override
+  public Decider startFollower(Projection p) {
+    ProjectorConfig c = deciderConfig(p).withCommitInterval(Duration.ofSeconds(1));
+    Projector started = Projector.startRebuild(c, p.privateTopic(), ProjectorOptions.Progress.NONE,
+        new CompositeMeterRegistry());
+    return new RunningDecider(started, registry, null);
+  }
+
+  @Override
+  public PreparedDecider prepareDecider(Projection p) {
+    Projector started = Projector.prepareDecider(deciderConfig(p), registry);
+    return new RunningDecider(started, registry, null);
+  }
+
+  private ProjectorConfig deciderConfig(Projection p) {
+    return config.projector().withApplicationId(p.applicationId(), config.projector().stateDir());
+  }
+
+  private static KafkaStreamsMetrics bind(Projector projector, MeterRegistry registry) {
+    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(projector.streams());
     metrics.bindTo(registry);
-    return new RunningDecider(started, metrics);
+    return metrics;
   }
 
   @Override
@@ -94,8 +126,25 @@ final class ProjectionLauncher implements ProjectionReconciler.Launcher {
     return c;
   }
 
-  /** The deciding projector and the Streams metrics bound for it. */
-  private record RunningDecider(Projector projector, KafkaStreamsMetrics metrics) implements Decider {
+  /**
+   * A projector this process runs for a projection: its decider (with the Streams metrics bound for it), a
+   * follower, or a prepared decider, whose metrics are bound when it is promoted.
+   */
+  private static final class RunningDecider implements PreparedDecider {
+    private final Projector projector;
+    private final MeterRegistry registry;
+    private volatile KafkaStreamsMetrics metrics;
+
+    RunningDecider(Projector projector, MeterRegistry registry, KafkaStreamsMetrics metrics) {
+      this.projector = projector;
+      this.registry = registry;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public Projector projector() {
+      return projector;
+    }
 
     @Override
     public KafkaStreams.State state() {
@@ -114,8 +163,16 @@ final class ProjectionLauncher implements ProjectionReconciler.Launcher {
     }
 
     @Override
+    public void promote(Map<Integer, Long> publishFrom) {
+      projector.promote(publishFrom);
+      metrics = bind(projector, registry);
+    }
+
+    @Override
     public void close() {
-      closeQuietly(metrics);
+      if (metrics != null) {
+        closeQuietly(metrics);
+      }
       projector.close();
     }
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,11 @@ import org.slf4j.LoggerFactory;
  * Makes what runs in the projector process follow the {@link ProjectionCatalog}, read every
  * {@value #RECONCILE_MS} ms: the decider of the catalog's deciding projection (none during a handoff between
  * two deciders, see the operator CLI's rebuild), and one read-model sink for every ACTIVE projection, each into
- * its own schema. A fresh deployment's catalog is created with {@code initial}. The catalog must be readable
+ * its own schema. A rebuilt projection's projector runs here too before its handoff, so that its state is where
+ * it will decide: while the projection is CATCHING_UP, as a follower (folding the log, publishing to its private
+ * topic); once it is READY, the follower is closed and a decider of it is prepared (paused, its state open);
+ * when the catalog names it the decider, that prepared decider is promoted (told where to publish from, and
+ * resumed) instead of a new one being started and restoring its state from the changelogs. A fresh deployment's catalog is created with {@code initial}. The catalog must be readable
  * once at {@link #start} to know what to run; after that a Postgres outage leaves what runs as it is.
  *
  * <p>Starting and stopping happen under this object's lock, and stopping a decider closes Kafka Streams, which
@@ -32,7 +37,8 @@ import org.slf4j.LoggerFactory;
 final class ProjectionReconciler implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProjectionReconciler.class);
-  static final long RECONCILE_MS = 500;
+  /** Also how long a handoff's last step waits for this process to promote its prepared decider. */
+  static final long RECONCILE_MS = 100;
   static final long STARTUP_TIMEOUT_SECONDS = 120;
 
   /** Starts what a projection runs: the real projector and sink ({@link ProjectionLauncher}), or a test's stand-ins. */
@@ -40,7 +46,20 @@ final class ProjectionReconciler implements AutoCloseable {
 
     Decider startDecider(Projection projection, Map<Integer, Long> publishFrom);
 
+    /** The projector of a CATCHING_UP projection: folds the log, publishing only to its private topic. */
+    Decider startFollower(Projection projection);
+
+    /** A decider of a READY projection, paused until {@link PreparedDecider#promote}d. */
+    PreparedDecider prepareDecider(Projection projection);
+
     Sink startSink(Projection projection);
+  }
+
+  /** A decider started paused, before the handoff to its projection. */
+  interface PreparedDecider extends Decider {
+
+    /** It decides from now on, publishing from {@code publishFrom}. */
+    void promote(Map<Integer, Long> publishFrom);
   }
 
   private final ProjectionCatalog catalog;
@@ -56,6 +75,8 @@ final class ProjectionReconciler implements AutoCloseable {
   private Map<Integer, Long> deciderPublishFrom = Map.of();
   private Decider decider;
   private final Map<String, RunningSink> sinks = new LinkedHashMap<>();
+  private final Map<String, Decider> followers = new LinkedHashMap<>();
+  private final Map<String, PreparedDecider> prepared = new LinkedHashMap<>();
   private boolean catalogWarned;
 
   /** A sink with the projection it was started for, to tell when the catalog changed it. */
@@ -122,10 +143,51 @@ final class ProjectionReconciler implements AutoCloseable {
     try {
       String wanted = state.control().decider();
       Map<Integer, Long> from = state.control().publishFrom();
+      // First stop what a projection no longer runs: a follower's state directory is what the prepared decider
+      // of the same projection opens, and only one of them may hold it.
+      for (Iterator<Map.Entry<String, Decider>> it = followers.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, Decider> e = it.next();
+        Projection p = state.projections().get(e.getKey());
+        if (p == null || p.phase() != ProjectionCatalog.Phase.CATCHING_UP) {
+          it.remove();
+          log.info("stopping the follower of projection {}", e.getKey());
+          e.getValue().close();
+        }
+      }
+      for (Iterator<Map.Entry<String, PreparedDecider>> it = prepared.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, PreparedDecider> e = it.next();
+        Projection p = state.projections().get(e.getKey());
+        if (p == null || (p.phase() != ProjectionCatalog.Phase.READY && !e.getKey().equals(wanted))) {
+          it.remove();
+          log.info("stopping the prepared decider of projection {}", e.getKey());
+          e.getValue().close();
+        }
+      }
       if (!Objects.equals(wanted, deciderName) || (wanted != null && !from.equals(deciderPublishFrom))) {
         stopDecider();
         if (wanted != null) {
-          startDecider(state.projections().get(wanted), from);
+          PreparedDecider ready = prepared.remove(wanted);
+          if (ready != null && ready.failure() == null && ready.state() != KafkaStreams.State.ERROR
+              && ready.state() != KafkaStreams.State.NOT_RUNNING && ready.state() != KafkaStreams.State.PENDING_ERROR) {
+            promoteDecider(state.projections().get(wanted), ready, from);
+          } else {
+            if (ready != null) {
+              log.warn("the prepared decider of projection {} stopped ({}); starting it afresh", wanted,
+                  ready.state());
+              ready.close();
+            }
+            startDecider(state.projections().get(wanted), from);
+          }
+        }
+      }
+      for (Projection p : state.projections().values()) {
+        if (p.phase() == ProjectionCatalog.Phase.CATCHING_UP && !followers.containsKey(p.name())) {
+          log.info("following projection {} (application {}) until its handoff", p.name(), p.applicationId());
+          followers.put(p.name(), launcher.startFollower(p));
+        } else if (p.phase() == ProjectionCatalog.Phase.READY && !prepared.containsKey(p.name())
+            && !p.name().equals(deciderName)) {
+          log.info("preparing to decide as projection {} (application {})", p.name(), p.applicationId());
+          prepared.put(p.name(), launcher.prepareDecider(p));
         }
       }
       for (Iterator<Map.Entry<String, RunningSink>> it = sinks.entrySet().iterator(); it.hasNext(); ) {
@@ -172,6 +234,16 @@ final class ProjectionReconciler implements AutoCloseable {
     log.info("deciding as projection {} (application {})", p.name(), p.applicationId());
   }
 
+  private void promoteDecider(Projection p, PreparedDecider ready, Map<Integer, Long> publishFrom) {
+    ready.promote(publishFrom);
+    decider = ready;
+    deciderName = p.name();
+    deciderPublishFrom = publishFrom;
+    publish();
+    log.info("deciding as projection {} (application {}), its prepared decider promoted", p.name(),
+        p.applicationId());
+  }
+
   private void stopDecider() {
     Decider stopping = decider;
     if (stopping == null) {
@@ -200,6 +272,16 @@ final class ProjectionReconciler implements AutoCloseable {
   }
 
   private synchronized void stopAll() {
+    for (Iterator<Decider> it = followers.values().iterator(); it.hasNext(); ) {
+      Decider d = it.next();
+      it.remove();
+      d.close();
+    }
+    for (Iterator<PreparedDecider> it = prepared.values().iterator(); it.hasNext(); ) {
+      PreparedDecider d = it.next();
+      it.remove();
+      d.close();
+    }
     for (Iterator<RunningSink> it = sinks.values().iterator(); it.hasNext(); ) {
       RunningSink sink = it.next();
       it.remove();

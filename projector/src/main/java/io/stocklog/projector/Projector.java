@@ -36,15 +36,25 @@ public final class Projector implements AutoCloseable {
   /** How long the projector's producer waits to fill a batch of outcomes (and changelog records). */
   static final int OUTCOME_LINGER_MS = 5;
 
+  /** What a decider's Streams client IDs start with after its application ID; a follower's say {@link #FOLLOWER}. */
+  public static final String DECIDER = "-decider";
+  /** What a follower's (a rebuilt projection catching up, publishing privately) client IDs say. */
+  public static final String FOLLOWER = "-follower";
+
   private final KafkaStreams streams;
   private final TickProducer ticks;
   private final AtomicReference<String> failure;
+  private final PublishFrom publishFrom;
+  private final String applicationId;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Projector(KafkaStreams streams, TickProducer ticks, AtomicReference<String> failure) {
+  private Projector(KafkaStreams streams, TickProducer ticks, AtomicReference<String> failure,
+      PublishFrom publishFrom, String applicationId) {
     this.streams = streams;
     this.ticks = ticks;
     this.failure = failure;
+    this.publishFrom = publishFrom;
+    this.applicationId = applicationId;
   }
 
   /** Checks the topics, then starts the Streams application; returns without waiting. */
@@ -63,15 +73,50 @@ public final class Projector implements AutoCloseable {
    * in each partition (see {@link ProjectorOptions#publishFrom()}), and ticks the partitions' clocks.
    */
   public static Projector startDecider(ProjectorConfig config, MeterRegistry metrics, Map<Integer, Long> publishFrom) {
+    return decider(config, metrics, PublishFrom.of(publishFrom), false);
+  }
+
+  /**
+   * A decider prepared for a handoff: started with its processing paused, so it joins its group, opens its state
+   * (restoring what its local state directory lacks) and is assigned its tasks while the previous decider still
+   * decides; it folds nothing until {@link #promote} tells it where to publish from and resumes it. Its state must
+   * be where it runs: a follower of the same projection, closed in this process, left it in the state directory.
+   */
+  public static Projector prepareDecider(ProjectorConfig config, MeterRegistry metrics) {
+    return decider(config, metrics, PublishFrom.later(), true);
+  }
+
+  private static Projector decider(ProjectorConfig config, MeterRegistry metrics, PublishFrom publishFrom,
+      boolean paused) {
     TickProducer ticks = new TickProducer(config.bootstrapServers(), config.topics().events());
     try {
       return start(config, config.topics(),
           ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).withPublishFrom(publishFrom)
-              .withTicks(new ProjectorOptions.Ticks(config.tickInterval(), ticks)), true, ticks);
+              .withTicks(new ProjectorOptions.Ticks(config.tickInterval(), ticks)), true, ticks, paused);
     } catch (RuntimeException e) {
       ticks.close();
       throw e;
     }
+  }
+
+  /**
+   * Makes a {@link #prepareDecider prepared} decider decide: it publishes from {@code publishFrom} on (it folds
+   * the events before it without publishing) and its processing resumes.
+   *
+   * @throws IllegalStateException if this is not a prepared decider, or was promoted already
+   */
+  public void promote(Map<Integer, Long> from) {
+    if (publishFrom.known()) {
+      throw new IllegalStateException("this projector is not a prepared decider, or was promoted already");
+    }
+    publishFrom.set(from);
+    streams.resume();
+    log.info("prepared decider {} promoted: deciding, publishing from {}", applicationId, publishFrom);
+  }
+
+  /** Whether this is a {@link #prepareDecider prepared} decider not yet promoted. */
+  public boolean prepared() {
+    return !publishFrom.known();
   }
 
   /**
@@ -83,11 +128,12 @@ public final class Projector implements AutoCloseable {
     TopicSettings topics = config.topics().withNames(config.topics().events(), privateOutcomes,
         config.topics().deadLetters());
     return start(config, topics,
-        ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).forRebuild(progress), false, null);
+        ProjectorOptions.withRetention(config.retention()).withMetrics(metrics).forRebuild(progress), false, null,
+        false);
   }
 
   private static Projector start(ProjectorConfig config, TopicSettings topics, ProjectorOptions options,
-      boolean decider, TickProducer ticks) {
+      boolean decider, TickProducer ticks, boolean paused) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
       TopicBootstrap.ensure(admin, topics);
     }
@@ -95,15 +141,22 @@ public final class Projector implements AutoCloseable {
     if (!decider) {
       properties.putAll(rebuildProperties());
     }
+    // Which kind of instance a group member is, for the operator waiting for a handoff's prepared decider.
+    properties.put(StreamsConfig.CLIENT_ID_CONFIG, config.applicationId() + (decider ? DECIDER : FOLLOWER));
     KafkaStreams streams = new KafkaStreams(ProjectorTopology.build(topics, options), properties);
     AtomicReference<String> failure = new AtomicReference<>();
     streams.setUncaughtExceptionHandler(e -> onStreamThreadFailure(e, failure));
+    if (paused) {
+      // Before start: the instance joins its group and opens its state, but folds nothing (KIP-834).
+      streams.pause();
+    }
     streams.start();
     log.info("projector {} started: {} -> {} (dead letters {}), {} thread(s), state in {}{}",
         config.applicationId(), topics.events(), topics.outcomes(),
         options.deadLetters() ? "to " + topics.deadLetters() : "not written", config.streamThreads(),
-        config.stateDir(), options.publishFrom().isEmpty() ? "" : ", publishing from " + options.publishFrom());
-    return new Projector(streams, ticks, failure);
+        config.stateDir(), paused ? ", prepared (paused until promoted)"
+            : options.publishFrom().offsets().isEmpty() ? "" : ", publishing from " + options.publishFrom());
+    return new Projector(streams, ticks, failure, options.publishFrom(), config.applicationId());
   }
 
   /**

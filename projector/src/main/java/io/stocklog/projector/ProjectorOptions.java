@@ -20,9 +20,8 @@ import java.util.Map;
  * @param stores where the state stores keep their data; {@link StoreKind#PERSISTENT} in production
  * @param metrics where decisions and dead letters are counted (see {@link DecisionMetrics}); by default a
  *     registry that records nothing
- * @param publishFrom per events partition, the first offset whose outcomes and dead letters are forwarded:
- *     the events before it are folded into the state but their outputs were published by the projector
- *     that decided before this one (a handoff, see the operator CLI); partitions not in it publish all
+ * @param publishFrom per events partition, the first offset whose outcomes and dead letters are forwarded
+ *     (see {@link PublishFrom}): known at the start, or set once later for a decider prepared before a handoff
  * @param deadLetters whether dead letters are forwarded, and records appended to the events topic (an order's line
  *     commands and reports, a record forwarded to its home partition), at all: a rebuild folds the log again and
  *     must not dead-letter its poison, nor append what the live projector appended, a second time (see
@@ -34,7 +33,7 @@ import java.util.Map;
  */
 public record ProjectorOptions(
     Duration retention, int maxEventBytes, int maxDeadLetterValueBytes, StoreKind stores, MeterRegistry metrics,
-    Map<Integer, Long> publishFrom, boolean deadLetters, Progress progress, Ticks ticks) {
+    PublishFrom publishFrom, boolean deadLetters, Progress progress, Ticks ticks) {
 
   /** Sends a tick to one partition of the events topic. Called on the stream thread; must not block. */
   @FunctionalInterface
@@ -77,7 +76,7 @@ public record ProjectorOptions(
   public ProjectorOptions {
     java.util.Objects.requireNonNull(stores, "stores");
     java.util.Objects.requireNonNull(metrics, "metrics");
-    publishFrom = Map.copyOf(publishFrom);
+    java.util.Objects.requireNonNull(publishFrom, "publishFrom");
     java.util.Objects.requireNonNull(progress, "progress");
     if (retention == null || retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive (was " + retention + ")");
@@ -97,7 +96,7 @@ public record ProjectorOptions(
   public static ProjectorOptions withRetention(Duration retention) {
     // A composite with no registries in it records nothing.
     return new ProjectorOptions(retention, RecordDecoder.DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_DEAD_LETTER_VALUE_BYTES,
-        StoreKind.PERSISTENT, new CompositeMeterRegistry(), Map.of(), true, Progress.NONE, null);
+        StoreKind.PERSISTENT, new CompositeMeterRegistry(), PublishFrom.of(Map.of()), true, Progress.NONE, null);
   }
 
   public ProjectorOptions withStores(StoreKind kind) {
@@ -112,6 +111,11 @@ public record ProjectorOptions(
 
   /** Publishes outcomes and dead letters of events partition p only from offset {@code from.get(p)} on. */
   public ProjectorOptions withPublishFrom(Map<Integer, Long> from) {
+    return withPublishFrom(PublishFrom.of(from));
+  }
+
+  /** As {@link #withPublishFrom(Map)}, with offsets that may be set later (a prepared decider). */
+  public ProjectorOptions withPublishFrom(PublishFrom from) {
     return new ProjectorOptions(retention, maxEventBytes, maxDeadLetterValueBytes, stores, metrics, from,
         deadLetters, progress, ticks);
   }

@@ -19,14 +19,35 @@ import org.apache.kafka.streams.KafkaStreams;
 final class StandInProjections implements ProjectionReconciler.Launcher {
 
   final List<StandInDecider> deciders = new CopyOnWriteArrayList<>();
+  final List<StandInDecider> followers = new CopyOnWriteArrayList<>();
+  final List<StandInDecider> prepared = new CopyOnWriteArrayList<>();
   final List<StandInSink> sinks = new CopyOnWriteArrayList<>();
-  /** What was closed, in order: "decider" or "sink". */
+  /** What was closed, in order: "decider", "sink", "follower p" or "prepared p". */
   final List<String> closed = new CopyOnWriteArrayList<>();
+  /** What was started, in order: "decider p from {...}", "follower p", "prepared p", "promoted p from {...}". */
+  final List<String> events = new CopyOnWriteArrayList<>();
 
   @Override
   public Decider startDecider(Projection projection, Map<Integer, Long> publishFrom) {
-    StandInDecider decider = new StandInDecider(closed);
+    StandInDecider decider = new StandInDecider(closed, "decider", events);
     deciders.add(decider);
+    events.add("decider " + projection.name() + " from " + publishFrom);
+    return decider;
+  }
+
+  @Override
+  public Decider startFollower(Projection projection) {
+    StandInDecider follower = new StandInDecider(closed, "follower " + projection.name(), events);
+    followers.add(follower);
+    events.add("follower " + projection.name());
+    return follower;
+  }
+
+  @Override
+  public ProjectionReconciler.PreparedDecider prepareDecider(Projection projection) {
+    StandInDecider decider = new StandInDecider(closed, "prepared " + projection.name(), events);
+    prepared.add(decider);
+    events.add("prepared " + projection.name());
     return decider;
   }
 
@@ -37,16 +58,29 @@ final class StandInProjections implements ProjectionReconciler.Launcher {
     return sink;
   }
 
-  static final class StandInDecider implements Decider {
+  static final class StandInDecider implements ProjectionReconciler.PreparedDecider {
     /** Counted down when close() is entered. */
     final CountDownLatch closing = new CountDownLatch(1);
     private volatile CountDownLatch mayClose = new CountDownLatch(0);
     volatile KafkaStreams.State state = KafkaStreams.State.RUNNING;
     volatile String failure;
     private final List<String> closed;
+    private final String what;
+    private final List<String> events;
 
     StandInDecider(List<String> closed) {
+      this(closed, "decider", new CopyOnWriteArrayList<>());
+    }
+
+    StandInDecider(List<String> closed, String what, List<String> events) {
       this.closed = closed;
+      this.what = what;
+      this.events = events;
+    }
+
+    @Override
+    public void promote(Map<Integer, Long> publishFrom) {
+      events.add("promoted " + what.substring(what.indexOf(' ') + 1) + " from " + publishFrom);
     }
 
     StandInDecider() {
@@ -93,7 +127,8 @@ final class StandInProjections implements ProjectionReconciler.Launcher {
         Thread.currentThread().interrupt();
       }
       state = KafkaStreams.State.NOT_RUNNING;
-      closed.add("decider");
+      closed.add(what);
+      events.add("closed " + what);
     }
   }
 

@@ -33,8 +33,13 @@ public final class ProjectionCatalog {
   public static final String INITIAL = "main";
   private static final TypeReference<TreeMap<Integer, Long>> OFFSETS = new TypeReference<>() {};
 
-  /** Where a projection is in its life. BUILDING: a rebuild is filling it. ACTIVE: the projector services keep its read model current. */
-  public enum Phase { BUILDING, ACTIVE }
+  /**
+   * Where a projection is in its life. BUILDING: a rebuild is filling it. CATCHING_UP: the projector services run
+   * its projector as a follower (folding the log, publishing to its private topic) so its state is built where it
+   * will decide. READY: they have closed the follower and prepared a decider of it, paused, for the handoff.
+   * ACTIVE: the projector services keep its read model current.
+   */
+  public enum Phase { BUILDING, CATCHING_UP, READY, ACTIVE }
 
   /**
    * One projection.
@@ -208,6 +213,25 @@ public final class ProjectionCatalog {
   public void add(Projection projection) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       insert(c, projection, Phase.BUILDING);
+    }
+  }
+
+  /**
+   * Moves projection {@code name} from phase {@code from} to {@code to} (a rebuild's steps before its handoff).
+   *
+   * @throws ConcurrentModificationException if it is not in phase {@code from} (another operator moved it, or
+   *     dropped it)
+   */
+  public void setPhase(String name, Phase from, Phase to) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement s = c.prepareStatement("update stocklog.projection set status = ? where name = ? and status = ?")) {
+      s.setString(1, to.name());
+      s.setString(2, name);
+      s.setString(3, from.name());
+      if (s.executeUpdate() != 1) {
+        throw new ConcurrentModificationException("projection " + name + " is not " + from + " (another operator "
+            + "changed or dropped it); look at `status`");
+      }
     }
   }
 
