@@ -74,14 +74,25 @@ public final class RebuildBench implements Callable<Integer> {
         // A trickle of live traffic through the rebuild: how long its events wait for a decision shows the pause
         // the handoff makes (the projector service restoring the new projection's state included).
         try (Trickle trickle = new Trickle(stack.bootstrapServers(), projector.topics())) {
+          long rebuildStart = System.nanoTime();
           Projections.RebuildResult r = new Projections(c, projector, System.out, false, Duration.ofMinutes(10))
               .rebuild("bench");
+          long handoffEnd = System.nanoTime();
+          long handoffStart = handoffEnd - r.handoff().toNanos();
           Thread.sleep(20_000); // decisions flowing again under the new decider
-          Trickle.Figures f = trickle.figures();
+          Trickle.Figures f = trickle.figures(rebuildStart, handoffStart, handoffEnd);
           System.out.printf("REBUILD events=%d catch_up_s=%.1f events_per_s=%.0f handoff_s=%.1f%n", r.eventsFolded(),
               r.catchUp().toMillis() / 1000.0, r.eventsPerSecond(), r.handoff().toMillis() / 1000.0);
           System.out.printf("TRICKLE appended=%d decided=%d p50_ms=%d max_wait_for_decision_ms=%d%n", f.appended(),
               f.decided(), f.p50(), f.max());
+          // Where the longest waits were: appended while the rebuild folded and wrote (the live projector sharing the
+          // cores with it), or from 2 s before the handoff to its end (nobody deciding for a moment).
+          System.out.printf("TRICKLE_PHASES max_ms_before_rebuild=%d max_ms_during_fold_and_catch_up=%d "
+              + "max_ms_around_handoff=%d max_ms_after=%d%n", f.maxBefore(), f.maxDuring(), f.maxAroundHandoff(),
+              f.maxAfter());
+          trickle.longest(8).forEach(x -> System.out.printf("TRICKLE_LONGEST appended_at=%s waited_ms=%d%n",
+              java.time.LocalTime.ofInstant(Instant.now().minusNanos(System.nanoTime() - x[0]),
+                  java.time.ZoneOffset.UTC), x[1]));
         }
       }
     }
@@ -90,10 +101,13 @@ public final class RebuildBench implements Callable<Integer> {
 
   /** One receipt every 50 ms appended straight to the log, and when each one's outcome appeared. */
   private static final class Trickle implements AutoCloseable {
-    record Figures(int appended, int decided, long p50, long max) {}
+    record Figures(int appended, int decided, long p50, long max, long maxBefore, long maxDuring,
+        long maxAroundHandoff, long maxAfter) {}
 
     private final java.util.concurrent.ConcurrentHashMap<String, Long> sent = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentLinkedQueue<Long> waits = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** {appended at (nanoTime), waited ms} of every decided event. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<long[]> timeline = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
     private final Thread writer;
     private final Thread reader;
@@ -122,7 +136,9 @@ public final class RebuildBench implements Callable<Integer> {
                 var o = io.stocklog.outcomes.OutcomeJson.read(r.value());
                 Long at = sent.remove(o.eventId());
                 if (at != null) {
-                  waits.add((System.nanoTime() - at) / 1_000_000);
+                  long waited = (System.nanoTime() - at) / 1_000_000;
+                  waits.add(waited);
+                  timeline.add(new long[] {at, waited});
                 }
               } catch (java.io.IOException e) {
                 // not ours
@@ -145,11 +161,24 @@ public final class RebuildBench implements Callable<Integer> {
       });
     }
 
-    Figures figures() {
+    Figures figures(long rebuildStart, long handoffStart, long handoffEnd) {
       java.util.List<Long> w = waits.stream().sorted().toList();
       long undecidedOldest = sent.values().stream().mapToLong(t -> (System.nanoTime() - t) / 1_000_000).max().orElse(0);
+      long aroundFrom = handoffStart - 2_000_000_000L;
       return new Figures(w.size() + sent.size(), w.size(), w.isEmpty() ? -1 : w.get(w.size() / 2),
-          Math.max(undecidedOldest, w.isEmpty() ? 0 : w.get(w.size() - 1)));
+          Math.max(undecidedOldest, w.isEmpty() ? 0 : w.get(w.size() - 1)),
+          maxWait(Long.MIN_VALUE, rebuildStart), maxWait(rebuildStart, aroundFrom), maxWait(aroundFrom, handoffEnd),
+          maxWait(handoffEnd, Long.MAX_VALUE));
+    }
+
+    /** The {@code n} longest waits, as {appended at (nanoTime), waited ms}, in the order they were appended. */
+    java.util.List<long[]> longest(int n) {
+      return timeline.stream().sorted((a, b) -> Long.compare(b[1], a[1])).limit(n)
+          .sorted((a, b) -> Long.compare(a[0], b[0])).toList();
+    }
+
+    private long maxWait(long from, long to) {
+      return timeline.stream().filter(x -> x[0] >= from && x[0] < to).mapToLong(x -> x[1]).max().orElse(-1);
     }
 
     @Override
