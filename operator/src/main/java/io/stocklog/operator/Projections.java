@@ -140,9 +140,18 @@ public final class Projections {
           chunk -> chunk.forEach(o -> rows.add(o)), seedProgress);
       printer.finish();
     }
-    // The state into Kafka and the rows into Postgres at the same time: different machines' work.
+    // The state into Kafka and the rows into Postgres at the same time: different machines' work. As soon as the
+    // state is in the changelogs, the projector services start restoring it (step 2), while the rows are copied.
     long writeStart = System.nanoTime();
-    CompletableFuture<StateSeed.Result> seeding = CompletableFuture.supplyAsync(folded0::seed);
+    CompletableFuture<StateSeed.Result> seeding = CompletableFuture.supplyAsync(() -> {
+      StateSeed.Result r = folded0.seed();
+      try {
+        catalog.setPhase(name, ProjectionCatalog.Phase.BUILDING, ProjectionCatalog.Phase.CATCHING_UP);
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot mark " + name + " CATCHING_UP in the catalog: " + e.getMessage(), e);
+      }
+      return r;
+    });
     new ReadModelWriter(c.schema(t.schema())).copyInto(rows);
     double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
     StateSeed.Result seeded;
@@ -159,16 +168,16 @@ public final class Projections {
         seeded.write().toMillis() / 1000.0, seeded.outcomes(), rows.stockRows(), rows.reservationRows(),
         rows.orderRows(), t.schema(), writeSeconds);
 
-    // 2. The rest, folded in the projector services, by a follower of T: its state is restored from the changelogs
-    //    into the services' own state directories, where T will decide, and it goes on from head0, writing T's
-    //    outcomes to T's private topic, which the sink here applies to T's read model.
+    // 2. The rest, folded in the projector services, by a follower of T (started once the state was seeded): its
+    //    state is restored from the changelogs into the services' own state directories, where T will decide, and
+    //    it goes on from head0, writing T's outcomes to T's private topic, which the sink here applies to T's read
+    //    model once the rows are copied.
     long streamsStart = System.nanoTime();
     CompositeMeterRegistry metrics = new CompositeMeterRegistry();
     OutcomeSink sink = OutcomeSink.start(SinkConfig.of(base.bootstrapServers(), t.privateTopic(),
         t.sinkGroup() + "-rebuild"), c.schema(t.schema()), t.schema(), metrics);
     long folded;
     try {
-      catalog.setPhase(name, ProjectionCatalog.Phase.BUILDING, ProjectionCatalog.Phase.CATCHING_UP);
       folded = seeded.records() + follow("rebuild " + name + " (catch up)", t, seeded.next(), total0);
       // 3. The services close the follower (T's committed offsets are final: CT) and prepare a decider of T where
       //    the follower ran: paused, its state open, its tasks assigned. Then the handoff only has to promote it.
@@ -318,8 +327,12 @@ public final class Projections {
    * @throws IllegalStateException if the follower commits nothing for the timeout (no projector service running?)
    */
   private long follow(String what, Projection t, Map<Integer, Long> seeded, long base0) {
-    ProgressBar bar = new ProgressBar(out, terminal, base0);
     String events = base.topics().events();
+    // The follower's offsets start where the seed committed them, so on a quiet log they look caught up at once:
+    // wait for the follower itself (it has created the private topic by then, and restores).
+    poll().until("the projector services to start following " + t.name() + " (is a projector service running?)",
+        () -> c.offsets().stableWith(t.applicationId(), t.applicationId() + Projector.FOLLOWER, events));
+    ProgressBar bar = new ProgressBar(out, terminal, base0);
     Map<Integer, Long> end = c.offsets().end(events);
     long lastEnd = System.nanoTime();
     Map<Integer, Long> last = seeded;

@@ -47,6 +47,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class KeyValueInventoryStore implements InventoryStore {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KeyValueInventoryStore.class);
+
   public static final String STOCK = "stock";
   public static final String RESERVATIONS = "reservations";
   public static final String APPLIED = "applied-ids";
@@ -125,6 +127,7 @@ public final class KeyValueInventoryStore implements InventoryStore {
   }
 
   private NavigableSet<Timer> buildIndex() {
+    long started = System.nanoTime();
     NavigableSet<Timer> timers = new TreeSet<>();
     try (KeyValueIterator<Bytes, byte[]> it = reservations.all()) {
       while (it.hasNext()) {
@@ -141,6 +144,13 @@ public final class KeyValueInventoryStore implements InventoryStore {
           Timers.of(StateCodec.applied(e.key.get(), e.value), retention).ifPresent(timers::add);
         }
       }
+    }
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    // Every decision of the task waits for it: say so when it is long enough to notice.
+    if (ms >= 100) {
+      log.info("deadline index of {} timers built from the stores in {} ms", timers.size(), ms);
+    } else {
+      log.debug("deadline index of {} timers built from the stores in {} ms", timers.size(), ms);
     }
     return timers;
   }
