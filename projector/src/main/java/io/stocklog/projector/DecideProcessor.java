@@ -17,6 +17,7 @@ import io.stocklog.verify.PartitionFold;
 import io.stocklog.verify.ReplayListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.NavigableSet;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -66,6 +67,11 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
   /** The time of the last tick appended and not yet come back through the log; MIN_VALUE for none. */
   private long tickInFlight = Long.MIN_VALUE;
   private long tickSentAt;
+  /** A deadline index saved by the task that ran on this state before, until the first record says if it fits. */
+  private DeadlineIndexSnapshot.Saved savedIndex;
+  private long initAt;
+  /** How long ticks wait for a first record to check a saved index by, before the index is built from the stores. */
+  static final long SAVED_INDEX_WAIT_MS = 5_000;
 
   DecideProcessor(ProjectorOptions options, DecisionMetrics metrics, int partitions) {
     this.options = options;
@@ -80,6 +86,8 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
     this.orders = KeyValueOrderStore.of(context, options.retention());
     this.partition = context.taskId().partition();
     this.fold = new PartitionFold<>(partition, partitions, store, orders, options.retention(), options.maxEventBytes());
+    this.savedIndex = DeadlineIndexSnapshot.take(context.stateDir().toPath()).orElse(null);
+    this.initAt = System.currentTimeMillis();
     if (options.ticks() != null) {
       context.schedule(options.ticks().every(), PunctuationType.WALL_CLOCK_TIME, this::tickIfDue);
     }
@@ -98,6 +106,12 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
    * after five seconds (a send that failed).
    */
   private void tickIfDue(long wallClock) {
+    if (savedIndex != null) {
+      if (wallClock - initAt < SAVED_INDEX_WAIT_MS) {
+        return; // a tick can wait a moment for the first record, which tells whether the saved index fits
+      }
+      savedIndex = null;
+    }
     Long due = earliestDeadline();
     if (due == null || due > wallClock || store.clock() >= due || !decidesPartition()) {
       return;
@@ -134,11 +148,32 @@ final class DecideProcessor implements Processor<byte[], byte[], Object, Object>
     return from == null || nextOffset < 0 || nextOffset >= from;
   }
 
+  /**
+   * A follower (a rebuilt projection catching up, which appends nothing) saves its deadline index for the decider
+   * that will be started on its state ({@link DeadlineIndexSnapshot}). A decider does not: its close is in a
+   * handoff's pause, and a decider's restart can afford the scan.
+   */
+  @Override
+  public void close() {
+    NavigableSet<Timer> index = store == null ? null : store.indexIfBuilt();
+    if (!options.appends() && index != null && nextOffset >= 0) {
+      DeadlineIndexSnapshot.write(context.stateDir().toPath(), nextOffset, index);
+    }
+  }
+
   @Override
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata source = context.recordMetadata()
         .orElseThrow(() -> new IllegalStateException("a record from the events topic has no metadata"));
     boolean publish = options.publishes(source.partition(), source.offset());
+    if (savedIndex != null) {
+      if (source.offset() == savedIndex.nextOffset() && store.indexIfBuilt() == null) {
+        store.adoptIndex(savedIndex.timers());
+        log.info("partition {}: deadline index of {} timers taken from the state directory (saved at offset {})",
+            partition, savedIndex.timers().size(), savedIndex.nextOffset());
+      }
+      savedIndex = null;
+    }
     nextOffset = source.offset() + 1;
     try {
       fold.apply(source.offset(), record.key(), record.value(), new Forward(record, source, publish));

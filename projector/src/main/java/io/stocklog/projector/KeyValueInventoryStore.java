@@ -251,4 +251,23 @@ public final class KeyValueInventoryStore implements InventoryStore {
   public int timerCount() {
     return timers().size();
   }
+
+  /** The deadline index if it has been built (or adopted), unmodifiable; null if not yet. */
+  NavigableSet<Timer> indexIfBuilt() {
+    return timers == null ? null : java.util.Collections.unmodifiableNavigableSet(timers);
+  }
+
+  /**
+   * Uses {@code index} as the deadline index instead of building it from the stores: the caller knows it is the
+   * index of exactly what the stores hold (see {@link DeadlineIndexSnapshot}).
+   *
+   * @throws IllegalStateException if the index was built or adopted already
+   */
+  void adoptIndex(NavigableSet<Timer> index) {
+    if (timers != null) {
+      throw new IllegalStateException("the deadline index is built already");
+    }
+    timers = index;
+    index.stream().filter(t -> t.kind() == Timer.Kind.EXPIRE).forEach(expiries::add);
+  }
 }

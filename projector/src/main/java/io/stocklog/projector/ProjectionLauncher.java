@@ -63,7 +63,10 @@ final class ProjectionLauncher implements ProjectionReconciler.Launcher {
 
   @Override
   public PreparedDecider prepareDecider(Projection p) {
-    Projector started = Projector.prepareDecider(deciderConfig(p), registry);
+    ProjectorConfig c = deciderConfig(p);
+    // The follower just closed here saved its deadline indexes: read them now, not when the tasks start.
+    DeadlineIndexSnapshot.readAhead(c.stateDir().resolve(c.applicationId()));
+    Projector started = Projector.prepareDecider(c, registry);
     return new RunningDecider(started, registry, null);
   }
 
