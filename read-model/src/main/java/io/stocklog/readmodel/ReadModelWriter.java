@@ -219,32 +219,32 @@ public final class ReadModelWriter {
           s.execute("truncate sku_stock, reservation, orders");
         }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        CopyText.copy(copy, "copy sku_stock (sku, on_hand, reserved, available, position_partition, position_offset, "
-            + "updated_at) from stdin with (freeze)", t -> {
+        CopyRows.copy(copy, "copy sku_stock (sku, on_hand, reserved, available, position_partition, position_offset, "
+            + "updated_at) from stdin with (format binary, freeze)", t -> {
           for (Placed p : rows.stock()) {
             Outcome o = p.outcome();
-            t.text(o.sku()).number(o.onHand()).number(o.reserved()).number(o.available())
-                .number(p.position().partition()).number(p.position().offset()).time(o.decidedAt()).end();
+            t.row(7).text(o.sku()).int8(o.onHand()).int8(o.reserved()).int8(o.available())
+                .int4(p.position().partition()).int8(p.position().offset()).time(o.decidedAt());
           }
         });
-        CopyText.copy(copy, "copy reservation (sku, order_id, quantity, status, reject_reason, expires_at, "
-            + "position_partition, position_offset, updated_at) from stdin with (freeze)", t -> {
+        CopyRows.copy(copy, "copy reservation (sku, order_id, quantity, status, reject_reason, expires_at, "
+            + "position_partition, position_offset, updated_at) from stdin with (format binary, freeze)", t -> {
           for (Placed p : rows.reservations()) {
             Outcome o = p.outcome();
             ReservationStatus st = OutcomeRows.reservationStatus(o);
-            t.text(o.sku()).text(o.subjectId()).number(o.quantity()).text(st.name())
-                .textOrNull(st == ReservationStatus.REJECTED ? o.reason().name() : null).time(o.expiresAt())
-                .number(p.position().partition()).number(p.position().offset()).time(o.decidedAt()).end();
+            t.row(9).text(o.sku()).text(o.subjectId()).int8(o.quantity()).text(st.name())
+                .text(st == ReservationStatus.REJECTED ? o.reason().name() : null).time(o.expiresAt())
+                .int4(p.position().partition()).int8(p.position().offset()).time(o.decidedAt());
           }
         });
-        CopyText.copy(copy, "copy orders (order_id, status, reject_reason, expires_at, lines, position_partition, "
-            + "position_offset, updated_at) from stdin with (freeze)", t -> {
+        CopyRows.copy(copy, "copy orders (order_id, status, reject_reason, expires_at, lines, position_partition, "
+            + "position_offset, updated_at) from stdin with (format binary, freeze)", t -> {
           for (PlacedOrder p : rows.orders()) {
             OrderOutcome o = p.outcome();
             Reason reason = OutcomeRows.rejectReason(o);
-            t.text(o.orderId()).text(o.status().name()).textOrNull(reason == null ? null : reason.name())
-                .time(o.expiresAt()).text(OrderLinesJson.write(o.lines())).number(p.position().partition())
-                .number(p.position().offset()).time(o.decidedAt()).end();
+            t.row(8).text(o.orderId()).text(o.status().name()).text(reason == null ? null : reason.name())
+                .time(o.expiresAt()).jsonb(OrderLinesJson.write(o.lines())).int4(p.position().partition())
+                .int8(p.position().offset()).time(o.decidedAt());
           }
         });
         try (Statement s = c.createStatement()) {

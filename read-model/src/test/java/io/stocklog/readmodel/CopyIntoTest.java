@@ -36,9 +36,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 class CopyIntoTest {
 
   private static final Instant DEADLINE = T0.plusSeconds(600);
-  /** A SKU every escape of COPY's text format must get right, and a character beyond ASCII. */
+  /** A SKU with a backslash and characters beyond ASCII, which must arrive as they are. */
   private static final String ODD_SKU = "sku-\u00e9\\t\u00df";
-  /** Characters no real ID has, which COPY's text format must escape. */
+  /** Characters no real ID has, which COPY's text format would have to escape. */
   private static final String ODD_ORDER = "o-4\t\r\n\\N";
 
   /** The current schema's indexes, their definitions without the schema's name, and whether each is usable. */
@@ -69,7 +69,10 @@ class CopyIntoTest {
     return ds;
   }
 
-  /** One of every kind of row: nulls, rejections, a deadline kept, odd text, times with nanoseconds and days apart. */
+  /**
+   * One of every kind of row: nulls, rejections, a deadline kept, odd text, times days apart and with nanoseconds
+   * that Postgres rounds (half a microsecond included).
+   */
   private static final List<Outcome> OUTCOMES = List.of(
       received("a", 10, 10, 0, 0, 1),
       received(ODD_SKU, 5, 5, 0, 1, 1),
@@ -84,14 +87,15 @@ class CopyIntoTest {
 
   private static final List<OrderOutcome> ORDERS = List.of(
       new OrderOutcome("e-o-9", "OrderPlaced", "o-9", Decision.PENDING, null, OrderStatus.PENDING, null,
-          List.of(new OrderOutcome.Line("a", 1, null, null, null)), false, T0.plusSeconds(9),
+          List.of(new OrderOutcome.Line("a", 1, null, null, null)), false, T0.plusSeconds(9).plusNanos(1_500),
           new Position(0, 9).token()),
       new OrderOutcome("e-o-10", "OrderLineDecided", "o-10", Decision.REJECTED, Reason.OUT_OF_STOCK,
           OrderStatus.REJECTED, null, List.of(new OrderOutcome.Line("a", 1, ReservationStatus.CANCELLED, null, null),
           new OrderOutcome.Line(ODD_SKU + "\t\n\"", 9, ReservationStatus.REJECTED, Reason.OUT_OF_STOCK, 4L)), false,
           T0.plusSeconds(10), new Position(1, 10).token()),
       new OrderOutcome("e-o-11", "OrderLineDecided", "o-11", Decision.HELD, null, OrderStatus.HELD, DEADLINE,
-          List.of(new OrderOutcome.Line("a", 2, ReservationStatus.HELD, null, null)), false, T0.plusSeconds(11),
+          List.of(new OrderOutcome.Line("a", 2, ReservationStatus.HELD, null, null)), false,
+          T0.plusSeconds(11).plusNanos(2_500),
           new Position(0, 11).token()));
 
   @Test
