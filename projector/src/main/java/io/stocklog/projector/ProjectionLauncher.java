@@ -32,6 +32,8 @@ final class ProjectionLauncher implements ProjectionReconciler.Launcher {
 
   private static final Logger log = LoggerFactory.getLogger(ProjectionLauncher.class);
 
+  static final long FOLLOWER_COMMIT_MS = 200;
+
   private final ProjectorServiceConfig config;
   private final MeterRegistry registry;
 
@@ -50,12 +52,12 @@ final class ProjectionLauncher implements ProjectionReconciler.Launcher {
    * A rebuilt projection's projector catching up in this process, writing its outcomes to the projection's
    * private topic (the operator's rebuild applies them to its read model): its state is built where it will
    * decide, so the handoff's prepared decider opens it instead of restoring it from the changelogs. It commits
-   * once a second, as the rebuild did: fewer, larger transactions fold faster. Its decisions are not counted with
-   * the live decider's.
+   * every {@value #FOLLOWER_COMMIT_MS} ms: what it folds is only seconds of backlog, and the operator sees it caught
+   * up only at a commit. Its decisions are not counted with the live decider's.
    */
   @Override
   public Decider startFollower(Projection p) {
-    ProjectorConfig c = deciderConfig(p).withCommitInterval(Duration.ofSeconds(1));
+    ProjectorConfig c = deciderConfig(p).withCommitInterval(Duration.ofMillis(FOLLOWER_COMMIT_MS));
     Projector started = Projector.startRebuild(c, p.privateTopic(), ProjectorOptions.Progress.NONE,
         new CompositeMeterRegistry());
     return new RunningDecider(started, registry, null);
