@@ -39,6 +39,8 @@ final class ProjectionReconciler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProjectionReconciler.class);
   /** Also how long a handoff's last step waits for this process to promote its prepared decider. */
   static final long RECONCILE_MS = 100;
+  /** How often the catalog is read while a handoff is under way. */
+  static final long HANDOFF_RECONCILE_MS = 10;
   static final long STARTUP_TIMEOUT_SECONDS = 120;
 
   /** Starts what a projection runs: the real projector and sink ({@link ProjectionLauncher}), or a test's stand-ins. */
@@ -108,7 +110,29 @@ final class ProjectionReconciler implements AutoCloseable {
       }
       sleep(RECONCILE_MS);
     }
-    timer.scheduleWithFixedDelay(this::reconcile, RECONCILE_MS, RECONCILE_MS, TimeUnit.MILLISECONDS);
+    timer.schedule(this::followCatalog, RECONCILE_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Reconciles, then comes back in {@value #RECONCILE_MS} ms; every {@value #HANDOFF_RECONCILE_MS} ms while a
+   * handoff is under way (no decider): nobody decides until this process has noticed the new one.
+   */
+  private void followCatalog() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      log.warn("following the projection catalog failed; trying again: {}", e.toString());
+    } finally {
+      State s = lastState;
+      boolean handoff = s != null && s.control().decider() == null;
+      if (!closed.get()) {
+        try {
+          timer.schedule(this::followCatalog, handoff ? HANDOFF_RECONCILE_MS : RECONCILE_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+          // Closing.
+        }
+      }
+    }
   }
 
   /** What runs now; never waits for the lock. */
