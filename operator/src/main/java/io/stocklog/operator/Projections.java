@@ -66,6 +66,8 @@ public final class Projections {
   static final long CATCH_UP_SLACK = 2_000;
   /** How often the handoff asks whether the live projector has stopped: every millisecond then is a pause. */
   static final Duration HANDOFF_POLL = Duration.ofMillis(20);
+  /** How long a rebuild gives the prepared decider to open its stores before the handoff begins. */
+  static final Duration PREPARED_SETTLE = Duration.ofSeconds(1);
   /** How long {@code drop} waits for the services to stop a projector of the projection dropped. */
   static final Duration DROP_PROJECTOR_WAIT = Duration.ofSeconds(5);
   private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
@@ -187,6 +189,10 @@ public final class Projections {
       long mark = sink.rounds();
       poll().until("the rebuild's sink to apply every outcome of the rebuild",
           () -> sink.rounds() > mark + 1 && sink.lag() == 0);
+      // Assigned is not opened: the prepared decider's tasks open their stores after the group is stable, and a
+      // handoff begun meanwhile has the old decider's close compete with them for the disk and the cores, while
+      // nobody decides. Nothing outside the services shows when they are done; they take about half a second.
+      Poll.sleep(PREPARED_SETTLE.toMillis());
     } finally {
       sink.close();
     }
