@@ -85,8 +85,9 @@ final class DeadlineIndexSnapshot {
       return;
     }
     try (java.util.stream.Stream<Path> dirs = Files.list(appStateDir)) {
-      dirs.filter(d -> Files.exists(d.resolve(FILE))).forEach(d -> AHEAD.computeIfAbsent(d.toAbsolutePath(),
-          x -> java.util.concurrent.CompletableFuture.supplyAsync(() -> read(x))));
+      // A newer file replaces what an earlier read ahead left untaken (a handoff that did not happen).
+      dirs.filter(d -> Files.exists(d.resolve(FILE))).map(Path::toAbsolutePath).forEach(d -> AHEAD.put(d,
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> read(d))));
     } catch (IOException e) {
       log.debug("cannot list {}: {}", appStateDir, e.toString());
     }
