@@ -48,6 +48,23 @@ class DeadlineIndexSnapshotTest {
   }
 
   @Test
+  void readAheadIsWhatTheTaskTakesAndANewerSaveReplacesAnUntakenOne(@TempDir Path app) throws Exception {
+    Path task = Files.createDirectories(app.resolve("0_1"));
+    DeadlineIndexSnapshot.write(task, 10, new TreeSet<>(List.of(new Timer(1, Timer.Kind.EXPIRE, "s", "old"))));
+    DeadlineIndexSnapshot.readAhead(app);
+    // A handoff that did not happen: nobody took it; the next follower saves a newer one.
+    NavigableSet<Timer> newer = new TreeSet<>(List.of(new Timer(2, Timer.Kind.EXPIRE, "s", "new")));
+    org.awaitility.Awaitility.await().until(() -> !Files.exists(task.resolve(DeadlineIndexSnapshot.FILE)));
+    DeadlineIndexSnapshot.write(task, 20, newer);
+    DeadlineIndexSnapshot.readAhead(app);
+
+    DeadlineIndexSnapshot.Saved taken = DeadlineIndexSnapshot.take(task).orElseThrow();
+    assertThat(taken.nextOffset()).isEqualTo(20);
+    assertThat(taken.timers()).containsExactlyElementsOf(newer);
+    assertThat(DeadlineIndexSnapshot.take(task)).isEmpty();
+  }
+
+  @Test
   void aDamagedFileIsIgnoredAndRemoved(@TempDir Path dir) throws Exception {
     DeadlineIndexSnapshot.write(dir, 7, new TreeSet<>(List.of(new Timer(1, Timer.Kind.EXPIRE, "s", "o"))));
     Path file = dir.resolve(DeadlineIndexSnapshot.FILE);
