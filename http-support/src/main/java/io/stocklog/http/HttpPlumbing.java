@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  *       without the body (RFC 9110 9.3.2; Jetty drops the body and keeps the headers);
  *   <li>the request log ({@link RequestLog}) and the request timer {@code http.server.requests}, tagged with
  *       method, route template ({@code unmatched} when none) and status;
- *   <li>a body limit, optional: a declared {@code Content-Length} over it is a 413, the body dropped unparsed
- *       (up to 8 MiB read and dropped first, so that its sender, still sending, reads the 413);
+ *   <li>a body limit, optional: a declared {@code Content-Length} over it is a 413 answered before a byte of the
+ *       body is read, then up to 8 MiB of the body dropped unparsed, so that a sender still sending reads it;
  *   <li>handlers on virtual threads, a graceful stop and a deep accept backlog ({@link JettyDefaults}).
  * </ul>
  */
@@ -37,7 +37,7 @@ public final class HttpPlumbing {
 
   /** The content type of a Prometheus scrape (text format 0.0.4). */
   public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-  /** The largest refused body read and dropped before the 413, so that its sender reads the answer. */
+  /** The largest refused body read and dropped after its 413, so that its sender reads the answer. */
   static final long DRAIN_LIMIT = 8L * 1024 * 1024;
 
   /**
@@ -104,22 +104,11 @@ public final class HttpPlumbing {
     // First among the before handlers, so that a request refused by a later one still has its ID and its line.
     RequestLog.install(config, settings.requestLogger());
     if (settings.maxBodyBytes() > 0) {
-      // Refuse an oversize body by its declared length, without parsing it. The client is still sending it: closing
-      // the connection now makes its write fail and it never reads the answer (java.net.http: "header parser
-      // received no bytes"), so a body up to DRAIN_LIMIT is read and dropped first; a larger one is cut off. The
-      // connection closes either way, so no client reuses it.
+      // Refuse an oversize body by its declared length, without parsing it (see refuseOversize).
       config.routes.before(ctx -> {
         long declared = ctx.req().getContentLengthLong();
         if (declared > settings.maxBodyBytes()) {
-          if (declared <= DRAIN_LIMIT) {
-            try (java.io.InputStream in = ctx.req().getInputStream()) {
-              in.transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (java.io.IOException gone) {
-              // The client went away: nobody to answer.
-            }
-          }
-          ctx.header("Connection", "close");
-          throw problems.tooLarge(" (Content-Length: " + declared + ")").toException();
+          refuseOversize(ctx, problems.tooLarge(" (Content-Length: " + declared + ")"), declared);
         }
       });
     }
@@ -178,5 +167,31 @@ public final class HttpPlumbing {
             .tag("status", Integer.toString(k.status()))
             .register(metrics))
         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Answers a body over the limit with its 413 at once: written and flushed before a byte of the body is read, so a
+   * client waiting to send it reads the answer now. A client still sending it would, if the connection closed now,
+   * fail its write and never read the answer (java.net.http: "header parser received no bytes"), so a body up to
+   * {@link #DRAIN_LIMIT} is then read and dropped, unparsed; a larger one is cut off. The connection closes after
+   * either way, so no client reuses it.
+   */
+  private static void refuseOversize(io.javalin.http.Context ctx, Problem problem, long declared)
+      throws java.io.IOException {
+    byte[] body = io.stocklog.json.Json.MAPPER.writeValueAsBytes(problem.body());
+    problem.headers().forEach(ctx::header);
+    ctx.header("Connection", "close");
+    ctx.status(problem.status()).contentType(Replies.PROBLEM_JSON);
+    ctx.res().setContentLength(body.length);
+    ctx.res().getOutputStream().write(body);
+    ctx.res().flushBuffer();
+    ctx.skipRemainingHandlers();
+    if (declared <= DRAIN_LIMIT) {
+      try (java.io.InputStream in = ctx.req().getInputStream()) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      } catch (java.io.IOException gone) {
+        // The client stopped sending (or went away); it has the answer.
+      }
+    }
   }
 }
