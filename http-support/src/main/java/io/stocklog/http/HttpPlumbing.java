@@ -6,6 +6,10 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stocklog.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -176,9 +180,8 @@ public final class HttpPlumbing {
    * {@link #DRAIN_LIMIT} is then read and dropped, unparsed; a larger one is cut off. The connection closes after
    * either way, so no client reuses it.
    */
-  private static void refuseOversize(io.javalin.http.Context ctx, Problem problem, long declared)
-      throws java.io.IOException {
-    byte[] body = io.stocklog.json.Json.MAPPER.writeValueAsBytes(problem.body());
+  private static void refuseOversize(Context ctx, Problem problem, long declared) throws IOException {
+    byte[] body = Json.MAPPER.writeValueAsBytes(problem.body());
     problem.headers().forEach(ctx::header);
     ctx.header("Connection", "close");
     ctx.status(problem.status()).contentType(Replies.PROBLEM_JSON);
@@ -187,9 +190,9 @@ public final class HttpPlumbing {
     ctx.res().flushBuffer();
     ctx.skipRemainingHandlers();
     if (declared <= DRAIN_LIMIT) {
-      try (java.io.InputStream in = ctx.req().getInputStream()) {
-        in.transferTo(java.io.OutputStream.nullOutputStream());
-      } catch (java.io.IOException gone) {
+      try (InputStream in = ctx.req().getInputStream()) {
+        in.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException gone) {
         // The client stopped sending (or went away); it has the answer.
       }
     }

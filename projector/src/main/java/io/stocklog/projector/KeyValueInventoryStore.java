@@ -120,8 +120,7 @@ public final class KeyValueInventoryStore implements InventoryStore {
 
   private NavigableSet<Timer> timers() {
     if (timers == null) {
-      timers = buildIndex();
-      timers.stream().filter(t -> t.kind() == Timer.Kind.EXPIRE).forEach(expiries::add);
+      adoptIndex(buildIndex());
     }
     return timers;
   }
