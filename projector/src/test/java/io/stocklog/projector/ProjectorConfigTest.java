@@ -3,6 +3,10 @@ package io.stocklog.projector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.stocklog.topics.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class ProjectorConfigTest {
 
@@ -80,6 +85,24 @@ class ProjectorConfigTest {
     assertThat(p.get(StreamsConfig.topicPrefix("min.insync.replicas"))).isEqualTo("2");
     assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
     assertThat(new StreamsConfig(p).getString(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("stocklog-projector");
+  }
+
+  @Test
+  void streamsConfiguredSoSayNothingWorthAWarningAtEveryStart() {
+    Logger streamsLog = (Logger) LoggerFactory.getLogger(StreamsConfig.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    streamsLog.addAppender(lines);
+    try {
+      new StreamsConfig(Projector.streamsProperties(ProjectorConfig.fromEnv(Map.of())));
+      Properties rebuild = Projector.streamsProperties(ProjectorConfig.fromEnv(Map.of()));
+      rebuild.putAll(Projector.rebuildProperties());
+      new StreamsConfig(rebuild);
+    } finally {
+      streamsLog.detachAppender(lines);
+    }
+    assertThat(lines.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
   }
 
   @Test
