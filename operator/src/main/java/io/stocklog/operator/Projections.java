@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -77,6 +78,7 @@ public final class Projections {
   private final PrintStream out;
   private final boolean terminal;
   private final Duration timeout;
+  private final Handoff.Hooks hooks;
 
   /**
    * @param base the projector settings (retention, commit interval, topics) the live projector runs with: a
@@ -85,11 +87,18 @@ public final class Projections {
    */
   public Projections(Connections connections, ProjectorConfig base, PrintStream out, boolean terminal,
       Duration timeout) {
+    this(connections, base, out, terminal, timeout, Handoff.Hooks.JVM);
+  }
+
+  /** With {@code hooks} where the undo of an unfinished rebuild or handoff is registered (tests run it). */
+  Projections(Connections connections, ProjectorConfig base, PrintStream out, boolean terminal,
+      Duration timeout, Handoff.Hooks hooks) {
     this.c = connections;
     this.base = base;
     this.out = out;
     this.terminal = terminal;
     this.timeout = timeout;
+    this.hooks = hooks;
   }
 
   /** What a rebuild measured. */
@@ -105,7 +114,8 @@ public final class Projections {
    * Replays the events topic from the beginning into a new projection {@code name}: its own projector
    * application and state, its own schema, its own private outcomes topic; then hands the deciding role to it
    * and serves its read model (see the class comment). The previous projection stays, kept current, for
-   * {@link #rollback} until {@link #drop}.
+   * {@link #rollback} until {@link #drop}. Stopped before the handoff begins (an error, or Ctrl-C through a hook
+   * registered for that time), it drops T, which nobody else would finish.
    */
   public RebuildResult rebuild(String name) throws SQLException {
     ProjectionCatalog catalog = c.catalog();
@@ -114,13 +124,94 @@ public final class Projections {
     if (before.projection(name).isPresent()) {
       throw new IllegalArgumentException("a projection named " + name + " exists already");
     }
-    String events = base.topics().events();
     Projection t = new Projection(name, "stocklog-projector-" + name, "rm_" + name, "stocklog-read-model-" + name,
         base.topics().outcomes() + "." + name, ProjectionCatalog.Phase.BUILDING, null);
     catalog.add(t);
-    ReadModelSchema.migrate(c.schema(t.schema()), t.schema());
-    out.printf("rebuilding into projection %s (application %s, schema %s)%n", t.name(), t.applicationId(),
-        t.schema());
+    // From here until the handoff begins, T is this command's alone: stopped early (an error, Ctrl-C), it drops T,
+    // so that no follower or prepared decider of it goes on running in the services for nobody.
+    Unfinished unfinished = new Unfinished(t);
+    hooks.add(unfinished.hook);
+    Built built;
+    try {
+      ReadModelSchema.migrate(c.schema(t.schema()), t.schema());
+      out.printf("rebuilding into projection %s (application %s, schema %s)%n", t.name(), t.applicationId(),
+          t.schema());
+      built = build(t);
+    } catch (RuntimeException | SQLException | Error e) {
+      unfinished.drop("the rebuild failed before its handoff (" + e.getMessage() + ")");
+      throw e;
+    } finally {
+      hooks.remove(unfinished.hook);
+    }
+    if (!unfinished.claim()) {
+      throw new IllegalStateException("interrupted: " + name + " is being dropped");
+    }
+    long handoffStart = System.nanoTime();
+    handOver(t, built.liveStart());
+    Duration handoff = Duration.ofNanos(System.nanoTime() - handoffStart);
+    return new RebuildResult(t, built.folded(), built.catchUp(), built.rate(), handoff);
+  }
+
+  /** What the rebuild's part before the handoff measured, and where T's sink starts on the live topic. */
+  private record Built(Map<Integer, Long> liveStart, long folded, Duration catchUp, double rate) {}
+
+  /**
+   * A rebuild's projection until its handoff begins: whichever comes first of an error, an interruption (the
+   * hook) and the handoff's start claims it; the first two drop it.
+   */
+  private final class Unfinished {
+    private final Projection t;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    final Thread hook;
+
+    Unfinished(Projection t) {
+      this.t = t;
+      this.hook = new Thread(() -> drop("interrupted before its handoff"), "rebuild-undo");
+    }
+
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    void drop(String why) {
+      if (!claim()) {
+        return;
+      }
+      out.printf("%s: dropping %s%n", why, t.name());
+      for (int attempt = 1; ; attempt++) {
+        try {
+          List<String> left = Projections.this.drop(t.name());
+          if (!left.isEmpty()) {
+            out.printf("consumer groups of %s left: %s%n", t.name(), left);
+          }
+          return;
+        } catch (RuntimeException | SQLException e) {
+          // The rebuild may have moved T's phase meanwhile (the catalog's writes name the version they read).
+          if (attempt < 3 && stillInCatalog()) {
+            Poll.sleep(200);
+            continue;
+          }
+          out.printf("could not drop %s (%s): `status` shows it, and `drop --name %s` finishes it%n", t.name(),
+              e.getMessage(), t.name());
+          return;
+        }
+      }
+    }
+
+    private boolean stillInCatalog() {
+      try {
+        return requireCatalog(c.catalog()).projection(t.name()).isPresent();
+      } catch (RuntimeException | SQLException e) {
+        return false;
+      }
+    }
+  }
+
+  /** Steps 1 to 3 of a rebuild: the fold here, the state and rows written, the follower caught up, T READY. */
+  private Built build(Projection t) throws SQLException {
+    ProjectionCatalog catalog = c.catalog();
+    String name = t.name();
+    String events = base.topics().events();
 
     // Every outcome of an event after head0 is published after liveStart: T's sink starts there on the
     // live topic, since T will have folded at least up to head0 itself.
@@ -202,10 +293,7 @@ public final class Projections {
     out.printf("folded %,d events in %.1f s (%,.0f events/s): %.1f s in memory, %.1f s restoring and catching up "
         + "in the projector services; handing over%n", folded, catchUp.toMillis() / 1000.0, rate,
         seedTime.toMillis() / 1000.0, streamsTime.toMillis() / 1000.0);
-    long handoffStart = System.nanoTime();
-    handOver(t, liveStart);
-    Duration handoff = Duration.ofNanos(System.nanoTime() - handoffStart);
-    return new RebuildResult(t, folded, catchUp, rate, handoff);
+    return new Built(liveStart, folded, catchUp, rate);
   }
 
   /**
@@ -407,7 +495,7 @@ public final class Projections {
   private void handOver(Projection t, Map<Integer, Long> sinkStart) throws SQLException {
     // Nobody decides between L's leaving and T's starting: notice L's leaving quickly.
     Handoff.Result r = new Handoff(c.catalog(), c.offsets(), base.topics().events(), base.topics().outcomes(),
-        new Poll(timeout, HANDOFF_POLL), Handoff.Hooks.JVM, out).to(t, sinkStart);
+        new Poll(timeout, HANDOFF_POLL), hooks, out).to(t, sinkStart);
     out.printf("%s decides from %s on (no projector decided for %d ms)%n", t.name(), r.cl(),
         r.withoutDecider().toMillis());
     serveWhenCaughtUp(t);

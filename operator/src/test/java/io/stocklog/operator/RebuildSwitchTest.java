@@ -1,6 +1,7 @@
 package io.stocklog.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import io.stocklog.json.Json;
 import io.stocklog.local.LocalStack;
 import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
+import io.stocklog.projector.ProjectorConfig;
 import io.stocklog.readmodel.ProjectionCatalog;
 import io.stocklog.topics.TopicSettings;
 import java.io.ByteArrayOutputStream;
@@ -251,6 +253,69 @@ class RebuildSwitchTest {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /**
+   * Ctrl-C before the handoff: the JVM runs the hook the rebuild registered; here it is run at the last moment it
+   * can come, when the rebuild takes the hook off to begin the handoff, with T READY and a decider of it prepared in
+   * the projector service. T is dropped whole (catalog, schema, topics, groups), the service stops the decider it
+   * prepared, the rebuild goes no further, and the live projector decides on.
+   */
+  @Test
+  void aRebuildStoppedBeforeItsHandoffDropsWhatItMadeAndTheServicesStopRunningIt() throws Exception {
+    post("/skus/stop0/receipts", "{\"receiptId\":\"stop-r0\",\"quantity\":5}");
+    String name = "stopped";
+    String application = "stocklog-projector-" + name;
+    ProjectionCatalog.State before = catalog();
+    List<String> atCtrlC = new CopyOnWriteArrayList<>();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    try (Connections c = new Connections(OperatorSettings.fromEnv(env))) {
+      Handoff.Hooks ctrlC = new Handoff.Hooks() {
+        @Override
+        public void add(Thread hook) {
+        }
+
+        @Override
+        public void remove(Thread hook) {
+          try {
+            atCtrlC.add(catalog().projection(name).orElseThrow().phase() + " idle=" + c.offsets().idle(application));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          hook.run();
+        }
+      };
+      Projections projections = new Projections(c, ProjectorConfig.fromEnv(env), out, false, Duration.ofSeconds(120),
+          ctrlC);
+      assertThatThrownBy(() -> projections.rebuild(name)).hasMessageContaining("interrupted");
+      String text = bytes.toString(StandardCharsets.UTF_8);
+      System.out.println(text);
+
+      assertThat(atCtrlC).as("T was READY, a decider of it prepared in the service").containsExactly("READY idle=false");
+      assertThat(text).contains("interrupted before its handoff: dropping " + name, "dropped projection " + name)
+          .doesNotContain("decides from", "could not");
+      ProjectionCatalog.State after = catalog();
+      assertThat(after.projections()).doesNotContainKey(name);
+      assertThat(after.control().decider()).isEqualTo(before.control().decider());
+      assertThat(after.control().serving()).isEqualTo(before.control().serving());
+      try (Connection db = connect(); Statement s = db.createStatement();
+           ResultSet rs = s.executeQuery("select count(*) from information_schema.schemata where schema_name = 'rm_"
+               + name + "'")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("schema rm_" + name).isZero();
+      }
+      assertThat(c.admin().listTopics().names().get())
+          .noneMatch(t -> t.startsWith(application + "-") || t.equals(TOPICS.outcomes() + "." + name));
+      assertThat(c.admin().listConsumerGroups().all().get())
+          .noneMatch(g -> g.groupId().startsWith(application) || g.groupId().startsWith("stocklog-read-model-" + name));
+    }
+    // The live projector decided throughout and decides on.
+    HttpResponse<String> held = http.send(HttpRequest.newBuilder(URI.create(stack.commandUrl() + "/skus/stop0/reservations"))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Prefer", "wait=10")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"orderId\":\"stop-h1\",\"quantity\":2,\"holdSeconds\":600}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
   }
 
   private static ProjectionCatalog.State catalog() throws Exception {
