@@ -45,6 +45,10 @@ public final class RebuildBench implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42")
   long seed;
 
+  @Option(names = "--rollback", description = "After the rebuild, roll back to the projection it replaced and time "
+      + "that handoff's pause with the trickle too.")
+  boolean rollback;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new RebuildBench()).execute(args));
   }
@@ -93,6 +97,22 @@ public final class RebuildBench implements Callable<Integer> {
           trickle.longest(8).forEach(x -> System.out.printf("TRICKLE_LONGEST appended_at=%s waited_ms=%d%n",
               java.time.LocalTime.ofInstant(Instant.now().minusNanos(System.nanoTime() - x[0]),
                   java.time.ZoneOffset.UTC), x[1]));
+        }
+        if (rollback) {
+          try (Trickle trickle = new Trickle(stack.bootstrapServers(), projector.topics())) {
+            Thread.sleep(5_000);
+            long start = System.nanoTime();
+            new Projections(c, projector, System.out, false, Duration.ofMinutes(10)).rollback(null);
+            long done = System.nanoTime();
+            Thread.sleep(20_000);
+            Trickle.Figures f = trickle.figures(start, start, done);
+            System.out.printf("ROLLBACK s=%.1f%n", (done - start) / 1e9);
+            System.out.printf("ROLLBACK_TRICKLE appended=%d decided=%d p50_ms=%d max_wait_for_decision_ms=%d "
+                + "max_ms_during_rollback=%d%n", f.appended(), f.decided(), f.p50(), f.max(), f.maxAroundHandoff());
+            trickle.longest(4).forEach(x -> System.out.printf("ROLLBACK_LONGEST appended_at=%s waited_ms=%d%n",
+                java.time.LocalTime.ofInstant(Instant.now().minusNanos(System.nanoTime() - x[0]),
+                    java.time.ZoneOffset.UTC), x[1]));
+          }
         }
       }
     }
