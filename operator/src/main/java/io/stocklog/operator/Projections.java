@@ -8,6 +8,7 @@ import io.stocklog.readmodel.OutcomeRows;
 import io.stocklog.readmodel.OutcomeSink;
 import io.stocklog.readmodel.ReadModelWriter;
 import io.stocklog.readmodel.ProjectionCatalog;
+import io.stocklog.readmodel.ProjectionCatalog.Phase;
 import io.stocklog.readmodel.ProjectionCatalog.Projection;
 import io.stocklog.readmodel.ProjectionCatalog.State;
 import io.stocklog.readmodel.ReadModelQueries;
@@ -32,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Rebuild, rollback and drop: the operations that change which projection decides and which one serves.
@@ -53,8 +53,11 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>Tell the services to run T as decider publishing from CL on (catalog: decider T, publish_from CL). They
  *       promote the prepared decider: told CL and resumed, it folds [CT, CL) into its state without publishing,
  *       and publishes from CL. (A service with no prepared decider of T starts one, which restores T's state from
- *       the changelogs first: the slow way, as a rollback does.)
+ *       the changelogs first: the slow way.)
  * </ol>
+ * A rollback to a projection L that decided before goes the same way from step 1's second half: its read model is
+ * complete and kept current, so the services follow L from where it stopped deciding (catalog: L WARMING), then
+ * prepare a decider of it (L WARM), and the handoff promotes it.
  * Commands keep being appended throughout (the command service needs only Kafka); outcomes pause between the
  * services' stopping L and their resuming T, which {@link Handoff} carries out and undoes if anything stops it.
  * Reads are never interrupted: the query service keeps serving the previous read model, which stays complete,
@@ -129,7 +132,7 @@ public final class Projections {
     catalog.add(t);
     // From here until the handoff begins, T is this command's alone: stopped early (an error, Ctrl-C), it drops T,
     // so that no follower or prepared decider of it goes on running in the services for nobody.
-    Unfinished unfinished = new Unfinished(t);
+    Undo unfinished = new Undo("dropping " + name, () -> dropUnfinished(t));
     hooks.add(unfinished.hook);
     Built built;
     try {
@@ -138,7 +141,7 @@ public final class Projections {
           t.schema());
       built = build(t);
     } catch (RuntimeException | SQLException | Error e) {
-      unfinished.drop("the rebuild failed before its handoff (" + e.getMessage() + ")");
+      unfinished.run("the rebuild failed before its handoff (" + e.getMessage() + ")");
       throw e;
     } finally {
       hooks.remove(unfinished.hook);
@@ -156,53 +159,60 @@ public final class Projections {
   private record Built(Map<Integer, Long> liveStart, long folded, Duration catchUp, double rate) {}
 
   /**
-   * A rebuild's projection until its handoff begins: whichever comes first of an error, an interruption (the
-   * hook) and the handoff's start claims it; the first two drop it.
+   * What undoes an operation stopped before its handoff begins: whichever comes first of an error, an interruption
+   * (the hook, run by Ctrl-C) and the handoff's start claims it; the first two run the undo.
    */
-  private final class Unfinished {
-    private final Projection t;
+  private final class Undo {
+    private final String what;
+    private final SqlAction action;
     private final AtomicBoolean claimed = new AtomicBoolean();
     final Thread hook;
 
-    Unfinished(Projection t) {
-      this.t = t;
-      this.hook = new Thread(() -> drop("interrupted before its handoff"), "rebuild-undo");
+    Undo(String what, SqlAction action) {
+      this.what = what;
+      this.action = action;
+      this.hook = new Thread(() -> run("interrupted before its handoff"), "undo-before-handoff");
     }
 
     boolean claim() {
       return claimed.compareAndSet(false, true);
     }
 
-    void drop(String why) {
+    void run(String why) {
       if (!claim()) {
         return;
       }
-      out.printf("%s: dropping %s%n", why, t.name());
-      for (int attempt = 1; ; attempt++) {
-        try {
-          List<String> left = Projections.this.drop(t.name());
-          if (!left.isEmpty()) {
-            out.printf("consumer groups of %s left: %s%n", t.name(), left);
-          }
-          return;
-        } catch (RuntimeException | SQLException e) {
-          // The rebuild may have moved T's phase meanwhile (the catalog's writes name the version they read).
-          if (attempt < 3 && stillInCatalog()) {
-            Poll.sleep(200);
-            continue;
-          }
-          out.printf("could not drop %s (%s): `status` shows it, and `drop --name %s` finishes it%n", t.name(),
-              e.getMessage(), t.name());
-          return;
-        }
+      out.printf("%s: %s%n", why, what);
+      try {
+        action.run();
+      } catch (RuntimeException | SQLException e) {
+        out.printf("%s failed (%s): look at `status`%n", what, e.getMessage());
       }
     }
+  }
 
-    private boolean stillInCatalog() {
+  private interface SqlAction {
+    void run() throws SQLException;
+  }
+
+  /** Drops a rebuild's projection T that never decided, retrying if the rebuild moved T's phase meanwhile. */
+  private void dropUnfinished(Projection t) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
       try {
-        return requireCatalog(c.catalog()).projection(t.name()).isPresent();
+        List<String> left = drop(t.name());
+        if (!left.isEmpty()) {
+          out.printf("consumer groups of %s left: %s%n", t.name(), left);
+        }
+        return;
       } catch (RuntimeException | SQLException e) {
-        return false;
+        // The catalog's writes name the version or phase they read.
+        if (attempt < 3 && requireCatalog(c.catalog()).projection(t.name()).isPresent()) {
+          Poll.sleep(200);
+          continue;
+        }
+        out.printf("could not drop %s (%s): `status` shows it, and `drop --name %s` finishes it%n", t.name(),
+            e.getMessage(), t.name());
+        return;
       }
     }
   }
@@ -316,28 +326,73 @@ public final class Projections {
           + s.control().serving() + " (name one with --to)");
     }
     Projection t = s.projection(name).orElseThrow(() -> new IllegalArgumentException("no projection " + name));
-    if (t.phase() != ProjectionCatalog.Phase.ACTIVE) {
+    if (!t.phase().keptCurrent()) {
       throw new IllegalStateException("projection " + name + " is " + t.phase() + ", not a complete read model");
     }
     if (!name.equals(s.control().decider())) {
-      Map<Integer, Long> head0 = c.offsets().end(base.topics().events());
-      Map<Integer, Long> resumed = c.offsets().committed(t.applicationId(), base.topics().events());
-      Path state = stateDir(t);
-      FoldProgress progress = new FoldProgress(head0.size());
-      progress.startAt(resumed);
-      Projector projector = Projector.startRebuild(config(t, state), t.privateTopic(), progress,
-          new CompositeMeterRegistry());
+      warm(t);
       try {
-        catchUp("catch up " + name, projector, progress, head0, resumed.values().stream().mapToLong(x -> x).sum());
-      } finally {
-        projector.close();
+        handOver(t, null);
+      } catch (RuntimeException | SQLException e) {
+        // Undone (or never begun), the handoff leaves t WARM, a decider of it prepared in the services for nothing.
+        State now = requireCatalog(catalog);
+        if (now.control().decider() != null && !name.equals(now.control().decider())) {
+          activeAgain(name);
+        }
+        throw e;
       }
-      handOver(t, null);
-      deleteQuietly(state);
     } else {
       serveWhenCaughtUp(t);
     }
     return t;
+  }
+
+  /**
+   * Step 2 of the handoff for a projection that decided before (a rollback's): its read model is complete and kept
+   * current, and its projector stopped where the last handoff away from it left it. The projector services follow
+   * it from there (WARMING: they restore its state in their own state directories, most of it still there from when
+   * it decided, and fold on privately), then prepare a decider of it (WARM), as a rebuild's. Stopped before the
+   * handoff (an error, Ctrl-C), it is made ACTIVE again, which stops what the services ran for it.
+   */
+  private void warm(Projection t) throws SQLException {
+    ProjectionCatalog catalog = c.catalog();
+    String name = t.name();
+    String events = base.topics().events();
+    Undo undo = new Undo("making " + name + " ACTIVE again", () -> activeAgain(name));
+    hooks.add(undo.hook);
+    try {
+      Phase phase = t.phase();
+      if (phase == Phase.ACTIVE) {
+        catalog.setPhase(name, Phase.ACTIVE, Phase.WARMING);
+        phase = Phase.WARMING;
+      }
+      if (phase == Phase.WARMING) {
+        Map<Integer, Long> resumed = c.offsets().committed(t.applicationId(), events);
+        follow("catch up " + name, t, resumed, resumed.values().stream().mapToLong(x -> x).sum());
+        catalog.setPhase(name, Phase.WARMING, Phase.WARM);
+      }
+      poll().until("the projector services to prepare a decider of " + name,
+          () -> c.offsets().stableWith(t.applicationId(), t.applicationId() + Projector.DECIDER, events));
+      // As in a rebuild: the prepared decider's tasks open their stores after the group is stable.
+      Poll.sleep(PREPARED_SETTLE.toMillis());
+    } catch (RuntimeException | SQLException | Error e) {
+      undo.run("the rollback failed before its handoff (" + e.getMessage() + ")");
+      throw e;
+    } finally {
+      hooks.remove(undo.hook);
+    }
+    if (!undo.claim()) {
+      throw new IllegalStateException("interrupted: " + name + " is ACTIVE again");
+    }
+  }
+
+  /** Puts a rollback's target back to ACTIVE from WARMING or WARM: the services stop warming it. */
+  private void activeAgain(String name) throws SQLException {
+    ProjectionCatalog catalog = c.catalog();
+    Phase phase = requireCatalog(catalog).projection(name).map(Projection::phase).orElse(Phase.ACTIVE);
+    if (phase == Phase.WARMING || phase == Phase.WARM) {
+      catalog.setPhase(name, phase, Phase.ACTIVE);
+    }
   }
 
   /**
@@ -464,32 +519,7 @@ public final class Projections {
     }
   }
 
-  /** Runs until {@code projector} has folded past {@code head0} and is near the head; returns events folded. */
-  private long catchUp(String what, Projector projector, FoldProgress progress, Map<Integer, Long> head0, long base0) {
-    ProgressBar bar = new ProgressBar(out, terminal, base0);
-    String events = base.topics().events();
-    Map<Integer, Long> end = c.offsets().end(events);
-    long lastEnd = System.nanoTime();
-    while (true) {
-      if (projector.state() == KafkaStreams.State.ERROR || projector.state() == KafkaStreams.State.NOT_RUNNING) {
-        throw new IllegalStateException(what + ": the projector stopped (state " + projector.state()
-            + "); see its log");
-      }
-      if (System.nanoTime() - lastEnd > 1_000_000_000L) {
-        end = c.offsets().end(events);
-        lastEnd = System.nanoTime();
-      }
-      Map<Integer, Long> next = progress.next();
-      long done = next.values().stream().mapToLong(x -> x).sum();
-      long total = end.values().stream().mapToLong(x -> x).sum();
-      bar.show(what, done, total);
-      if (KafkaOffsets.atLeast(next, head0) && KafkaOffsets.distance(next, end) <= CATCH_UP_SLACK) {
-        bar.finish(what, done, Math.max(done, total));
-        return done - base0;
-      }
-      Poll.sleep(200);
-    }
-  }
+
 
   /** Steps 2 and 3 of the handoff to {@code t} (whose projector has just been closed), then serve it. */
   private void handOver(Projection t, Map<Integer, Long> sinkStart) throws SQLException {

@@ -11,6 +11,7 @@ import io.stocklog.outcomes.Outcome;
 import io.stocklog.outcomes.Position;
 import io.stocklog.projector.ProjectorConfig;
 import io.stocklog.readmodel.ProjectionCatalog;
+import io.stocklog.readmodel.ProjectionCatalog.Projection;
 import io.stocklog.topics.TopicSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -169,6 +170,9 @@ class RebuildSwitchTest {
     ByteArrayOutputStream rollbackOut = new ByteArrayOutputStream();
     assertThat(Main.run(env, new PrintStream(rollbackOut, true, StandardCharsets.UTF_8), false, "rollback"))
         .as(rollbackOut.toString(StandardCharsets.UTF_8)).isZero();
+    System.out.println("$ rollback\n" + rollbackOut.toString(StandardCharsets.UTF_8));
+    assertThat(rollbackOut.toString(StandardCharsets.UTF_8)).as("the services followed main, then its decider took over")
+        .contains("catch up main", "main decides from");
     awaitServed("public");
     for (int i = 0; i < 20; i++) {
       accepted.add(post("/skus/s" + i + "/reservations", "{\"orderId\":\"after" + i + "\",\"quantity\":1,\"holdSeconds\":600}"));
@@ -316,6 +320,68 @@ class RebuildSwitchTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"orderId\":\"stop-h1\",\"quantity\":2,\"holdSeconds\":600}"))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
+  }
+
+  /**
+   * A rollback stopped at the last moment before its handoff (the projection it goes back to WARM, a decider of it
+   * prepared in the service): that projection is ACTIVE again, the service stops what it ran for it, nothing else
+   * moved; the next rollback goes through.
+   */
+  @Test
+  void aRollbackStoppedBeforeItsHandoffLeavesItsTargetActiveAndTheNextOneGoesThrough() throws Exception {
+    post("/skus/back0/receipts", "{\"receiptId\":\"back-r0\",\"quantity\":5}");
+    ByteArrayOutputStream rebuildOut = new ByteArrayOutputStream();
+    assertThat(Main.run(env, new PrintStream(rebuildOut, true, StandardCharsets.UTF_8), false, "rebuild", "--name",
+        "back")).as(rebuildOut.toString(StandardCharsets.UTF_8)).isZero();
+    ProjectionCatalog.State rebuilt = catalog();
+    String previous = rebuilt.control().previous();
+    Projection target = rebuilt.projection(previous).orElseThrow();
+    List<String> atCtrlC = new CopyOnWriteArrayList<>();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (Connections c = new Connections(OperatorSettings.fromEnv(env))) {
+      Handoff.Hooks ctrlC = new Handoff.Hooks() {
+        @Override
+        public void add(Thread hook) {
+        }
+
+        @Override
+        public void remove(Thread hook) {
+          try {
+            atCtrlC.add(catalog().projection(previous).orElseThrow().phase() + " idle="
+                + c.offsets().idle(target.applicationId()));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          hook.run();
+        }
+      };
+      Projections projections = new Projections(c, ProjectorConfig.fromEnv(env),
+          new PrintStream(bytes, true, StandardCharsets.UTF_8), false, Duration.ofSeconds(120), ctrlC);
+      assertThatThrownBy(() -> projections.rollback(null)).hasMessageContaining("interrupted");
+      String text = bytes.toString(StandardCharsets.UTF_8);
+      System.out.println(text);
+      assertThat(atCtrlC).as("WARM, a decider of it prepared in the service").containsExactly("WARM idle=false");
+      assertThat(text).contains("interrupted before its handoff: making " + previous + " ACTIVE again")
+          .doesNotContain("decides from", "failed");
+      ProjectionCatalog.State after = catalog();
+      assertThat(after.projection(previous).orElseThrow().phase()).isEqualTo(ProjectionCatalog.Phase.ACTIVE);
+      assertThat(after.control().decider()).isEqualTo("back");
+      assertThat(after.control().serving()).isEqualTo("back");
+      await("the service stopped the decider it prepared").atMost(Duration.ofSeconds(30))
+          .until(() -> c.offsets().idle(target.applicationId()));
+    }
+    ByteArrayOutputStream rollbackOut = new ByteArrayOutputStream();
+    assertThat(Main.run(env, new PrintStream(rollbackOut, true, StandardCharsets.UTF_8), false, "rollback"))
+        .as(rollbackOut.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(catalog().control().decider()).isEqualTo(previous);
+    awaitServed(target.schema());
+    HttpResponse<String> held = http.send(HttpRequest.newBuilder(URI.create(stack.commandUrl() + "/skus/back0/reservations"))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Prefer", "wait=10")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"orderId\":\"back-h1\",\"quantity\":2,\"holdSeconds\":600}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
+    assertThat(Main.run(env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false,
+        "drop", "back")).isZero();
   }
 
   private static ProjectionCatalog.State catalog() throws Exception {

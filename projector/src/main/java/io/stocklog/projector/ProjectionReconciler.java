@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes what runs in the projector process follow the {@link ProjectionCatalog}, read every
  * {@value #RECONCILE_MS} ms: the decider of the catalog's deciding projection (none during a handoff between
- * two deciders, see the operator CLI's rebuild), and one read-model sink for every ACTIVE projection, each into
- * its own schema. A rebuilt projection's projector runs here too before its handoff, so that its state is where
- * it will decide: while the projection is CATCHING_UP, as a follower (folding the log, publishing to its private
- * topic); once it is READY, the follower is closed and a decider of it is prepared (paused, its state open);
+ * two deciders, see the operator CLI's rebuild), and one read-model sink for every projection whose read model is
+ * kept current (ACTIVE, and WARMING or WARM), each into its own schema. A rebuilt projection's projector runs here
+ * too before its handoff, so that its state is where it will decide, and so does a rollback's: while the projection
+ * is CATCHING_UP (WARMING), as a follower (folding the log, publishing to its private topic); once it is READY
+ * (WARM), the follower is closed and a decider of it is prepared (paused, its state open);
  * when the catalog names it the decider, that prepared decider is promoted (told where to publish from, and
  * resumed) instead of a new one being started and restoring its state from the changelogs. A fresh deployment's catalog is created with {@code initial}. The catalog must be readable
  * once at {@link #start} to know what to run; after that a Postgres outage leaves what runs as it is.
@@ -172,7 +173,7 @@ final class ProjectionReconciler implements AutoCloseable {
       for (Iterator<Map.Entry<String, Decider>> it = followers.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, Decider> e = it.next();
         Projection p = state.projections().get(e.getKey());
-        if (p == null || p.phase() != ProjectionCatalog.Phase.CATCHING_UP) {
+        if (p == null || !p.phase().followed()) {
           it.remove();
           log.info("stopping the follower of projection {}", e.getKey());
           e.getValue().close();
@@ -181,7 +182,7 @@ final class ProjectionReconciler implements AutoCloseable {
       for (Iterator<Map.Entry<String, PreparedDecider>> it = prepared.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, PreparedDecider> e = it.next();
         Projection p = state.projections().get(e.getKey());
-        if (p == null || (p.phase() != ProjectionCatalog.Phase.READY && !e.getKey().equals(wanted))) {
+        if (p == null || (!p.phase().prepared() && !e.getKey().equals(wanted))) {
           it.remove();
           log.info("stopping the prepared decider of projection {}", e.getKey());
           e.getValue().close();
@@ -205,10 +206,10 @@ final class ProjectionReconciler implements AutoCloseable {
         }
       }
       for (Projection p : state.projections().values()) {
-        if (p.phase() == ProjectionCatalog.Phase.CATCHING_UP && !followers.containsKey(p.name())) {
+        if (p.phase().followed() && !followers.containsKey(p.name())) {
           log.info("following projection {} (application {}) until its handoff", p.name(), p.applicationId());
           followers.put(p.name(), launcher.startFollower(p));
-        } else if (p.phase() == ProjectionCatalog.Phase.READY && !prepared.containsKey(p.name())
+        } else if (p.phase().prepared() && !prepared.containsKey(p.name())
             && !p.name().equals(deciderName)) {
           log.info("preparing to decide as projection {} (application {})", p.name(), p.applicationId());
           prepared.put(p.name(), launcher.prepareDecider(p));
@@ -217,14 +218,14 @@ final class ProjectionReconciler implements AutoCloseable {
       for (Iterator<Map.Entry<String, RunningSink>> it = sinks.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, RunningSink> e = it.next();
         Projection p = state.projections().get(e.getKey());
-        if (p == null || p.phase() != ProjectionCatalog.Phase.ACTIVE || !p.equals(e.getValue().projection())) {
+        if (p == null || !p.phase().keptCurrent() || !sameSink(p, e.getValue().projection())) {
           it.remove();
           publish();
           stopSink(e.getValue());
         }
       }
       for (Projection p : state.projections().values()) {
-        if (p.phase() == ProjectionCatalog.Phase.ACTIVE && !sinks.containsKey(p.name())) {
+        if (p.phase().keptCurrent() && !sinks.containsKey(p.name())) {
           sinks.put(p.name(), new RunningSink(p, launcher.startSink(p)));
           publish();
         }
@@ -233,6 +234,12 @@ final class ProjectionReconciler implements AutoCloseable {
       log.warn("could not start what the projection catalog asks for; trying again: {}", e.toString());
     }
     return true;
+  }
+
+  /** Whether a sink started for {@code running} is the one {@code p} wants: a phase change alone is not a new sink. */
+  private static boolean sameSink(Projection p, Projection running) {
+    return p.name().equals(running.name()) && p.schema().equals(running.schema())
+        && p.sinkGroup().equals(running.sinkGroup()) && java.util.Objects.equals(p.createdAt(), running.createdAt());
   }
 
   /**

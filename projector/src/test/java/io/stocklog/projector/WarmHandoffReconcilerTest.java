@@ -73,6 +73,53 @@ class WarmHandoffReconcilerTest {
         .isEqualTo("closed prepared t");
   }
 
+  /**
+   * A rollback's target: an ACTIVE projection whose read model its sink keeps current is WARMING (a follower of it
+   * runs, its sink goes on, untouched), then WARM (the follower closed, a decider prepared, the sink still going on),
+   * and its prepared decider is promoted at the handoff; made ACTIVE again instead, what ran for it stops.
+   */
+  @Test
+  void aRollbacksTargetIsWarmedWhileItsSinkGoesOn(TestDatabase db) throws Exception {
+    Projection w = new Projection("w", "stand-in-projector-w", "rm_w", "stand-in-sink-w", "stand-in-outcomes.w",
+        Phase.BUILDING, null);
+    Projection v = new Projection("v", "stand-in-projector-v", "rm_v", "stand-in-sink-v", "stand-in-outcomes.v",
+        Phase.BUILDING, null);
+    ProjectionCatalog catalog = new ProjectionCatalog(db.dataSource());
+    StandInProjections launched = new StandInProjections();
+    try (ProjectionReconciler reconciler = new ProjectionReconciler(catalog, MAIN, launched)) {
+      reconciler.start("the test database");
+      catalog.add(w);
+      catalog.add(v);
+      catalog.setPhase("w", Phase.BUILDING, Phase.ACTIVE);
+      catalog.setPhase("v", Phase.BUILDING, Phase.ACTIVE);
+      await().atMost(Duration.ofSeconds(10)).until(() -> reconciler.running().sinks().keySet().containsAll(List.of("w", "v")));
+      int sinks = launched.sinks.size();
+      List<String> closedBefore = List.copyOf(launched.closed);
+
+      catalog.setPhase("w", Phase.ACTIVE, Phase.WARMING);
+      catalog.setPhase("v", Phase.ACTIVE, Phase.WARMING);
+      await().atMost(Duration.ofSeconds(10)).until(() -> launched.events.containsAll(List.of("follower w", "follower v")));
+      catalog.setPhase("w", Phase.WARMING, Phase.WARM);
+      await().atMost(Duration.ofSeconds(10)).until(() -> launched.events.contains("prepared w"));
+      assertThat(launched.events).containsSubsequence("follower w", "closed follower w", "prepared w");
+
+      // v's rollback stopped: ACTIVE again, its follower stops.
+      catalog.setPhase("v", Phase.WARMING, Phase.ACTIVE);
+      await().atMost(Duration.ofSeconds(10)).until(() -> launched.events.contains("closed follower v"));
+
+      long version = catalog.read().orElseThrow().control().version();
+      catalog.beginHandoff(version);
+      catalog.completeHandoff(version + 1, "w", Map.of(0, 9L));
+      await().atMost(Duration.ofSeconds(10)).until(() -> launched.events.contains("promoted w from {0=9}"));
+      assertThat(catalog.read().orElseThrow().projection("w").orElseThrow().phase()).isEqualTo(Phase.ACTIVE);
+      Thread.sleep(3 * ProjectionReconciler.RECONCILE_MS);
+      assertThat(launched.sinks).as("no sink started or stopped by a phase change alone").hasSize(sinks);
+      assertThat(launched.closed).filteredOn("sink"::equals).as("no sink closed")
+          .hasSameSizeAs(closedBefore.stream().filter("sink"::equals).toList());
+      assertThat(reconciler.running().sinks()).containsKeys("w", "v");
+    }
+  }
+
   @Test
   void aProjectionDroppedOrFailedBeforeItsHandoffStopsWhatRanForIt(TestDatabase db) throws Exception {
     ProjectionCatalog catalog = new ProjectionCatalog(db.dataSource());

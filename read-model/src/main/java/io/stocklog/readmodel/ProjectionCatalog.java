@@ -37,9 +37,28 @@ public final class ProjectionCatalog {
    * Where a projection is in its life. BUILDING: a rebuild is filling it. CATCHING_UP: the projector services run
    * its projector as a follower (folding the log, publishing to its private topic) so its state is built where it
    * will decide. READY: they have closed the follower and prepared a decider of it, paused, for the handoff.
-   * ACTIVE: the projector services keep its read model current.
+   * ACTIVE: the projector services keep its read model current. WARMING and WARM: an ACTIVE projection a rollback
+   * goes back to, its read model still kept current, while its projector is warmed as a rebuilt one's is: followed
+   * (WARMING), then prepared (WARM); the handoff makes it ACTIVE again.
    */
-  public enum Phase { BUILDING, CATCHING_UP, READY, ACTIVE }
+  public enum Phase {
+    BUILDING, CATCHING_UP, READY, ACTIVE, WARMING, WARM;
+
+    /** Whether the projector services run a follower of a projection in this phase. */
+    public boolean followed() {
+      return this == CATCHING_UP || this == WARMING;
+    }
+
+    /** Whether the projector services prepare a decider of a projection in this phase. */
+    public boolean prepared() {
+      return this == READY || this == WARM;
+    }
+
+    /** Whether its read model is complete and the projector services keep it current. */
+    public boolean keptCurrent() {
+      return this == ACTIVE || this == WARMING || this == WARM;
+    }
+  }
 
   /**
    * One projection.
