@@ -519,8 +519,6 @@ public final class Projections {
     }
   }
 
-
-
   /** Steps 2 and 3 of the handoff to {@code t} (whose projector has just been closed), then serve it. */
   private void handOver(Projection t, Map<Integer, Long> sinkStart) throws SQLException {
     // Nobody decides between L's leaving and T's starting: notice L's leaving quickly.
