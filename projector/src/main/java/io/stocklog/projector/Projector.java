@@ -193,6 +193,8 @@ public final class Projector implements AutoCloseable {
     // outcomes as they are written, before the commit, so send them within a few milliseconds of the decision.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), OUTCOME_LINGER_MS);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    // Small memtables: a decider's clean close, in a handoff's pause, flushes them (SmallMemtables).
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SmallMemtables.class);
     // There is no global store here; this takes Kafka 5.0's default now, so that every start does not warn about it.
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // RocksDB files; kept across restarts so a restart reads only the changelog's tail.

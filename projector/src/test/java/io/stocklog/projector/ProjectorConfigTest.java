@@ -106,6 +106,20 @@ class ProjectorConfigTest {
   }
 
   @Test
+  void everyStoreGetsSmallMemtablesSoADecidersCloseHasLittleToFlush() throws Exception {
+    Properties p = Projector.streamsProperties(ProjectorConfig.fromEnv(Map.of()));
+    assertThat(new StreamsConfig(p).getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo(SmallMemtables.class);
+    org.rocksdb.RocksDB.loadLibrary();
+    try (org.rocksdb.Options options = new org.rocksdb.Options()) {
+      long before = options.writeBufferSize();
+      new SmallMemtables().setConfig("reservations", options, Map.of());
+      assertThat(before).as("RocksDB's own default").isGreaterThan(SmallMemtables.WRITE_BUFFER_BYTES);
+      assertThat(options.writeBufferSize()).isEqualTo(4L * 1024 * 1024);
+    }
+  }
+
+  @Test
   void theSessionTimeoutBoundsHowLongACrashedInstanceHoldsItsPartitions() {
     ProjectorConfig defaults = ProjectorConfig.fromEnv(Map.of());
     assertThat(defaults.sessionTimeout()).isEqualTo(Duration.ofSeconds(45));
