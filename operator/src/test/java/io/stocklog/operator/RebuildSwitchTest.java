@@ -275,21 +275,7 @@ class RebuildSwitchTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     try (Connections c = new Connections(OperatorSettings.fromEnv(env))) {
-      Handoff.Hooks ctrlC = new Handoff.Hooks() {
-        @Override
-        public void add(Thread hook) {
-        }
-
-        @Override
-        public void remove(Thread hook) {
-          try {
-            atCtrlC.add(catalog().projection(name).orElseThrow().phase() + " idle=" + c.offsets().idle(application));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-          hook.run();
-        }
-      };
+      Handoff.Hooks ctrlC = ctrlCAtTheLastMoment(c, name, application, atCtrlC);
       Projections projections = new Projections(c, ProjectorConfig.fromEnv(env), out, false, Duration.ofSeconds(120),
           ctrlC);
       assertThatThrownBy(() -> projections.rebuild(name)).hasMessageContaining("interrupted");
@@ -339,22 +325,7 @@ class RebuildSwitchTest {
     List<String> atCtrlC = new CopyOnWriteArrayList<>();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (Connections c = new Connections(OperatorSettings.fromEnv(env))) {
-      Handoff.Hooks ctrlC = new Handoff.Hooks() {
-        @Override
-        public void add(Thread hook) {
-        }
-
-        @Override
-        public void remove(Thread hook) {
-          try {
-            atCtrlC.add(catalog().projection(previous).orElseThrow().phase() + " idle="
-                + c.offsets().idle(target.applicationId()));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-          hook.run();
-        }
-      };
+      Handoff.Hooks ctrlC = ctrlCAtTheLastMoment(c, previous, target.applicationId(), atCtrlC);
       Projections projections = new Projections(c, ProjectorConfig.fromEnv(env),
           new PrintStream(bytes, true, StandardCharsets.UTF_8), false, Duration.ofSeconds(120), ctrlC);
       assertThatThrownBy(() -> projections.rollback(null)).hasMessageContaining("interrupted");
@@ -382,6 +353,29 @@ class RebuildSwitchTest {
     assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
     assertThat(Main.run(env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false,
         "drop", "back")).isZero();
+  }
+
+  /**
+   * Hooks that run the undo an operation registered when it takes it off to begin its handoff: Ctrl-C at the last
+   * moment it can come. Notes first, in {@code seen}, the projection's phase and whether its projector's group is idle.
+   */
+  private static Handoff.Hooks ctrlCAtTheLastMoment(Connections c, String projection, String application,
+      List<String> seen) {
+    return new Handoff.Hooks() {
+      @Override
+      public void add(Thread hook) {
+      }
+
+      @Override
+      public void remove(Thread hook) {
+        try {
+          seen.add(catalog().projection(projection).orElseThrow().phase() + " idle=" + c.offsets().idle(application));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        hook.run();
+      }
+    };
   }
 
   private static ProjectionCatalog.State catalog() throws Exception {
