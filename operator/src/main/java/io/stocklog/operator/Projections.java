@@ -132,23 +132,13 @@ public final class Projections {
     catalog.add(t);
     // From here until the handoff begins, T is this command's alone: stopped early (an error, Ctrl-C), it drops T,
     // so that no follower or prepared decider of it goes on running in the services for nobody.
-    Undo unfinished = new Undo("dropping " + name, () -> dropUnfinished(t));
-    hooks.add(unfinished.hook);
-    Built built;
-    try {
-      ReadModelSchema.migrate(c.schema(t.schema()), t.schema());
-      out.printf("rebuilding into projection %s (application %s, schema %s)%n", t.name(), t.applicationId(),
-          t.schema());
-      built = build(t);
-    } catch (RuntimeException | SQLException | Error e) {
-      unfinished.run("the rebuild failed before its handoff (" + e.getMessage() + ")");
-      throw e;
-    } finally {
-      hooks.remove(unfinished.hook);
-    }
-    if (!unfinished.claim()) {
-      throw new IllegalStateException("interrupted: " + name + " is being dropped");
-    }
+    Built built = new Undo("rebuild", "dropping " + name, name + " is being dropped", () -> dropUnfinished(t))
+        .guard(() -> {
+          ReadModelSchema.migrate(c.schema(t.schema()), t.schema());
+          out.printf("rebuilding into projection %s (application %s, schema %s)%n", t.name(), t.applicationId(),
+              t.schema());
+          return build(t);
+        });
     long handoffStart = System.nanoTime();
     handOver(t, built.liveStart());
     Duration handoff = Duration.ofNanos(System.nanoTime() - handoffStart);
@@ -163,22 +153,52 @@ public final class Projections {
    * (the hook, run by Ctrl-C) and the handoff's start claims it; the first two run the undo.
    */
   private final class Undo {
+    private final String operation;
     private final String what;
+    private final String undone;
     private final SqlAction action;
     private final AtomicBoolean claimed = new AtomicBoolean();
-    final Thread hook;
+    private final Thread hook;
 
-    Undo(String what, SqlAction action) {
+    /**
+     * @param operation what is guarded ("rebuild"), for the message when it fails
+     * @param what what the undo does, said as it starts
+     * @param undone what is true once an interruption's undo has run, the message the operation then stops with
+     */
+    Undo(String operation, String what, String undone, SqlAction action) {
+      this.operation = operation;
       this.what = what;
+      this.undone = undone;
       this.action = action;
       this.hook = new Thread(() -> run("interrupted before its handoff"), "undo-before-handoff");
     }
 
-    boolean claim() {
+    /**
+     * Runs {@code work} (everything up to the handoff) with the undo registered as a hook; an error in it runs the
+     * undo. Returns what it made once the handoff may begin, or fails if an interruption claimed the undo first.
+     */
+    <T> T guard(SqlWork<T> work) throws SQLException {
+      hooks.add(hook);
+      T made;
+      try {
+        made = work.run();
+      } catch (RuntimeException | SQLException | Error e) {
+        run("the " + operation + " failed before its handoff (" + e.getMessage() + ")");
+        throw e;
+      } finally {
+        hooks.remove(hook);
+      }
+      if (!claim()) {
+        throw new IllegalStateException("interrupted: " + undone);
+      }
+      return made;
+    }
+
+    private boolean claim() {
       return claimed.compareAndSet(false, true);
     }
 
-    void run(String why) {
+    private void run(String why) {
       if (!claim()) {
         return;
       }
@@ -193,6 +213,10 @@ public final class Projections {
 
   private interface SqlAction {
     void run() throws SQLException;
+  }
+
+  private interface SqlWork<T> {
+    T run() throws SQLException;
   }
 
   /** Drops a rebuild's projection T that never decided, retrying if the rebuild moved T's phase meanwhile. */
@@ -285,8 +309,7 @@ public final class Projections {
       // 3. The services close the follower (T's committed offsets are final: CT) and prepare a decider of T where
       //    the follower ran: paused, its state open, its tasks assigned. Then the handoff only has to promote it.
       catalog.setPhase(name, ProjectionCatalog.Phase.CATCHING_UP, ProjectionCatalog.Phase.READY);
-      poll().until("the projector services to prepare a decider of " + name,
-          () -> c.offsets().stableWith(t.applicationId(), t.applicationId() + Projector.DECIDER, events));
+      awaitPrepared(t);
       long mark = sink.rounds();
       poll().until("the rebuild's sink to apply every outcome of the rebuild",
           () -> sink.rounds() > mark + 1 && sink.lag() == 0);
@@ -355,35 +378,38 @@ public final class Projections {
    * handoff (an error, Ctrl-C), it is made ACTIVE again, which stops what the services ran for it.
    */
   private void warm(Projection t) throws SQLException {
+    String name = t.name();
+    new Undo("rollback", "making " + name + " ACTIVE again", name + " is ACTIVE again", () -> activeAgain(name))
+        .guard(() -> {
+          followThenPrepare(t);
+          return null;
+        });
+  }
+
+  /** The services follow {@code t} (WARMING) until it is caught up, then prepare a decider of it (WARM). */
+  private void followThenPrepare(Projection t) throws SQLException {
     ProjectionCatalog catalog = c.catalog();
     String name = t.name();
     String events = base.topics().events();
-    Undo undo = new Undo("making " + name + " ACTIVE again", () -> activeAgain(name));
-    hooks.add(undo.hook);
-    try {
-      Phase phase = t.phase();
-      if (phase == Phase.ACTIVE) {
-        catalog.setPhase(name, Phase.ACTIVE, Phase.WARMING);
-        phase = Phase.WARMING;
-      }
-      if (phase == Phase.WARMING) {
-        Map<Integer, Long> resumed = c.offsets().committed(t.applicationId(), events);
-        follow("catch up " + name, t, resumed, resumed.values().stream().mapToLong(x -> x).sum());
-        catalog.setPhase(name, Phase.WARMING, Phase.WARM);
-      }
-      poll().until("the projector services to prepare a decider of " + name,
-          () -> c.offsets().stableWith(t.applicationId(), t.applicationId() + Projector.DECIDER, events));
-      // As in a rebuild: the prepared decider's tasks open their stores after the group is stable.
-      Poll.sleep(PREPARED_SETTLE.toMillis());
-    } catch (RuntimeException | SQLException | Error e) {
-      undo.run("the rollback failed before its handoff (" + e.getMessage() + ")");
-      throw e;
-    } finally {
-      hooks.remove(undo.hook);
+    Phase phase = t.phase();
+    if (phase == Phase.ACTIVE) {
+      catalog.setPhase(name, Phase.ACTIVE, Phase.WARMING);
+      phase = Phase.WARMING;
     }
-    if (!undo.claim()) {
-      throw new IllegalStateException("interrupted: " + name + " is ACTIVE again");
+    if (phase == Phase.WARMING) {
+      Map<Integer, Long> resumed = c.offsets().committed(t.applicationId(), events);
+      follow("catch up " + name, t, resumed, resumed.values().stream().mapToLong(x -> x).sum());
+      catalog.setPhase(name, Phase.WARMING, Phase.WARM);
     }
+    awaitPrepared(t);
+    // As in a rebuild: the prepared decider's tasks open their stores after the group is stable.
+    Poll.sleep(PREPARED_SETTLE.toMillis());
+  }
+
+  /** Waits until the projector services' prepared decider of {@code t} has joined and been given its tasks. */
+  private void awaitPrepared(Projection t) {
+    poll().until("the projector services to prepare a decider of " + t.name(), () -> c.offsets()
+        .stableWith(t.applicationId(), t.applicationId() + Projector.DECIDER, base.topics().events()));
   }
 
   /** Puts a rollback's target back to ACTIVE from WARMING or WARM: the services stop warming it. */

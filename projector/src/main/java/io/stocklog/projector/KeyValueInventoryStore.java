@@ -9,6 +9,7 @@ import io.stocklog.inventory.Timers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableSet;
@@ -24,6 +25,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An {@link InventoryStore} over one task's Kafka Streams key-value stores, persistent (RocksDB) in
@@ -47,7 +50,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class KeyValueInventoryStore implements InventoryStore {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KeyValueInventoryStore.class);
+  private static final Logger log = LoggerFactory.getLogger(KeyValueInventoryStore.class);
 
   public static final String STOCK = "stock";
   public static final String RESERVATIONS = "reservations";
@@ -253,7 +256,7 @@ public final class KeyValueInventoryStore implements InventoryStore {
 
   /** The deadline index if it has been built (or adopted), unmodifiable; null if not yet. */
   NavigableSet<Timer> indexIfBuilt() {
-    return timers == null ? null : java.util.Collections.unmodifiableNavigableSet(timers);
+    return timers == null ? null : Collections.unmodifiableNavigableSet(timers);
   }
 
   /**
